@@ -5,4 +5,10 @@ function buildIcons() {
 	return src('icons/*.{png,svg}', { encoding: false }).pipe(dest('dist/icons'));
 }
 
+// The codex file (categories, documentation links) sits beside the built node.
+function buildCodex() {
+	return src('nodes/**/*.node.json').pipe(dest('dist/nodes'));
+}
+
 exports['build:icons'] = buildIcons;
+exports['build:codex'] = buildCodex;

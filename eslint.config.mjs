@@ -1,0 +1,48 @@
+// Lint as n8n lints community nodes: n8n's community-node rules (the ones @n8n/node-cli runs),
+// plus eslint-plugin-n8n-nodes-base's community, nodes and credentials rule sets.
+import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import tseslint from 'typescript-eslint';
+
+const legacyRules = (name) => n8nNodesBase.configs[name].rules;
+
+export default tseslint.config(
+	{ ignores: ['dist/**', 'node_modules/**', '.cache/**', 'out/**', 'coverage/**', 'docs/**'] },
+	{
+		files: ['**/*.ts'],
+		extends: [tseslint.configs.recommended],
+		languageOptions: { parserOptions: { projectService: false } },
+		rules: {
+			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+		},
+	},
+	{
+		files: ['credentials/**/*.ts', 'nodes/**/*.ts', 'package.json'],
+		...n8nCommunityNodesPlugin.configs.recommended,
+	},
+	{
+		files: ['package.json'],
+		languageOptions: { parser: (await import('jsonc-eslint-parser')).default },
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: legacyRules('community'),
+	},
+	{
+		files: ['credentials/**/*.ts'],
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: {
+			...legacyRules('credentials'),
+			// By its own description this rule is for n8n's main repository (slugs, not URLs).
+			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+		},
+	},
+	{
+		files: ['nodes/**/*.ts'],
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: {
+			...legacyRules('nodes'),
+			// Superseded by @n8n/community-nodes/node-connection-type-literal (NodeConnectionTypes.Main).
+			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
+			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
+		},
+	},
+);

@@ -1,0 +1,44 @@
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { getResults } from './actions/task/getResults';
+import { waitForCompletion } from './actions/task/waitForCompletion';
+import { searchFlows } from './listSearch/searchFlows';
+import { taskDescription } from './resources/task';
+import { CREDENTIAL_TYPE, REQUEST_DEFAULTS } from './shared/transport';
+
+export class Visionatrix implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Visionatrix',
+		name: 'visionatrix',
+		icon: { light: 'file:../../icons/visionatrix.svg', dark: 'file:../../icons/visionatrix.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Run AI flows (image, video, audio, text) on a self-hosted Visionatrix server',
+		defaults: { name: 'Visionatrix' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		requestDefaults: REQUEST_DEFAULTS,
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Task', value: 'task' }],
+				default: 'task',
+			},
+			...taskDescription,
+		],
+	};
+
+	methods = {
+		listSearch: { searchFlows },
+	};
+
+	customOperations = {
+		task: { waitForCompletion, getResults },
+	};
+}

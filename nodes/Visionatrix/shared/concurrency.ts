@@ -1,0 +1,18 @@
+/** Runs `work` over `inputs` with at most `limit` at a time; results keep the order of `inputs`. */
+export async function mapWithConcurrency<T, R>(
+	inputs: readonly T[],
+	limit: number,
+	work: (input: T, index: number) => Promise<R>,
+): Promise<R[]> {
+	const results = new Array<R>(inputs.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < inputs.length) {
+			const index = next++;
+			results[index] = await work(inputs[index], index);
+		}
+	};
+	const workers = Array.from({ length: Math.max(1, Math.min(limit, inputs.length)) }, worker);
+	await Promise.all(workers);
+	return results;
+}

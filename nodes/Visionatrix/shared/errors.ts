@@ -1,0 +1,172 @@
+import type { IN8nHttpFullResponse, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import type { ApiVersion } from './types';
+
+/** What the node was doing, so an error can say which item, flow or task it concerns. */
+export interface ErrorContext {
+	itemIndex?: number;
+	/** Short phrase: "create a task", "get the task's progress", "download a result", … */
+	doing: string;
+	flow?: string;
+	taskId?: number | string;
+	apiVersion?: ApiVersion;
+	url?: string;
+}
+
+const OTHER_API_VERSION: Record<ApiVersion, string> = {
+	current: "'Legacy (1.6 and earlier)', whose routes are under /api",
+	legacy: "'Current (1.7 and later)', whose routes are under /vapi",
+};
+
+function itemSuffix(context: ErrorContext): string {
+	return context.itemIndex === undefined ? '' : ` [item ${context.itemIndex}]`;
+}
+
+function isStream(body: unknown): body is AsyncIterable<Uint8Array> {
+	return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
+}
+
+async function bodyText(body: unknown): Promise<string> {
+	if (body === undefined || body === null) return '';
+	if (typeof body === 'string') return body;
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	if (body instanceof ArrayBuffer) return Buffer.from(body).toString('utf8');
+	if (isStream(body)) {
+		const chunks: Buffer[] = [];
+		for await (const chunk of body) chunks.push(Buffer.from(chunk));
+		return Buffer.concat(chunks).toString('utf8');
+	}
+	return JSON.stringify(body);
+}
+
+/** The server's message: FastAPI's `detail` (a string, or a list of validation errors), else the text. */
+export function serverDetail(text: string): string {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		return text.trim();
+	}
+	const detail = (parsed as { detail?: unknown })?.detail;
+	if (typeof detail === 'string') return detail;
+	if (Array.isArray(detail)) {
+		return detail
+			.map((entry: { loc?: unknown[]; msg?: string }) => {
+				const field = Array.isArray(entry.loc) ? entry.loc[entry.loc.length - 1] : undefined;
+				return field === undefined ? String(entry.msg) : `'${String(field)}': ${String(entry.msg)}`;
+			})
+			.join('; ');
+	}
+	return text.trim();
+}
+
+function apiError(
+	node: INode,
+	status: number,
+	detail: string,
+	message: string,
+	description: string,
+	context: ErrorContext,
+): NodeApiError {
+	// Built from plain values only: the request (and its Authorization header) never reaches the error.
+	const response: JsonObject = { status, detail, doing: context.doing };
+	if (context.taskId !== undefined) response.task_id = String(context.taskId);
+	if (context.flow !== undefined) response.flow = context.flow;
+	return new NodeApiError(node, response, {
+		message: message + itemSuffix(context),
+		description,
+		httpCode: String(status),
+		itemIndex: context.itemIndex,
+	});
+}
+
+/** Maps a Visionatrix error status and body to an error that says what to do. */
+export function visionatrixError(
+	node: INode,
+	status: number,
+	text: string,
+	context: ErrorContext,
+): NodeApiError {
+	const detail = serverDetail(text);
+	const task = context.taskId === undefined ? 'the task' : `task ${context.taskId}`;
+	const make = (message: string, description: string) =>
+		apiError(node, status, detail, message, description, context);
+
+	if (status === 401) {
+		if (/admin privilege/i.test(detail)) {
+			return make(
+				`Visionatrix refused to ${context.doing}: it needs an admin account`,
+				'Use the credential of a Visionatrix admin user for this operation.',
+			);
+		}
+		return make(
+			`Visionatrix rejected the credentials while trying to ${context.doing} (401 ${detail || 'Not authenticated'})`,
+			'Check the username and password of the Visionatrix credential. Leave both empty only if the server runs with authentication off.',
+		);
+	}
+	if (status === 404 && detail === 'Not Found') {
+		const other = context.apiVersion ? OTHER_API_VERSION[context.apiVersion] : 'the other API Version';
+		return make(
+			`Visionatrix has no route to ${context.doing} (404 Not Found): the server probably speaks the other API generation`,
+			`In the Visionatrix credential, set API Version to ${other}. Visionatrix 1.7 and later use /vapi, older servers /api.`,
+		);
+	}
+	if (status === 404 && /is not installed/.test(detail)) {
+		return make(
+			`Flow '${context.flow ?? detail}' is not installed on this Visionatrix server`,
+			'Install the flow in Visionatrix first, or pick an installed one from the Flow list. The name is the flow id (for example sdxl_lighting), not its display name.',
+		);
+	}
+	if (status === 404 && /was not found/.test(detail)) {
+		return make(
+			`Visionatrix has no ${task} (404 ${detail})`,
+			'The task may have been deleted or cancelled, or it belongs to another user: Visionatrix shows each user only their own tasks. Check the Task ID.',
+		);
+	}
+	if (status === 400 || status === 404 || status === 409 || status === 422) {
+		return make(
+			`Visionatrix could not ${context.doing}: ${detail}`,
+			context.flow
+				? `Check the inputs of flow '${context.flow}' against what the flow expects.`
+				: 'Check the values given to this operation.',
+		);
+	}
+	if (status >= 500) {
+		return make(
+			`Visionatrix failed to ${context.doing} (${status} ${detail || 'server error'})`,
+			'The server hit an internal error. Visionatrix answers 500 for some invalid inputs (an unknown list option, a bool it cannot parse, webhook headers that are not JSON): check those, then the server log.',
+		);
+	}
+	return make(`Visionatrix answered ${status} while trying to ${context.doing}: ${detail}`, detail);
+}
+
+/** Throws the mapped error when a full response carries an error status. */
+export async function throwIfVisionatrixError(
+	node: INode,
+	response: IN8nHttpFullResponse,
+	context: ErrorContext,
+): Promise<void> {
+	if (response.statusCode < 400) return;
+	throw visionatrixError(node, response.statusCode, await bodyText(response.body), context);
+}
+
+/** A request that got no HTTP answer at all (refused, unknown host, timeout, reset). */
+export function toVisionatrixNetworkError(node: INode, error: unknown, context: ErrorContext): Error {
+	if (error instanceof NodeApiError) return error;
+	const { code, message, name } = (error ?? {}) as { code?: string; message?: string; name?: string };
+	if (name === 'AbortError' || name === 'CanceledError' || code === 'ERR_CANCELED') {
+		return error as Error;
+	}
+	const reason = code ?? message ?? 'unknown network error';
+	return new NodeApiError(
+		node,
+		{ code: reason, doing: context.doing },
+		{
+			message: `Cannot reach Visionatrix at ${context.url ?? 'the Base URL'} to ${context.doing} (${reason})${itemSuffix(context)}`,
+			description:
+				'Check the Base URL of the Visionatrix credential (for example http://localhost:8288) and that the server is running and reachable from n8n.',
+			itemIndex: context.itemIndex,
+		},
+	);
+}
