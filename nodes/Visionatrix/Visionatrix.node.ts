@@ -1,8 +1,11 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import { createTask } from './actions/task/create';
 import { getResults } from './actions/task/getResults';
 import { waitForCompletion } from './actions/task/waitForCompletion';
 import { searchFlows } from './listSearch/searchFlows';
+import { getFlowInputs } from './resourceMapping/getFlowInputs';
+import { flowDescription } from './resources/flow';
 import { taskDescription } from './resources/task';
 import { CREDENTIAL_TYPE, REQUEST_DEFAULTS } from './shared/transport';
 
@@ -27,18 +30,23 @@ export class Visionatrix implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Task', value: 'task' }],
+				options: [
+					{ name: 'Task', value: 'task' },
+					{ name: 'Flow', value: 'flow' },
+				],
 				default: 'task',
 			},
 			...taskDescription,
+			...flowDescription,
 		],
 	};
 
 	methods = {
 		listSearch: { searchFlows },
+		resourceMapping: { getFlowInputs },
 	};
 
 	customOperations = {
-		task: { waitForCompletion, getResults },
+		task: { create: createTask, waitForCompletion, getResults },
 	};
 }

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS } from '../../actions/task/steps';
+
 const showOnlyForCreate = { resource: ['task'], operation: ['create'] };
 
 export const createDescription: INodeProperties[] = [
@@ -38,14 +40,36 @@ export const createDescription: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Flow Inputs',
+		displayName: 'Inputs',
+		name: 'flowInputs',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		description:
+			"The flow's inputs, as the server describes them. For an image, mask or video input, give the name of the item's binary field that holds the file (e.g. data), or another task's output as {\"task_id\": 1, \"node_id\": 9}.",
+		displayOptions: { show: showOnlyForCreate },
+		typeOptions: {
+			loadOptionsDependsOn: ['flow.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getFlowInputs',
+				mode: 'add',
+				fieldWords: { singular: 'input', plural: 'inputs' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: false,
+			},
+		},
+	},
+	{
+		displayName: 'Inputs by Name',
 		name: 'inputs',
 		type: 'fixedCollection',
 		typeOptions: { multipleValues: true },
-		placeholder: 'Add Input',
+		placeholder: 'Add Input by Name',
 		default: {},
 		description:
-			'Values of the flow\'s inputs, by input name (for example <code>prompt</code>). For a list input, send the option\'s key.',
+			'Inputs given by their name, for a flow chosen by expression (whose fields cannot be shown above). A file input takes a binary field name or a task output reference.',
 		displayOptions: { show: showOnlyForCreate },
 		options: [
 			{
@@ -65,41 +89,7 @@ export const createDescription: INodeProperties[] = [
 						name: 'value',
 						type: 'string',
 						default: '',
-						description: 'Value of the flow input',
-					},
-				],
-			},
-		],
-	},
-	{
-		displayName: 'File Inputs',
-		name: 'fileInputs',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		placeholder: 'Add File Input',
-		default: {},
-		description:
-			'Image, mask or video inputs of the flow, each taken from a binary property of the incoming item',
-		displayOptions: { show: showOnlyForCreate },
-		options: [
-			{
-				displayName: 'File',
-				name: 'file',
-				values: [
-					{
-						displayName: 'Input Name',
-						name: 'name',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. input_image',
-						description: 'Name of the flow input that takes the file',
-					},
-					{
-						displayName: 'Input Binary Field',
-						name: 'binaryProperty',
-						type: 'string',
-						default: 'data',
-						hint: 'The name of the input binary field containing the file to be uploaded',
+						description: 'Value of the flow input. For a list input, the option as shown in Visionatrix.',
 					},
 				],
 			},
@@ -114,13 +104,28 @@ export const createDescription: INodeProperties[] = [
 		displayOptions: { show: showOnlyForCreate },
 		options: [
 			{
-				displayName: 'Count',
-				name: 'count',
-				type: 'number',
-				typeOptions: { minValue: 1, numberPrecision: 0 },
-				default: 1,
+				displayName: 'All Files in One Item',
+				name: 'allFilesInOneItem',
+				type: 'boolean',
+				default: false,
 				description:
-					'How many tasks to create from these inputs; each gets the next seed. The node outputs one item per task.',
+					'Whether to put all files of a task in one item (fields data_0, data_1, …) instead of one item per file. Applies with Download Results.',
+			},
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 64, numberPrecision: 0 },
+				default: DEFAULT_CONCURRENCY,
+				description: 'How many create requests and downloads run at the same time',
+			},
+			{
+				displayName: 'Download Results',
+				name: 'downloadResults',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to wait for the tasks and output their files as binary data, as Wait for Completion and Get Results would',
 			},
 			{
 				displayName: 'Group Scope',
@@ -131,6 +136,14 @@ export const createDescription: INodeProperties[] = [
 				description: 'Group the tasks belong to (1–255); lists of tasks can be filtered by it',
 			},
 			{
+				displayName: 'Max Poll Interval (Seconds)',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 0.2, numberPrecision: 1 },
+				default: 5,
+				description: 'Longest pause between two progress checks while waiting',
+			},
+			{
 				displayName: 'Priority',
 				name: 'priority',
 				type: 'number',
@@ -139,19 +152,26 @@ export const createDescription: INodeProperties[] = [
 				description: 'Queue priority from 0 to 15; higher runs first',
 			},
 			{
-				displayName: 'Seed',
-				name: 'seed',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 0 },
-				default: 0,
-				description: 'Seed for the random generator, to get the same result again. Random when not set.',
+				displayName: 'Put Output File in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				description: 'The output binary field for the files. Applies with Download Results.',
 			},
 			{
-				displayName: 'Translate Prompt',
-				name: 'translate',
+				displayName: 'Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1, numberPrecision: 0 },
+				default: DEFAULT_TIMEOUT_SECONDS,
+				description: 'How long to wait for the tasks before failing the item',
+			},
+			{
+				displayName: 'Wait for Completion',
+				name: 'waitForCompletion',
 				type: 'boolean',
 				default: false,
-				description: 'Whether Visionatrix should translate the prompt into English before running the flow',
+				description: "Whether to wait until the tasks complete and output each task's final state",
 			},
 			{
 				displayName: 'Webhook Headers',

@@ -1,14 +1,21 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { actionDone, failOnErrorStatus, failOnTaskErrorStatus, withTaskId } from '../../shared/routing';
+import { cancelDescription } from './cancel';
 import { createDescription } from './create';
-import { buildCreateTaskForm, splitCreatedTasks } from './createFunctions';
+import { deleteDescription } from './delete';
+import { getManyDescription } from './getMany';
 import { getProgressDescription } from './getProgress';
 import { getResultsDescription } from './getResults';
-import { setTaskIdInPath, shapeTaskProgress } from './progressFunctions';
+import { shapeTaskProgress, splitTaskSummary } from './progressFunctions';
+import { restartDescription } from './restart';
+import { setPriorityDescription } from './setPriority';
 import { waitForCompletionDescription } from './waitForCompletion';
 
 const showOnlyForTasks = { resource: ['task'] };
 
+// Create, Wait for Completion and Get Results are custom operations (see actions/task/): they
+// work on all items together. The others are one request per item, described here.
 export const taskDescription: INodeProperties[] = [
 	{
 		displayName: 'Operation',
@@ -18,14 +25,43 @@ export const taskDescription: INodeProperties[] = [
 		displayOptions: { show: showOnlyForTasks },
 		options: [
 			{
+				name: 'Cancel',
+				value: 'cancel',
+				action: 'Cancel a task',
+				description: 'Remove a queued or running task from the queue',
+				routing: {
+					request: { method: 'DELETE', url: '/tasks/queue' },
+					send: { preSend: [withTaskId((taskId) => ({ url: `/tasks/queue/${taskId}` }))] },
+					output: { postReceive: [failOnTaskErrorStatus('cancel'), actionDone('cancelled')] },
+				},
+			},
+			{
 				name: 'Create',
 				value: 'create',
 				action: 'Create a task',
-				description: 'Run a flow: queue a task on the Visionatrix server',
+				description: 'Run a flow: queue a task, and optionally wait for it and download its files',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				action: 'Delete a task',
+				description: 'Delete a task with its child tasks and files',
 				routing: {
-					request: { method: 'PUT', url: '/tasks/create' },
-					send: { preSend: [buildCreateTaskForm] },
-					output: { postReceive: [splitCreatedTasks] },
+					request: { method: 'DELETE', url: '/tasks/task' },
+					send: { preSend: [withTaskId((taskId, request) => ({ qs: { ...request.qs, task_id: taskId } }))] },
+					output: { postReceive: [failOnTaskErrorStatus('delete'), actionDone('deleted')] },
+				},
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get many tasks',
+				description: 'List your tasks with their progress',
+				routing: {
+					request: { method: 'GET', url: '/tasks/progress-summary' },
+					output: {
+						postReceive: [failOnErrorStatus(() => ({ doing: 'list the tasks' })), splitTaskSummary],
+					},
 				},
 			},
 			{
@@ -35,8 +71,8 @@ export const taskDescription: INodeProperties[] = [
 				description: 'Get the state of a task: queued, running, completed or failed',
 				routing: {
 					request: { method: 'GET', url: '/tasks/progress' },
-					send: { preSend: [setTaskIdInPath] },
-					output: { postReceive: [shapeTaskProgress] },
+					send: { preSend: [withTaskId((taskId) => ({ url: `/tasks/progress/${taskId}` }))] },
+					output: { postReceive: [failOnTaskErrorStatus('get the progress of'), shapeTaskProgress] },
 				},
 			},
 			{
@@ -44,6 +80,28 @@ export const taskDescription: INodeProperties[] = [
 				value: 'getResults',
 				action: 'Get the result files of a task',
 				description: 'Download every file a completed task produced, as binary data',
+			},
+			{
+				name: 'Restart',
+				value: 'restart',
+				action: 'Restart a failed task',
+				description: 'Queue a failed task again',
+				routing: {
+					request: { method: 'POST', url: '/tasks/restart' },
+					send: { preSend: [withTaskId((taskId, request) => ({ qs: { ...request.qs, task_id: taskId } }))] },
+					output: { postReceive: [failOnTaskErrorStatus('restart'), actionDone('restarted')] },
+				},
+			},
+			{
+				name: 'Set Priority',
+				value: 'setPriority',
+				action: 'Set the priority of a task',
+				description: 'Change the queue priority of a queued task',
+				routing: {
+					request: { method: 'PUT', url: '/tasks/update' },
+					send: { preSend: [withTaskId((taskId, request) => ({ qs: { ...request.qs, task_id: taskId } }))] },
+					output: { postReceive: [failOnTaskErrorStatus('set the priority of'), actionDone('priority set')] },
+				},
 			},
 			{
 				name: 'Wait for Completion',
@@ -58,4 +116,9 @@ export const taskDescription: INodeProperties[] = [
 	...getProgressDescription,
 	...waitForCompletionDescription,
 	...getResultsDescription,
+	...getManyDescription,
+	...cancelDescription,
+	...deleteDescription,
+	...restartDescription,
+	...setPriorityDescription,
 ];

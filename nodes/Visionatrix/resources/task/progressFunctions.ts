@@ -1,16 +1,7 @@
-import type {
-	IDataObject,
-	IExecuteSingleFunctions,
-	IHttpRequestOptions,
-	IN8nHttpFullResponse,
-	INodeExecutionData,
-} from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteSingleFunctions, IN8nHttpFullResponse, INodeExecutionData } from 'n8n-workflow';
 
-import { throwIfVisionatrixError } from '../../shared/errors';
-import { parseTaskId, taskStatus } from '../../shared/taskStatus';
-import { itemErrorContext } from '../../shared/transport';
-import type { TaskDetails } from '../../shared/types';
+import { taskStatus } from '../../shared/taskStatus';
+import type { ProgressSummary, TaskDetails } from '../../shared/types';
 
 /** The task's state as the node outputs it: the server's fields plus a derived `status`. */
 export function taskProgressJson(task: TaskDetails, simplify: boolean): IDataObject {
@@ -20,40 +11,12 @@ export function taskProgressJson(task: TaskDetails, simplify: boolean): IDataObj
 	return json;
 }
 
-/** preSend: checks the Task ID (the server would answer a 422 for "abc") and puts it in the path. */
-export async function setTaskIdInPath(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	const raw = this.getNodeParameter('taskId');
-	const taskId = parseTaskId(raw);
-	if (taskId === undefined) {
-		const itemIndex = this.getItemIndex();
-		throw new NodeOperationError(
-			this.getNode(),
-			`Parameter 'Task ID' must be a whole number, not '${String(raw)}' [item ${itemIndex}]`,
-			{
-				itemIndex,
-				description:
-					'Give the numeric ID of a Visionatrix task, for example {{ $json.task_id }} after Create Task.',
-			},
-		);
-	}
-	return { ...requestOptions, url: `/tasks/progress/${taskId}` };
-}
-
-/** postReceive: the progress of one task, with `status`, without the ComfyUI graph unless asked. */
+/** postReceive (after the error check): the progress of one task, with `status`, without the ComfyUI graph unless asked. */
 export async function shapeTaskProgress(
 	this: IExecuteSingleFunctions,
 	_items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
-	const taskId = parseTaskId(this.getNodeParameter('taskId'));
-	await throwIfVisionatrixError(
-		this.getNode(),
-		response,
-		await itemErrorContext.call(this, `get the progress of task ${taskId}`, { taskId }),
-	);
 	const simplify = this.getNodeParameter('simplify', true) as boolean;
 	return [
 		{
@@ -61,4 +24,22 @@ export async function shapeTaskProgress(
 			pairedItem: { item: this.getItemIndex() },
 		},
 	];
+}
+
+/** postReceive (after the error check): the progress summary as one item per task, filtered by status. */
+export async function splitTaskSummary(
+	this: IExecuteSingleFunctions,
+	_items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	const { status = [] } = this.getNodeParameter('filters', {}) as { status?: string[] };
+	const returnAll = this.getNodeParameter('returnAll', false) as boolean;
+	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', 50) as number);
+	const item = this.getItemIndex();
+	return Object.values(response.body as ProgressSummary)
+		.map((task) => taskProgressJson(task, true))
+		.filter((task) => status.length === 0 || status.includes(task.status as string))
+		.sort((a, b) => Number(b.task_id) - Number(a.task_id))
+		.slice(0, limit)
+		.map((json) => ({ json, pairedItem: { item } }));
 }

@@ -1,0 +1,110 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { mapWithConcurrency } from '../../shared/concurrency';
+import { visionatrixJson } from '../../shared/transport';
+import type { CreateTaskResponse, TaskDetails } from '../../shared/types';
+import { buildCreateRequest } from './createForm';
+import {
+	DEFAULT_CONCURRENCY,
+	downloadStep,
+	failedItem,
+	finalStateItem,
+	isItemError,
+	resultItems,
+	settle,
+	waitStep,
+	type ItemError,
+	type TaskOfItem,
+	type WaitSettings,
+} from './steps';
+
+interface CreateOptions extends WaitSettings {
+	waitForCompletion?: boolean;
+	downloadResults?: boolean;
+	binaryPropertyName?: string;
+	allFilesInOneItem?: boolean;
+	concurrency?: number;
+}
+
+interface Created {
+	flow: string;
+	response: CreateTaskResponse;
+}
+
+/**
+ * Custom operation: creates each item's task(s), a bounded number of requests at a time, and with
+ * the options waits for them and downloads their files, as the separate operations would. A create
+ * request is never retried: a second one would queue a second task on the GPU.
+ */
+export async function createTask(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const optionsOf = (itemIndex: number) => this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
+	const concurrency = optionsOf(0).concurrency ?? DEFAULT_CONCURRENCY;
+	const signal = this.getExecutionCancelSignal();
+
+	const created = await mapWithConcurrency(items, concurrency, async (_, itemIndex) =>
+		await settle(this, itemIndex, async (): Promise<Created> => {
+			const { flow, form } = await buildCreateRequest.call(this, itemIndex);
+			const response = (await visionatrixJson.call(
+				this,
+				{ method: 'PUT', path: `/tasks/create/${encodeURIComponent(flow)}`, body: form, abortSignal: signal },
+				{ doing: `create a task of flow '${flow}'`, flow, itemIndex },
+			)) as CreateTaskResponse;
+			return { flow, response };
+		}),
+	);
+
+	const wants = (itemIndex: number) => {
+		const options = optionsOf(itemIndex);
+		return { download: options.downloadResults === true, wait: options.waitForCompletion === true || options.downloadResults === true };
+	};
+	const toWaitFor: TaskOfItem[] = created.flatMap((result, itemIndex) =>
+		isItemError(result) || !wants(itemIndex).wait ? [] : result.response.tasks_ids.map((taskId) => ({ taskId, itemIndex })),
+	);
+	const finals = await waitStep.call(this, toWaitFor, optionsOf);
+	const finalOf = (taskId: number): TaskDetails | ItemError => finals[toWaitFor.findIndex((t) => t.taskId === taskId)];
+
+	const toDownload = toWaitFor.flatMap(({ taskId, itemIndex }) => {
+		const final = finalOf(taskId);
+		return wants(itemIndex).download && !isItemError(final) ? [{ task: final, itemIndex }] : [];
+	});
+	const files = await downloadStep.call(this, toDownload, concurrency);
+
+	const output: INodeExecutionData[] = [];
+	for (const [itemIndex, result] of created.entries()) {
+		if (isItemError(result)) {
+			output.push(failedItem.call(this, result, itemIndex));
+			continue;
+		}
+		const { download, wait } = wants(itemIndex);
+		for (const taskId of result.response.tasks_ids) {
+			const createdJson: IDataObject = { task_id: taskId, flow: result.flow, outputs: result.response.outputs as unknown as IDataObject[] };
+			if (!wait) {
+				output.push({ json: createdJson, pairedItem: { item: itemIndex } });
+				continue;
+			}
+			const final = finalOf(taskId);
+			if (isItemError(final)) {
+				output.push(failedItem.call(this, final, itemIndex, { task_id: taskId, flow: result.flow }));
+				continue;
+			}
+			if (!download) {
+				output.push(finalStateItem(final, itemIndex));
+				continue;
+			}
+			const taskFiles = files[toDownload.findIndex((d) => d.task.task_id === taskId)];
+			if (isItemError(taskFiles)) {
+				output.push(failedItem.call(this, taskFiles, itemIndex, { task_id: taskId, flow: result.flow }));
+				continue;
+			}
+			const options = optionsOf(itemIndex);
+			output.push(
+				...resultItems(taskFiles, final, itemIndex, {
+					binaryPropertyName: options.binaryPropertyName ?? 'data',
+					allFilesInOneItem: options.allFilesInOneItem === true,
+				}),
+			);
+		}
+	}
+	return [output];
+}

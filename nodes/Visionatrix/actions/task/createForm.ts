@@ -1,0 +1,112 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { installedFlows } from '../../shared/flowCatalog';
+import { FlowInputError, prepareFlowInputs } from '../../shared/flowInputs';
+import { itemFailure } from './steps';
+
+/** Options of Create Task that become form fields. */
+export interface CreateFormOptions {
+	groupScope?: number;
+	priority?: number;
+	webhookHeaders?: string | IDataObject;
+	webhookUrl?: string;
+}
+
+export interface CreateRequest {
+	flow: string;
+	form: FormData;
+}
+
+/** `webhook_headers` must be a JSON object: the server answers a bare 500 for anything else. */
+function webhookHeadersJson(this: IExecuteFunctions, itemIndex: number, value: string | IDataObject): string {
+	let headers: unknown = value;
+	if (typeof value === 'string') {
+		try {
+			headers = JSON.parse(value);
+		} catch {
+			throw itemFailure.call(this, itemIndex, "Option 'Webhook Headers' is not valid JSON", 'Give the headers as a JSON object, for example {"X-Token": "secret"}.');
+		}
+	}
+	if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+		throw itemFailure.call(this, itemIndex, "Option 'Webhook Headers' must be a JSON object", 'Give the headers as a JSON object of names and values, for example {"X-Token": "secret"}.');
+	}
+	return JSON.stringify(headers);
+}
+
+/** The input values of one item: the typed fields, then the inputs given by name. */
+function inputValues(this: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
+	const mapped = (this.getNodeParameter('flowInputs.value', itemIndex, null) ?? {}) as Record<string, unknown>;
+	const byName = this.getNodeParameter('inputs.input', itemIndex, []) as Array<{ name: string; value: unknown }>;
+	const values: Record<string, unknown> = { ...mapped };
+	for (const [index, input] of byName.entries()) {
+		const name = String(input.name ?? '').trim();
+		if (!name) {
+			throw itemFailure.call(this, itemIndex, `Input by name ${index + 1} has no name`, 'Give each input the name of an input of the flow, for example "prompt".');
+		}
+		values[name] = input.value;
+	}
+	return values;
+}
+
+/**
+ * The multipart form of `PUT {prefix}/tasks/create/{flow}` for one item, checked against the
+ * flow's inputs before anything is sent, with files from the item's binary data.
+ */
+export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: number): Promise<CreateRequest> {
+	const flow = String(this.getNodeParameter('flow', itemIndex, '', { extractValue: true }) ?? '').trim();
+	if (!flow) throw itemFailure.call(this, itemIndex, "Parameter 'Flow' is empty", 'Pick a flow from the list or give its name.');
+
+	const definition = (await installedFlows.call(this)).find((f) => f.name === flow);
+	if (!definition) {
+		throw itemFailure.call(
+			this,
+			itemIndex,
+			`Flow '${flow}' is not installed on this Visionatrix server`,
+			'Install the flow in Visionatrix first, or pick an installed one from the Flow list. The name is the flow id (for example sdxl_lighting), not its display name.',
+		);
+	}
+
+	let prepared;
+	try {
+		prepared = prepareFlowInputs(definition, inputValues.call(this, itemIndex));
+	} catch (error) {
+		if (error instanceof FlowInputError) throw itemFailure.call(this, itemIndex, error.message, error.hint);
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+	}
+
+	const form = new FormData();
+	for (const [name, value] of prepared.text) form.append(name, value);
+
+	const item = this.getInputData()[itemIndex];
+	for (const file of prepared.files) {
+		if ('reference' in file) {
+			form.append(file.name, JSON.stringify(file.reference));
+			continue;
+		}
+		const binary = item.binary?.[file.binaryProperty];
+		if (!binary) {
+			const present = Object.keys(item.binary ?? {});
+			throw itemFailure.call(
+				this,
+				itemIndex,
+				`Input '${file.name}' needs binary field '${file.binaryProperty}', which the incoming item does not have`,
+				present.length
+					? `The item has the binary fields: ${present.join(', ')}. Give one of them.`
+					: 'The item has no binary data. Connect a node that outputs a file (for example Get Results or Read Files from Disk), or give another task\'s output as {"task_id": 1, "node_id": 9}.',
+			);
+		}
+		const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, file.binaryProperty);
+		const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: binary.mimeType });
+		form.append(file.name, blob, binary.fileName ?? `${file.name}.${binary.fileExtension ?? 'bin'}`);
+	}
+
+	const options = this.getNodeParameter('options', itemIndex, {}) as CreateFormOptions;
+	if (options.priority !== undefined) form.append('priority', String(options.priority));
+	if (options.groupScope !== undefined) form.append('group_scope', String(options.groupScope));
+	if (options.webhookUrl) form.append('webhook_url', options.webhookUrl);
+	if (options.webhookHeaders !== undefined) {
+		form.append('webhook_headers', webhookHeadersJson.call(this, itemIndex, options.webhookHeaders));
+	}
+	return { flow, form };
+}

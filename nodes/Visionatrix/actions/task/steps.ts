@@ -1,0 +1,198 @@
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { taskProgressJson } from '../../resources/task/progressFunctions';
+import { mapWithConcurrency } from '../../shared/concurrency';
+import { DEFAULT_SCHEDULE, pause, waitForTasks, type WaitOutcome } from '../../shared/polling';
+import { downloadResultFile, resultFiles, type DownloadedFile } from '../../shared/results';
+import { fetchTaskStates, getTask } from '../../shared/taskClient';
+import { parseTaskId, taskStatus } from '../../shared/taskStatus';
+import type { TaskDetails } from '../../shared/types';
+
+/**
+ * The steps the task operations are made of (create → wait → download), each over all items at
+ * once: one progress request per tick for every waiting task, downloads with bounded concurrency.
+ * A step's failure for one item is kept as that item's error; the other items go on.
+ */
+
+export type ItemError = NodeOperationError | NodeApiError;
+
+/** One task of one input item. */
+export interface TaskOfItem {
+	itemIndex: number;
+	taskId: number;
+}
+
+export interface WaitSettings {
+	/** Seconds; the longest pause between two progress checks. */
+	pollInterval?: number;
+	/** Seconds. */
+	timeout?: number;
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 600;
+export const DEFAULT_CONCURRENCY = 4;
+
+export function isItemError(value: unknown): value is ItemError {
+	return value instanceof NodeOperationError || value instanceof NodeApiError;
+}
+
+export function itemFailure(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	message: string,
+	description: string,
+): NodeOperationError {
+	return new NodeOperationError(this.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });
+}
+
+/** The work's result, or its error kept as the item's error (the execution's own stop still throws). */
+export async function settle<T>(context: IExecuteFunctions, itemIndex: number, work: () => Promise<T>): Promise<T | ItemError> {
+	try {
+		return await work();
+	} catch (error) {
+		if (isItemError(error)) return error;
+		if (context.getExecutionCancelSignal()?.aborted) throw new NodeOperationError(context.getNode(), 'The execution was stopped');
+		return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+	}
+}
+
+/** Continue On Fail: the failed item goes on as an error item; otherwise the error stops the node. */
+export function failedItem(this: IExecuteFunctions, error: ItemError, itemIndex: number, json: IDataObject = {}): INodeExecutionData {
+	if (!this.continueOnFail()) throw error;
+	return { json: { ...json, error: error.message }, error, pairedItem: { item: itemIndex } };
+}
+
+/** Each item's Task ID; a bad one is that item's error. */
+export function readTaskIds(this: IExecuteFunctions): Array<number | ItemError> {
+	return this.getInputData().map((_, itemIndex) => {
+		const raw = this.getNodeParameter('taskId', itemIndex);
+		return (
+			parseTaskId(raw) ??
+			itemFailure.call(
+				this,
+				itemIndex,
+				`Parameter 'Task ID' must be a whole number, not '${String(raw)}'`,
+				'Give the numeric ID of a Visionatrix task, for example {{ $json.task_id }} after Create Task.',
+			)
+		);
+	});
+}
+
+function outcomeError(this: IExecuteFunctions, itemIndex: number, taskId: number, outcome: Exclude<WaitOutcome, { kind: 'completed' }>, timeoutSeconds: number): ItemError {
+	switch (outcome.kind) {
+		case 'failed':
+			return itemFailure.call(
+				this,
+				itemIndex,
+				`Task ${taskId} failed on the Visionatrix server: ${outcome.task.error}`,
+				'The flow stopped with this error. Check the inputs, then restart the task in Visionatrix or create a new one.',
+			);
+		case 'missing':
+			return itemFailure.call(
+				this,
+				itemIndex,
+				`Task ${taskId} does not exist on the Visionatrix server`,
+				'It was deleted or cancelled, or it belongs to another user: Visionatrix shows each user only their own tasks.',
+			);
+		case 'timeout': {
+			const last = outcome.last ? ` (last progress ${outcome.last.progress}%)` : '';
+			return itemFailure.call(
+				this,
+				itemIndex,
+				`Task ${taskId} did not finish within ${timeoutSeconds} seconds${last}`,
+				'The task goes on running on the server. Raise Timeout in the options (video flows can need far more than 10 minutes), or get its results later.',
+			);
+		}
+	}
+}
+
+/** Waits for all the tasks together; for each: its final state, or the item's error. */
+export async function waitStep(this: IExecuteFunctions, tasks: TaskOfItem[], settingsOf: (itemIndex: number) => WaitSettings): Promise<Array<TaskDetails | ItemError>> {
+	const start = Date.now();
+	const timeoutOf = (itemIndex: number) => settingsOf(itemIndex).timeout ?? DEFAULT_TIMEOUT_SECONDS;
+	const bounds = tasks.map(({ itemIndex }) => (settingsOf(itemIndex).pollInterval ?? DEFAULT_SCHEDULE.maxDelayMs / 1000) * 1000);
+	const maxDelayMs = Math.max(DEFAULT_SCHEDULE.minDelayMs, Math.min(DEFAULT_SCHEDULE.maxDelayMs * 12, ...bounds));
+	const signal = this.getExecutionCancelSignal();
+
+	const outcomes = await waitForTasks(
+		tasks.map(({ taskId, itemIndex }) => ({ taskId, deadline: start + timeoutOf(itemIndex) * 1000 })),
+		{ ...DEFAULT_SCHEDULE, maxDelayMs },
+		{ fetchTasks: async (ids) => await fetchTaskStates.call(this, ids, signal), sleep: pause, now: Date.now, signal },
+	);
+	return tasks.map(({ taskId, itemIndex }) => {
+		const outcome = outcomes.get(taskId)!;
+		return outcome.kind === 'completed' ? outcome.task : outcomeError.call(this, itemIndex, taskId, outcome, timeoutOf(itemIndex));
+	});
+}
+
+/** A completed task's details, or why it has no results. */
+export async function completedTask(this: IExecuteFunctions, { taskId, itemIndex }: TaskOfItem): Promise<TaskDetails> {
+	const task = await getTask.call(this, taskId, this.getExecutionCancelSignal(), itemIndex);
+	if (task === null) {
+		throw itemFailure.call(
+			this,
+			itemIndex,
+			`Task ${taskId} does not exist on the Visionatrix server`,
+			'It was deleted or cancelled, or it belongs to another user: Visionatrix shows each user only their own tasks.',
+		);
+	}
+	const status = taskStatus(task);
+	if (status === 'failed') {
+		throw itemFailure.call(this, itemIndex, `Task ${taskId} failed on the Visionatrix server and has no results: ${task.error}`, 'Check the inputs, then restart the task in Visionatrix or create a new one.');
+	}
+	if (status !== 'completed') {
+		throw itemFailure.call(this, itemIndex, `Task ${taskId} is not completed yet (${status}, progress ${task.progress}%)`, 'Put a Visionatrix "Wait for Completion" step before Get Results.');
+	}
+	return task;
+}
+
+/** Downloads every result file of each completed task, a bounded number at a time. */
+export async function downloadStep(this: IExecuteFunctions, tasks: Array<{ itemIndex: number; task: TaskDetails }>, concurrency = DEFAULT_CONCURRENCY): Promise<Array<DownloadedFile[] | ItemError>> {
+	const signal = this.getExecutionCancelSignal();
+	const downloads = tasks.flatMap(({ task, itemIndex }, taskIndex) => resultFiles(task).map((file) => ({ file, itemIndex, taskIndex })));
+	const done = await mapWithConcurrency(downloads, concurrency, async ({ file, itemIndex }) =>
+		await settle(this, itemIndex, async () => await downloadResultFile.call(this, file, itemIndex, signal)),
+	);
+	return tasks.map((_, taskIndex) => {
+		const mine = done.filter((_, i) => downloads[i].taskIndex === taskIndex);
+		return mine.find(isItemError) ?? (mine as DownloadedFile[]);
+	});
+}
+
+function fileJson(file: DownloadedFile, flow: string): IDataObject {
+	return {
+		task_id: file.taskId,
+		flow,
+		node_id: file.nodeId,
+		batch_index: file.batchIndex,
+		type: file.type,
+		file_name: file.binary.fileName,
+		mime_type: file.binary.mimeType,
+		file_size: file.size,
+	};
+}
+
+export interface ResultItemSettings {
+	binaryPropertyName: string;
+	allFilesInOneItem: boolean;
+}
+
+/** A task's files as output items: one per file, or all in one (`data_0`, `data_1`, …). */
+export function resultItems(files: DownloadedFile[], task: TaskDetails, itemIndex: number, settings: ResultItemSettings): INodeExecutionData[] {
+	const property = settings.binaryPropertyName;
+	if (!settings.allFilesInOneItem) {
+		return files.map((file) => ({ json: fileJson(file, task.name), binary: { [property]: file.binary }, pairedItem: { item: itemIndex } }));
+	}
+	const binary: Record<string, IBinaryData> = {};
+	const fileList = files.map((file, index) => {
+		binary[`${property}_${index}`] = file.binary;
+		return { binary_property: `${property}_${index}`, ...fileJson(file, task.name) };
+	});
+	return [{ json: { task_id: task.task_id, flow: task.name, status: 'completed', files: fileList } as IDataObject, binary, pairedItem: { item: itemIndex } }];
+}
+
+/** The final state of a task as Wait for Completion outputs it. */
+export function finalStateItem(task: TaskDetails, itemIndex: number): INodeExecutionData {
+	return { json: taskProgressJson(task, true), pairedItem: { item: itemIndex } };
+}

@@ -1,0 +1,76 @@
+import type { FieldType, ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
+
+import { installedFlows } from '../shared/flowCatalog';
+import { RESERVED_INPUTS, reservedInputsOf } from '../shared/reservedInputs';
+import type { FlowInputParam } from '../shared/types';
+import { FILE_INPUT_TYPES } from '../shared/types';
+
+const FIELD_TYPE: Record<string, FieldType> = {
+	text: 'string',
+	number: 'number',
+	range: 'number',
+	range_scale: 'number',
+	list: 'options',
+	bool: 'boolean',
+};
+
+function describe(param: FlowInputParam): string {
+	if (FILE_INPUT_TYPES.includes(param.type)) {
+		return `${param.display_name} (binary field, or {"task_id": N, "node_id": M})`;
+	}
+	if (param.min !== undefined || param.max !== undefined) {
+		return `${param.display_name} (${param.min ?? ''}–${param.max ?? ''})`;
+	}
+	return param.display_name || param.name;
+}
+
+function inputField(param: FlowInputParam): ResourceMapperField {
+	const isFile = FILE_INPUT_TYPES.includes(param.type);
+	const field: ResourceMapperField = {
+		id: param.name,
+		displayName: describe(param),
+		required: !param.optional,
+		defaultMatch: false,
+		canBeUsedToMatch: false,
+		display: !param.hidden,
+		// Advanced inputs start folded away; "Add input" brings them in.
+		removed: param.advanced && param.optional,
+		type: FIELD_TYPE[param.type] ?? 'string',
+	};
+	if (param.type === 'list') {
+		field.options = Object.keys(param.options ?? {}).map((key) => ({ name: key, value: key }));
+	}
+	if (isFile) {
+		if (!param.optional) field.defaultValue = 'data';
+	} else if (param.default !== undefined && param.default !== '') {
+		field.defaultValue = param.default;
+	}
+	return field;
+}
+
+/** Resource mapper: the picked flow's inputs as typed fields, plus seed/count/translate where the flow supports them. */
+export async function getFlowInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	const flowName = String(this.getNodeParameter('flow', undefined, { extractValue: true }) ?? '');
+	if (!flowName) return { fields: [], emptyFieldsNotice: 'Pick a flow first' };
+	const flow = (await installedFlows.call(this)).find((f) => f.name === flowName);
+	if (!flow) {
+		return { fields: [], emptyFieldsNotice: `Flow '${flowName}' is not installed on this Visionatrix server` };
+	}
+	const inputs = [...flow.input_params].sort((a, b) => a.order - b.order).map(inputField);
+	const reserved = reservedInputsOf(flow).map(
+		(name): ResourceMapperField => ({
+			id: name,
+			displayName: RESERVED_INPUTS[name].displayName,
+			required: false,
+			defaultMatch: false,
+			canBeUsedToMatch: false,
+			display: true,
+			removed: true,
+			type: RESERVED_INPUTS[name].type,
+		}),
+	);
+	return {
+		fields: [...inputs, ...reserved],
+		emptyFieldsNotice: `Flow '${flowName}' has no inputs`,
+	};
+}

@@ -1,0 +1,5 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { taskIdField } from '../../shared/descriptions';
+
+export const deleteDescription: INodeProperties[] = [taskIdField('delete')];
