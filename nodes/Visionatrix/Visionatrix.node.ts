@@ -2,6 +2,7 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 
 import { createTask } from './actions/task/create';
 import { getResults } from './actions/task/getResults';
+import { forAgentsToo } from './actions/task/toolOutput';
 import { waitForCompletion } from './actions/task/waitForCompletion';
 import { searchFlows } from './listSearch/searchFlows';
 import { getFlowInputs } from './resourceMapping/getFlowInputs';
@@ -47,6 +48,10 @@ export class Visionatrix implements INodeType {
 	};
 
 	customOperations = {
-		task: { create: createTask, waitForCompletion, getResults },
+		task: {
+			create: forAgentsToo(createTask),
+			waitForCompletion,
+			getResults: forAgentsToo(getResults),
+		},
 	};
 }
