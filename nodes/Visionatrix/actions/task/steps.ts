@@ -51,8 +51,9 @@ export async function settle<T>(context: IExecuteFunctions, itemIndex: number, w
 	try {
 		return await work();
 	} catch (error) {
+		// A stopped execution ends the whole operation, as n8n expects, not one item.
+		if (context.getExecutionCancelSignal()?.aborted) throw error as NodeOperationError;
 		if (isItemError(error)) return error;
-		if (context.getExecutionCancelSignal()?.aborted) throw new NodeOperationError(context.getNode(), 'The execution was stopped');
 		return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 	}
 }
