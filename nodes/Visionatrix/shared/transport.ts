@@ -90,7 +90,7 @@ export async function visionatrixRequest(
 	} catch (error) {
 		throw toVisionatrixNetworkError(this.getNode(), error, { ...context, url: options.baseURL });
 	}
-	await throwIfVisionatrixError(this.getNode(), response, context);
+	await throwIfVisionatrixError(this.getNode(), response, { apiVersion: credentials.apiVersion, ...context });
 	return response;
 }
 
