@@ -174,6 +174,16 @@ describe('servers and credentials', () => {
 		}
 	});
 
+	it('an unreachable server: the error names the address to check', async () => {
+		const gone = await startEmulator();
+		const credential = credentialFor(gone);
+		await gone.stop();
+		const result = await run(gone, [visionatrix('Wait', { operation: 'waitForCompletion', taskId: '1' })], { credential });
+		expect(result.status).toBe('error');
+		expect(result.error!.message).toBe(`Cannot reach Visionatrix at ${gone.url}/vapi to get the progress of task 1 (connection refused)`);
+		expect((result.error as { description?: string }).description).toMatch(/^Check the Base URL.*Network error: ECONNREFUSED\.$/);
+	});
+
 	it('recognises the wrong API Version and says which one to choose', async () => {
 		const legacy = await startEmulator({ apiVersion: 'legacy' });
 		try {

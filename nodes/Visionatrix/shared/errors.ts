@@ -152,20 +152,38 @@ export async function throwIfVisionatrixError(
 }
 
 /** A request that got no HTTP answer at all (refused, unknown host, timeout, reset). */
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'host not found',
+	ETIMEDOUT: 'timed out',
+	ECONNABORTED: 'timed out',
+	ECONNRESET: 'connection reset',
+	EPIPE: 'connection reset',
+	EHOSTUNREACH: 'host unreachable',
+};
+
 export function toVisionatrixNetworkError(node: INode, error: unknown, context: ErrorContext): Error {
-	if (error instanceof NodeApiError) return error;
-	const { code, message, name } = (error ?? {}) as { code?: string; message?: string; name?: string };
-	if (name === 'AbortError' || name === 'CanceledError' || code === 'ERR_CANCELED') {
-		return error as Error;
-	}
-	const reason = code ?? message ?? 'unknown network error';
+	// n8n's request helper reports a request without an answer as a NodeApiError whose httpCode is
+	// the network code (ECONNREFUSED, ETIMEDOUT, …) instead of an HTTP status.
+	const { code, httpCode, message, name } = (error ?? {}) as {
+		code?: string;
+		httpCode?: string | null;
+		message?: string;
+		name?: string;
+	};
+	const reason = code ?? (httpCode && !/^\d{3}$/.test(httpCode) ? httpCode : undefined);
+	const cancelled = name === 'AbortError' || name === 'CanceledError' || reason === 'ERR_CANCELED';
+	if (cancelled || (reason === undefined && error instanceof NodeApiError)) return error as Error;
+	// The message must not contain the code itself: NodeApiError would swap it for a generic text.
+	const what = NETWORK_FAILURES[reason ?? ''] ?? 'no answer';
 	return new NodeApiError(
 		node,
-		{ code: reason, doing: context.doing },
+		// Not `code`: NodeApiError would swap the message for its generic one for known codes.
+		{ network_error: reason ?? 'unknown', doing: context.doing },
 		{
-			message: `Cannot reach Visionatrix at ${context.url ?? 'the Base URL'} to ${context.doing} (${reason})${itemSuffix(context)}`,
-			description:
-				'Check the Base URL of the Visionatrix credential (for example http://localhost:8288) and that the server is running and reachable from n8n.',
+			message: `Cannot reach Visionatrix at ${context.url ?? 'the Base URL'} to ${context.doing} (${what})${itemSuffix(context)}`,
+			description: `Check the Base URL of the Visionatrix credential (for example http://localhost:8288) and that the server is running and reachable from n8n. Network error: ${reason ?? message ?? 'unknown'}.`,
 			itemIndex: context.itemIndex,
 		},
 	);
