@@ -67,6 +67,8 @@ export async function getFlowInputs(this: ILoadOptionsFunctions): Promise<Resour
 			display: true,
 			removed: true,
 			type: RESERVED_INPUTS[name].type,
+			// A toggle with no value would show as on in the editor; the server's default is off.
+			...(RESERVED_INPUTS[name].type === 'boolean' ? { defaultValue: false } : {}),
 		}),
 	);
 	return {

@@ -54,6 +54,7 @@ export const createDescription: INodeProperties[] = [
 			resourceMapper: {
 				resourceMapperMethod: 'getFlowInputs',
 				mode: 'add',
+				valuesLabel: 'Flow Inputs',
 				fieldWords: { singular: 'input', plural: 'inputs' },
 				addAllFields: true,
 				multiKeyMatch: false,
