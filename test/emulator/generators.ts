@@ -1,0 +1,160 @@
+/**
+ * The built-in result generators: small but real files whose content follows the task's inputs,
+ * so different prompts or seeds give different bytes and the same ones give the same bytes.
+ */
+import { createHash } from 'node:crypto';
+
+import { encodeFlac } from './media/flac';
+import { decodePng, encodePng, type RgbaImage } from './media/png';
+import { encodeAnimatedWebp } from './media/webp';
+import type { BuiltInGenerator, GeneratedFile, GeneratorInput, OutputGenerator } from './types';
+
+/** Deterministic bytes derived from the given parts. */
+function digest(...parts: Array<string | number>): Buffer {
+	return createHash('sha256').update(parts.map(String).join('\u0000')).digest();
+}
+
+function intParam(input: GeneratorInput, name: string, fallback: number, min: number, max: number): number {
+	const raw = input.inputParams[name];
+	const value = typeof raw === 'number' ? raw : Number.parseInt(String(raw ?? ''), 10);
+	if (!Number.isFinite(value)) return fallback;
+	return Math.min(Math.max(Math.trunc(value), min), max);
+}
+
+function textParam(input: GeneratorInput, name: string): string {
+	const raw = input.inputParams[name];
+	return raw === undefined ? '' : String(raw);
+}
+
+/** A 64×64 picture: a two-colour gradient sky, a "sun" and hills, all placed by the hash. */
+function promptPicture(hash: Buffer, size = 64): RgbaImage {
+	const data = new Uint8Array(size * size * 4);
+	const top = [hash[0], hash[1], hash[2]];
+	const bottom = [hash[3], hash[4], hash[5]];
+	const sun = [255 - (hash[6] >> 2), 200 + (hash[7] % 56), hash[8] >> 1];
+	const hill = [hash[9] >> 1, 96 + (hash[10] >> 1), hash[11] >> 2];
+	const sunX = 8 + (hash[12] % (size - 16));
+	const sunY = 6 + (hash[13] % (size / 2));
+	const sunR = 4 + (hash[14] % 8);
+	const phase = hash[15] / 40;
+	for (let y = 0; y < size; y++) {
+		for (let x = 0; x < size; x++) {
+			const t = y / (size - 1);
+			let color = [0, 1, 2].map((c) => Math.round(top[c] * (1 - t) + bottom[c] * t));
+			if ((x - sunX) ** 2 + (y - sunY) ** 2 <= sunR ** 2) color = sun;
+			const ridge = size * 0.7 + Math.sin(x / 7 + phase) * 5 + Math.sin(x / 3 + phase * 2) * 2;
+			if (y > ridge) color = hill.map((value) => Math.max(0, value - Math.round((y - ridge) * 2)));
+			data.set([color[0], color[1], color[2], 255], (y * size + x) * 4);
+		}
+	}
+	return { width: size, height: size, data };
+}
+
+const promptImage: OutputGenerator = (input) => {
+	const count = intParam(input, 'batch_size', 1, 1, 10);
+	const files: GeneratedFile[] = [];
+	for (let index = 0; index < count; index++) {
+		const hash = digest(
+			input.flow,
+			textParam(input, 'prompt'),
+			textParam(input, 'negative_prompt'),
+			textParam(input, 'steps_number'),
+			input.seed,
+			index,
+		);
+		files.push({ extension: '.png', data: encodePng(promptPicture(hash), { mode: 'rgb', minBytes: input.minBytes }) });
+	}
+	return files;
+};
+
+/** Used when the input is not a PNG the emulator can read: a grey square on white. */
+function placeholderPicture(): RgbaImage {
+	const size = 64;
+	const data = new Uint8Array(size * size * 4).fill(255);
+	for (let y = 16; y < 48; y++) for (let x = 16; x < 48; x++) data.set([90, 90, 90, 255], (y * size + x) * 4);
+	return { width: size, height: size, data };
+}
+
+/**
+ * "Removes the background": pixels close to the border colour (taken from the corners) or near
+ * white become transparent. When that would leave nothing or everything, a centred ellipse is
+ * kept as the subject, so the result always has both opaque and transparent pixels.
+ */
+const backgroundRemoval: OutputGenerator = (input) => {
+	const source = input.inputFiles.get('input_image') ?? [...input.inputFiles.values()][0];
+	let image: RgbaImage;
+	try {
+		image = source ? decodePng(source.data) : placeholderPicture();
+	} catch {
+		image = placeholderPicture();
+	}
+	const { width, height } = image;
+	const out = new Uint8Array(image.data);
+	const corner = (x: number, y: number) => Array.from(image.data.subarray((y * width + x) * 4, (y * width + x) * 4 + 3));
+	const corners = [corner(0, 0), corner(width - 1, 0), corner(0, height - 1), corner(width - 1, height - 1)];
+	const border = [0, 1, 2].map((c) => Math.round(corners.reduce((sum, rgb) => sum + rgb[c], 0) / 4));
+	let kept = 0;
+	for (let p = 0; p < width * height; p++) {
+		const [r, g, b] = [image.data[p * 4], image.data[p * 4 + 1], image.data[p * 4 + 2]];
+		const distance = Math.abs(r - border[0]) + Math.abs(g - border[1]) + Math.abs(b - border[2]);
+		const background = distance < 60 || (r > 235 && g > 235 && b > 235);
+		if (background) out[p * 4 + 3] = 0;
+		else kept++;
+	}
+	if (kept === 0 || kept === width * height) {
+		const [cx, cy, rx, ry] = [(width - 1) / 2, (height - 1) / 2, Math.max(width / 3, 1), Math.max(height / 3, 1)];
+		for (let y = 0; y < height; y++) {
+			for (let x = 0; x < width; x++) {
+				const inside = ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1;
+				out[(y * width + x) * 4 + 3] = inside ? image.data[(y * width + x) * 4 + 3] : 0;
+			}
+		}
+	}
+	return [{ extension: '.png', data: encodePng({ width, height, data: out }, { mode: 'rgba', minBytes: input.minBytes }) }];
+};
+
+/** A quarter second of a stereo tone at 44.1 kHz whose pitch follows prompt and seed. */
+const toneAudio: OutputGenerator = (input) => {
+	const hash = digest(input.flow, textParam(input, 'prompt'), input.seed);
+	const sampleRate = 44100;
+	const length = Math.round(sampleRate * 0.25);
+	const frequency = 220 + (hash.readUInt16BE(0) % 660);
+	const left = new Int16Array(length);
+	const right = new Int16Array(length);
+	for (let i = 0; i < length; i++) {
+		const envelope = Math.min(1, i / 400, (length - i) / 400);
+		const value = Math.sin((2 * Math.PI * frequency * i) / sampleRate) * 12000 * envelope;
+		left[i] = Math.round(value);
+		right[i] = Math.round(value * 0.8);
+	}
+	return [{ extension: '.flac', data: encodeFlac({ sampleRate, channels: [left, right], minBytes: input.minBytes }) }];
+};
+
+/** A short animated WebP: a few solid-colour frames at 24 fps, sized by the flow's width/height. */
+const animatedWebp: OutputGenerator = (input) => {
+	const hash = digest(input.flow, textParam(input, 'prompt'), input.seed);
+	const width = intParam(input, 'width', 768, 16, 1024);
+	const height = intParam(input, 'height', 512, 16, 1024);
+	const frameCount = Math.min(Math.max(Math.round(intParam(input, 'frames_count', 48, 8, 256) / 8), 2), 12);
+	const frames = Array.from({ length: frameCount }, (_, index) => ({
+		color: [hash[index % 32], hash[(index + 7) % 32], hash[(index + 13) % 32], 255] as [number, number, number, number],
+		durationMs: 42,
+	}));
+	return [{ extension: '.webp', data: encodeAnimatedWebp({ width, height, frames, minBytes: input.minBytes }) }];
+};
+
+/** A plain-text "answer" that quotes the prompt. */
+const textAnswer: OutputGenerator = (input) => {
+	let text = `Emulated answer (seed ${input.seed}): you asked "${textParam(input, 'prompt')}".\n`;
+	const size = Buffer.byteLength(text);
+	if (size < input.minBytes) text += ' '.repeat(input.minBytes - size - 1) + '\n';
+	return [{ extension: '.txt', data: Buffer.from(text, 'utf8') }];
+};
+
+export const BUILT_IN_GENERATORS: Record<BuiltInGenerator, OutputGenerator> = {
+	'prompt-image': promptImage,
+	'background-removal': backgroundRemoval,
+	'tone-audio': toneAudio,
+	'animated-webp': animatedWebp,
+	'text-answer': textAnswer,
+};

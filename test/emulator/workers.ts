@@ -1,0 +1,186 @@
+/**
+ * In-process workers. Each takes the next queued task (highest priority, then oldest), reports
+ * progress 10 and 55.5 while it "runs", then stores the result files and reports 100, all within
+ * `taskDurationMs`. A task that is cancelled, deleted or restarted meanwhile is dropped at once.
+ * Workers that talk HTTP (`POST /tasks/next` …) are tracked by `WorkerRegistry`.
+ */
+import type { WorkerDevice } from './catalog';
+import type { FlowCatalog } from './catalog';
+import { generateResults } from './outputs';
+import type { TaskRecord, TaskStore } from './state';
+import { executionDetailsJson } from './taskView';
+
+export const DEFAULT_FAILURE_MESSAGE =
+	'Error occurred when executing KSampler:\n\nAllocation on device 0 would exceed allowed memory. (out of memory)';
+
+/** The device every in-process worker claims to have: a 24 GiB CUDA GPU. */
+export const EMULATED_DEVICE: WorkerDevice = { deviceType: 'cuda', vramTotal: 24 * 1024 ** 3 };
+
+/** Progress reports of one run, at fractions of the task duration. */
+const STEPS = [
+	{ at: 0.1, progress: 10 },
+	{ at: 0.5, progress: 55.5 },
+	{ at: 1, progress: 100 },
+] as const;
+
+export interface PoolSettings {
+	readonly taskDurationMs: number;
+	readonly outputBytes: number;
+}
+
+interface Job {
+	task: TaskRecord;
+	timers: NodeJS.Timeout[];
+	startedAt: number;
+	failure: string | null;
+}
+
+interface Slot {
+	index: number;
+	job: Job | null;
+}
+
+function seconds(ms: number): number {
+	return Math.round(ms) / 1000;
+}
+
+export class WorkerPool {
+	private readonly slots: Slot[] = [];
+	private size = 0;
+	private readonly failures: string[] = [];
+	private dispatchScheduled: NodeJS.Immediate | null = null;
+	private stopped = false;
+
+	constructor(
+		private readonly store: TaskStore,
+		private readonly catalog: FlowCatalog,
+		private readonly settings: PoolSettings,
+		size: number,
+	) {
+		this.resize(size);
+	}
+
+	get workerCount(): number {
+		return this.size;
+	}
+
+	/** Worker ids look like the server's: `{user}:{hostname}:[{device}]:{index}`. */
+	workerId(slot: number): string {
+		return `admin:emulator-worker-${slot + 1}:[EmulatedGPU]:0`;
+	}
+
+	resize(size: number): void {
+		if (!Number.isInteger(size) || size < 0) throw new RangeError(`workers must be a whole number ≥ 0, got ${size}`);
+		this.size = size;
+		while (this.slots.length < size) this.slots.push({ index: this.slots.length, job: null });
+		this.kick();
+	}
+
+	failNext(count: number, message: string): void {
+		for (let i = 0; i < count; i++) this.failures.push(message);
+	}
+
+	/** Hands queued tasks to idle workers (soon, not synchronously). */
+	kick(): void {
+		if (this.stopped || this.dispatchScheduled) return;
+		this.dispatchScheduled = setImmediate(() => {
+			this.dispatchScheduled = null;
+			this.dispatch();
+		});
+	}
+
+	/** Drops the work on a task that was cancelled, deleted or restarted. */
+	abandon(taskId: number): void {
+		for (const slot of this.slots) {
+			if (slot.job?.task.id === taskId) this.finishJob(slot);
+		}
+	}
+
+	stop(): void {
+		this.stopped = true;
+		if (this.dispatchScheduled) clearImmediate(this.dispatchScheduled);
+		this.dispatchScheduled = null;
+		for (const slot of this.slots) {
+			for (const timer of slot.job?.timers ?? []) clearTimeout(timer);
+			slot.job = null;
+		}
+	}
+
+	private dispatch(): void {
+		if (this.stopped) return;
+		for (const slot of this.slots.slice(0, this.size)) {
+			if (slot.job) continue;
+			const task = this.store.lockNext({ names: this.catalog.flows.map((flow) => flow.info.name) });
+			if (!task) return;
+			this.startJob(slot, task);
+		}
+	}
+
+	private startJob(slot: Slot, task: TaskRecord): void {
+		const job: Job = { task, timers: [], startedAt: Date.now(), failure: this.failures.shift() ?? null };
+		slot.job = job;
+		const duration = Math.max(0, this.settings.taskDurationMs);
+		for (const step of STEPS) {
+			job.timers.push(setTimeout(() => this.runStep(slot, job, step.progress), duration * step.at));
+		}
+	}
+
+	private runStep(slot: Slot, job: Job, progress: number): void {
+		const { task } = job;
+		if (slot.job !== job || this.store.get(task.id) !== task) return;
+		const workerId = this.workerId(slot.index);
+		const elapsed = seconds(Date.now() - job.startedAt);
+		if (progress === 55.5 && job.failure !== null) {
+			this.store.applyProgress(task, { progress, executionTime: elapsed, error: job.failure, workerId });
+			this.store.unlock(task);
+			this.finishJob(slot);
+			return;
+		}
+		if (progress < 100) {
+			this.store.applyProgress(task, { progress, executionTime: elapsed, error: '', workerId });
+			return;
+		}
+		const flow = this.catalog.find(task.flow);
+		try {
+			if (!flow) throw new Error(`Flow \`${task.flow}\` is not installed.`);
+			const missing = this.store.storeResults(task, generateResults(task, flow, this.settings.outputBytes));
+			if (missing) throw new Error(`No results found for: ${missing}`);
+			this.store.applyProgress(task, {
+				progress: 100,
+				executionTime: elapsed,
+				error: '',
+				workerId,
+				executionDetails: executionDetailsJson(elapsed),
+			});
+		} catch (error) {
+			this.store.applyProgress(task, {
+				progress: task.progress,
+				executionTime: elapsed,
+				error: `Emulated worker failed: ${(error as Error).message}`,
+				workerId,
+			});
+		}
+		this.store.unlock(task);
+		this.finishJob(slot);
+	}
+
+	private finishJob(slot: Slot): void {
+		for (const timer of slot.job?.timers ?? []) clearTimeout(timer);
+		slot.job = null;
+		this.kick();
+	}
+}
+
+/** Workers that use the HTTP worker API, as the server remembers them (for flow support). */
+export class WorkerRegistry {
+	private readonly seen = new Map<string, WorkerDevice & { lastSeen: number }>();
+
+	touch(workerId: string, device: WorkerDevice): void {
+		this.seen.set(workerId, { ...device, lastSeen: Date.now() });
+	}
+
+	/** Workers seen in the last three minutes. */
+	active(now = Date.now()): WorkerDevice[] {
+		return [...this.seen.values()].filter((worker) => now - worker.lastSeen <= 3 * 60 * 1000);
+	}
+}
