@@ -12,6 +12,8 @@ export interface ErrorContext {
 	taskId?: number | string;
 	apiVersion?: ApiVersion;
 	url?: string;
+	/** A write (create, cancel, …) that the server may have received even without an answer. */
+	sent?: boolean;
 }
 
 const OTHER_API_VERSION: Record<ApiVersion, string> = {
@@ -40,8 +42,17 @@ async function bodyText(body: unknown): Promise<string> {
 	return JSON.stringify(body);
 }
 
+/** Reads and drops a response body (before a retry), so the connection can be reused. */
+export async function discardBody(body: unknown): Promise<void> {
+	if (isStream(body)) for await (const _chunk of body) void _chunk;
+}
+
 /** The server's message: FastAPI's `detail` (a string, or a list of validation errors), else the text. */
 export function serverDetail(text: string): string {
+	if (/^\s*<(!doctype|html|head|body)/i.test(text)) {
+		const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+		return `an HTML page${title ? ` titled '${title}'` : ''} instead of Visionatrix's JSON, probably from a proxy in front of it`;
+	}
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(text);
@@ -133,9 +144,12 @@ export function visionatrixError(
 		);
 	}
 	if (status >= 500) {
+		const maybeCreated = context.sent
+			? ' The request was not sent again: the server may have acted on it (a task may exist anyway), so check its task list before running again.'
+			: '';
 		return make(
 			`Visionatrix failed to ${context.doing} (${status} ${detail || 'server error'})`,
-			'The server hit an internal error. Visionatrix answers 500 for some invalid inputs (an unknown list option, a bool it cannot parse, webhook headers that are not JSON): check those, then the server log.',
+			`The server hit an internal error. Visionatrix answers 500 for some invalid inputs (an unknown list option, a bool it cannot parse, webhook headers that are not JSON): check those, then the server log.${maybeCreated}`,
 		);
 	}
 	return make(`Visionatrix answered ${status} while trying to ${context.doing}: ${detail}`, detail);
@@ -163,6 +177,13 @@ const NETWORK_FAILURES: Record<string, string> = {
 	EHOSTUNREACH: 'host unreachable',
 };
 
+/** Failures that happen before a request leaves: nothing reached the server. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+
+export function isNeverSent(networkCode: string): boolean {
+	return NOT_SENT.has(networkCode);
+}
+
 export function toVisionatrixNetworkError(node: INode, error: unknown, context: ErrorContext): Error {
 	// n8n's request helper reports a request without an answer as a NodeApiError whose httpCode is
 	// the network code (ECONNREFUSED, ETIMEDOUT, …) instead of an HTTP status.
@@ -177,14 +198,19 @@ export function toVisionatrixNetworkError(node: INode, error: unknown, context: 
 	if (cancelled || (reason === undefined && error instanceof NodeApiError)) return error as Error;
 	// The message must not contain the code itself: NodeApiError would swap it for a generic text.
 	const what = NETWORK_FAILURES[reason ?? ''] ?? 'no answer';
-	return new NodeApiError(
+	const maybeSent =
+		context.sent && !isNeverSent(reason ?? '')
+			? ' The request may have reached the server, so it was not sent again (a second create would queue a second task): check the task list in Visionatrix before running again.'
+			: '';
+	const failure = new NodeApiError(
 		node,
 		// Not `code`: NodeApiError would swap the message for its generic one for known codes.
 		{ network_error: reason ?? 'unknown', doing: context.doing },
 		{
 			message: `Cannot reach Visionatrix at ${context.url ?? 'the Base URL'} to ${context.doing} (${what})${itemSuffix(context)}`,
-			description: `Check the Base URL of the Visionatrix credential (for example http://localhost:8288) and that the server is running and reachable from n8n. Network error: ${reason ?? message ?? 'unknown'}.`,
+			description: `Check the Base URL of the Visionatrix credential (for example http://localhost:8288) and that the server is running and reachable from n8n. Network error: ${reason ?? message ?? 'unknown'}.${maybeSent}`,
 			itemIndex: context.itemIndex,
 		},
 	);
+	return Object.assign(failure, { networkCode: reason ?? 'unknown' });
 }

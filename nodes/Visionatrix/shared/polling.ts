@@ -1,5 +1,3 @@
-import { sleep } from 'n8n-workflow';
-
 import type { TaskDetails } from './types';
 import { taskStatus } from './taskStatus';
 
@@ -40,22 +38,6 @@ export interface WaitDependencies {
 	signal?: AbortSignal;
 	/** Called after each tick with the tasks still pending (for progress reporting and tests). */
 	onTick?(pending: number[]): void;
-}
-
-/** A pause that ends early, with the signal's reason, when the execution is stopped. */
-export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
-	signal?.throwIfAborted();
-	if (!signal) return await sleep(ms);
-	let onAbort = () => {};
-	const aborted = new Promise<never>((_, reject) => {
-		onAbort = () => reject(signal.reason ?? new Error('The execution was stopped'));
-		signal.addEventListener('abort', onAbort, { once: true });
-	});
-	try {
-		await Promise.race([sleep(ms), aborted]);
-	} finally {
-		signal.removeEventListener('abort', onAbort);
-	}
 }
 
 function median(values: number[]): number {

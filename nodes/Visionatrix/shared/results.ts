@@ -1,6 +1,9 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import { visionatrixRequest } from './transport';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { pause } from './pause';
+import { RETRY_POLICY, visionatrixRequest } from './transport';
 import type { TaskDetails } from './types';
 
 /** One result file of a task: an output node and a batch index. */
@@ -13,7 +16,7 @@ export interface ResultFile {
 
 export interface DownloadedFile extends ResultFile {
 	binary: IBinaryData;
-	/** Bytes, from the server's Content-Length (undefined when it sent none). */
+	/** Bytes stored (the server's Content-Length when the store cannot tell). */
 	size?: number;
 }
 
@@ -38,13 +41,13 @@ export function fileNameFromDisposition(disposition: unknown): string | undefine
 	return plain ? (plain[2] ?? plain[1]).trim() : undefined;
 }
 
-/** Streams one result file from the server into n8n's binary data store. */
-export async function downloadResultFile(
+/** One attempt: streams the file from the server into n8n's binary data store. */
+async function fetchResultFile(
 	this: IExecuteFunctions,
 	file: ResultFile,
 	itemIndex: number,
 	signal?: AbortSignal,
-): Promise<DownloadedFile> {
+): Promise<{ binary: IBinaryData; expected?: number }> {
 	const response = await visionatrixRequest.call(
 		this,
 		{
@@ -65,6 +68,47 @@ export async function downloadResultFile(
 		fileNameFromDisposition(response.headers['content-disposition']) ??
 		`${file.taskId}_${file.nodeId}_${file.batchIndex}`;
 	const binary = await this.helpers.prepareBinaryData(response.body as Buffer, fileName, mimeType);
-	const length = Number(response.headers['content-length']);
-	return { ...file, binary, size: Number.isFinite(length) ? length : undefined };
+	const expected = Number(response.headers['content-length']);
+	return { binary, expected: Number.isFinite(expected) ? expected : undefined };
+}
+
+/**
+ * Streams one result file into n8n's binary data store, whole: a download that stops short of the
+ * server's Content-Length (or breaks off) is fetched again, a few times, before the item fails.
+ */
+export async function downloadResultFile(
+	this: IExecuteFunctions,
+	file: ResultFile,
+	itemIndex: number,
+	signal?: AbortSignal,
+): Promise<DownloadedFile> {
+	let shortBy = '';
+	for (let attempt = 1; attempt <= RETRY_POLICY.attempts; attempt++) {
+		if (attempt > 1) await pause(RETRY_POLICY.firstDelayMs * attempt, signal);
+		let fetched;
+		try {
+			fetched = await fetchResultFile.call(this, file, itemIndex, signal);
+		} catch (error) {
+			// The body broke off mid-stream (the request itself already had its retries).
+			if (signal?.aborted || (error as Error)?.name === 'NodeApiError' || (error as Error)?.name === 'NodeOperationError') {
+				throw error as Error;
+			}
+			shortBy = `the download broke off (${(error as Error).message})`;
+			continue;
+		}
+		const { binary, expected } = fetched;
+		const received = binary.bytes;
+		if (expected === undefined || received === undefined || received === expected) {
+			return { ...file, binary, size: received ?? expected };
+		}
+		shortBy = `got ${received} of ${expected} bytes`;
+	}
+	throw new NodeOperationError(
+		this.getNode(),
+		`The download of result ${file.batchIndex} of output node ${file.nodeId} of task ${file.taskId} was cut short ${RETRY_POLICY.attempts} times (last: ${shortBy}) [item ${itemIndex}]`,
+		{
+			itemIndex,
+			description: 'The connection to Visionatrix drops during downloads. The task and its files stay on the server: run Get Results again later.',
+		},
+	);
 }

@@ -11,7 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ErrorContext } from './errors';
 import { throwIfVisionatrixError } from './errors';
 import { parseTaskId } from './taskStatus';
-import { itemErrorContext } from './transport';
+import { baseUrlProblem, CREDENTIAL_TYPE, itemErrorContext } from './transport';
 
 /**
  * Pieces the declarative (routing) operations share: reading the Task ID into the request, and
@@ -28,6 +28,16 @@ export function itemTaskId(context: IExecuteSingleFunctions): number {
 		itemIndex,
 		description: 'Give the numeric ID of a Visionatrix task, for example {{ $json.task_id }} after Create Task.',
 	});
+}
+
+/** preSend: refuses a Base URL without scheme or with the API path before anything is sent. */
+export async function checkBaseUrl(this: IExecuteSingleFunctions, request: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const { baseUrl } = await this.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
+	const problem = baseUrlProblem(baseUrl);
+	if (problem) {
+		throw new NodeOperationError(this.getNode(), problem.message, { itemIndex: this.getItemIndex(), description: problem.hint });
+	}
+	return request;
 }
 
 /** preSend: puts the checked Task ID where the route wants it. */

@@ -8,7 +8,10 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
-import { throwIfVisionatrixError, toVisionatrixNetworkError, type ErrorContext } from './errors';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { discardBody, isNeverSent, throwIfVisionatrixError, toVisionatrixNetworkError, type ErrorContext } from './errors';
+import { pause } from './pause';
 import type { ApiVersion } from './types';
 
 /**
@@ -59,15 +62,60 @@ export interface VisionatrixRequest {
 	abortSignal?: AbortSignal;
 }
 
+/**
+ * Reads (GET) are retried on no answer, 5xx and 429, a few times with a growing pause. Writes are
+ * sent once: a create that may have reached the server must not queue a second task on the GPU.
+ * Only a request that certainly never left (connection refused, unknown host) is sent again.
+ */
+export const RETRY_POLICY = { attempts: 4, firstDelayMs: 300, maxDelayMs: 5000 };
+
+function retryDelay(attempt: number, retryAfter: unknown): number {
+	const asked = Number(retryAfter) * 1000;
+	const backoff = RETRY_POLICY.firstDelayMs * 2 ** (attempt - 1);
+	return Math.min(RETRY_POLICY.maxDelayMs, Number.isFinite(asked) && asked > 0 ? asked : backoff);
+}
+
+/** What is wrong with a Base URL, if anything: it needs a scheme, and no API path (the API Version adds it). */
+export function baseUrlProblem(baseUrl: string): { message: string; hint: string } | undefined {
+	const given = String(baseUrl ?? '').trim();
+	if (!/^https?:\/\//i.test(given)) {
+		return {
+			message: `The Base URL '${given}' of the Visionatrix credential has no http:// or https://`,
+			hint: `Write it with its scheme, for example http://${given.replace(/^\/+/, '') || 'localhost:8288'}.`,
+		};
+	}
+	let url: URL;
+	try {
+		url = new URL(given);
+	} catch {
+		return { message: `The Base URL '${given}' of the Visionatrix credential is not a valid URL`, hint: 'Write it like http://localhost:8288.' };
+	}
+	if (/(^|\/)v?api(\/|$)/.test(url.pathname) || url.search || url.hash) {
+		return {
+			message: `The Base URL '${given}' of the Visionatrix credential has an API path or query in it`,
+			hint: `Set it to ${url.origin} (plus the sub-path of a reverse proxy, if any) and choose the API Version: the node adds /vapi or /api itself.`,
+		};
+	}
+	return undefined;
+}
+
+async function credentialsOf(context: RequestContext, itemIndex?: number) {
+	const credentials = await context.getCredentials<{ baseUrl: string; apiVersion: ApiVersion }>(CREDENTIAL_TYPE);
+	const problem = baseUrlProblem(credentials.baseUrl);
+	if (problem) {
+		throw new NodeOperationError(context.getNode(), problem.message, { description: problem.hint, itemIndex });
+	}
+	return credentials;
+}
+
 /** Sends one request with the node's credential and returns the full response, or throws a mapped error. */
 export async function visionatrixRequest(
 	this: RequestContext,
 	request: VisionatrixRequest,
 	context: ErrorContext,
 ): Promise<IN8nHttpFullResponse> {
-	const credentials = await this.getCredentials<{ baseUrl: string; apiVersion: ApiVersion }>(
-		CREDENTIAL_TYPE,
-	);
+	const credentials = await credentialsOf(this, context.itemIndex);
+	const errorContext: ErrorContext = { apiVersion: credentials.apiVersion, ...context };
 	const options: IHttpRequestOptions = {
 		...REQUEST_DEFAULTS,
 		baseURL: apiBaseUrl(credentials),
@@ -80,18 +128,30 @@ export async function visionatrixRequest(
 		abortSignal: request.abortSignal,
 		json: request.encoding === undefined || request.encoding === 'json' ? true : undefined,
 	};
-	let response: IN8nHttpFullResponse;
-	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			CREDENTIAL_TYPE,
-			options,
-		)) as IN8nHttpFullResponse;
-	} catch (error) {
-		throw toVisionatrixNetworkError(this.getNode(), error, { ...context, url: options.baseURL });
+	const isRead = request.method === 'GET';
+	for (let attempt = 1; ; attempt++) {
+		const lastAttempt = attempt >= RETRY_POLICY.attempts;
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as IN8nHttpFullResponse;
+		} catch (error) {
+			const failure = toVisionatrixNetworkError(this.getNode(), error, { ...errorContext, url: options.baseURL, sent: !isRead });
+			const code = (failure as { networkCode?: string }).networkCode;
+			if (!lastAttempt && code && (isRead || isNeverSent(code))) {
+				await pause(retryDelay(attempt, undefined), request.abortSignal);
+				continue;
+			}
+			throw failure;
+		}
+		const status = response.statusCode;
+		if (isRead && !lastAttempt && (status >= 500 || status === 429)) {
+			await discardBody(response.body);
+			await pause(retryDelay(attempt, response.headers['retry-after']), request.abortSignal);
+			continue;
+		}
+		await throwIfVisionatrixError(this.getNode(), response, errorContext);
+		return response;
 	}
-	await throwIfVisionatrixError(this.getNode(), response, { apiVersion: credentials.apiVersion, ...context });
-	return response;
 }
 
 /** A JSON request: the response body. */

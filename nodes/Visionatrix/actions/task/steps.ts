@@ -3,9 +3,11 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { taskProgressJson } from '../../resources/task/progressFunctions';
 import { mapWithConcurrency } from '../../shared/concurrency';
-import { DEFAULT_SCHEDULE, pause, waitForTasks, type WaitOutcome } from '../../shared/polling';
+import { pause } from '../../shared/pause';
+import { DEFAULT_SCHEDULE, waitForTasks, type WaitOutcome } from '../../shared/polling';
 import { downloadResultFile, resultFiles, type DownloadedFile } from '../../shared/results';
 import { fetchTaskStates, getTask } from '../../shared/taskClient';
+import { visionatrixRequest } from '../../shared/transport';
 import { parseTaskId, taskStatus } from '../../shared/taskStatus';
 import type { TaskDetails } from '../../shared/types';
 
@@ -28,6 +30,8 @@ export interface WaitSettings {
 	pollInterval?: number;
 	/** Seconds. */
 	timeout?: number;
+	/** Cancel the tasks still unfinished on the server when the execution is stopped. */
+	cancelOnStop?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 600;
@@ -116,15 +120,41 @@ export async function waitStep(this: IExecuteFunctions, tasks: TaskOfItem[], set
 	const maxDelayMs = Math.max(DEFAULT_SCHEDULE.minDelayMs, Math.min(DEFAULT_SCHEDULE.maxDelayMs * 12, ...bounds));
 	const signal = this.getExecutionCancelSignal();
 
-	const outcomes = await waitForTasks(
-		tasks.map(({ taskId, itemIndex }) => ({ taskId, deadline: start + timeoutOf(itemIndex) * 1000 })),
-		{ ...DEFAULT_SCHEDULE, maxDelayMs },
-		{ fetchTasks: async (ids) => await fetchTaskStates.call(this, ids, signal), sleep: pause, now: Date.now, signal },
-	);
+	let pending = tasks.map((t) => t.taskId);
+	let outcomes;
+	try {
+		outcomes = await waitForTasks(
+			tasks.map(({ taskId, itemIndex }) => ({ taskId, deadline: start + timeoutOf(itemIndex) * 1000 })),
+			{ ...DEFAULT_SCHEDULE, maxDelayMs },
+			{
+				fetchTasks: async (ids) => await fetchTaskStates.call(this, ids, signal),
+				sleep: pause,
+				now: Date.now,
+				signal,
+				onTick: (ids) => (pending = ids),
+			},
+		);
+	} catch (error) {
+		if (signal?.aborted) {
+			const toCancel = tasks.filter((t) => pending.includes(t.taskId) && settingsOf(t.itemIndex).cancelOnStop);
+			await cancelTasks.call(this, toCancel.map((t) => t.taskId));
+		}
+		throw error as NodeOperationError;
+	}
 	return tasks.map(({ taskId, itemIndex }) => {
 		const outcome = outcomes.get(taskId)!;
 		return outcome.kind === 'completed' ? outcome.task : outcomeError.call(this, itemIndex, taskId, outcome, timeoutOf(itemIndex));
 	});
+}
+
+/** Best effort, after a stop: removes the tasks from the server's queue so no GPU time goes to them. */
+async function cancelTasks(this: IExecuteFunctions, taskIds: number[]): Promise<void> {
+	await Promise.allSettled(
+		taskIds.map(
+			async (taskId) =>
+				await visionatrixRequest.call(this, { method: 'DELETE', path: `/tasks/queue/${taskId}` }, { doing: `cancel task ${taskId}`, taskId, sent: true }),
+		),
+	);
 }
 
 /** A completed task's details, or why it has no results. */

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { failOnErrorStatus } from '../../shared/routing';
+import { checkBaseUrl, failOnErrorStatus } from '../../shared/routing';
 import { pickFlow, splitFlows } from './flowFunctions';
 import { getDescription } from './get';
 import { getManyDescription } from './getMany';
@@ -20,6 +20,7 @@ export const flowDescription: INodeProperties[] = [
 				description: 'Get an installed flow with its inputs',
 				routing: {
 					request: { method: 'GET', url: '/flows/installed' },
+					send: { preSend: [checkBaseUrl] },
 					output: { postReceive: [failOnErrorStatus(() => ({ doing: 'list the installed flows' })), pickFlow] },
 				},
 			},
@@ -30,6 +31,7 @@ export const flowDescription: INodeProperties[] = [
 				description: 'List the flows installed on the server, with their inputs',
 				routing: {
 					request: { method: 'GET', url: '/flows/installed' },
+					send: { preSend: [checkBaseUrl] },
 					output: { postReceive: [failOnErrorStatus(() => ({ doing: 'list the installed flows' })), splitFlows] },
 				},
 			},

@@ -113,6 +113,14 @@ export const createDescription: INodeProperties[] = [
 					'Whether to put all files of a task in one item (fields data_0, data_1, …) instead of one item per file. Applies with Download Results.',
 			},
 			{
+				displayName: 'Cancel Tasks When Stopped',
+				name: 'cancelOnStop',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to cancel the tasks still queued or running on the server when this execution is stopped, so no GPU time goes to results nobody will collect',
+			},
+			{
 				displayName: 'Concurrency',
 				name: 'concurrency',
 				type: 'number',

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { actionDone, failOnErrorStatus, failOnTaskErrorStatus, withTaskId } from '../../shared/routing';
+import { actionDone, checkBaseUrl, failOnErrorStatus, failOnTaskErrorStatus, withTaskId } from '../../shared/routing';
 import { cancelDescription } from './cancel';
 import { createDescription } from './create';
 import { deleteDescription } from './delete';
@@ -31,7 +31,7 @@ export const taskDescription: INodeProperties[] = [
 				description: 'Remove a queued or running task from the queue',
 				routing: {
 					request: { method: 'DELETE', url: '/tasks/queue' },
-					send: { preSend: [withTaskId((taskId) => ({ url: `/tasks/queue/${taskId}` }))] },
+					send: { preSend: [checkBaseUrl, withTaskId((taskId) => ({ url: `/tasks/queue/${taskId}` }))] },
 					output: { postReceive: [failOnTaskErrorStatus('cancel'), actionDone('cancelled')] },
 				},
 			},
@@ -48,7 +48,7 @@ export const taskDescription: INodeProperties[] = [
 				description: 'Delete a task with its child tasks and files',
 				routing: {
 					request: { method: 'DELETE', url: '/tasks/task' },
-					send: { preSend: [withTaskId((taskId, request) => ({ qs: { ...request.qs, task_id: taskId } }))] },
+					send: { preSend: [checkBaseUrl, withTaskId((taskId, request) => ({ qs: { ...request.qs, task_id: taskId } }))] },
 					output: { postReceive: [failOnTaskErrorStatus('delete'), actionDone('deleted')] },
 				},
 			},
@@ -59,6 +59,7 @@ export const taskDescription: INodeProperties[] = [
 				description: 'List your tasks with their progress',
 				routing: {
 					request: { method: 'GET', url: '/tasks/progress-summary' },
+					send: { preSend: [checkBaseUrl] },
 					output: {
 						postReceive: [failOnErrorStatus(() => ({ doing: 'list the tasks' })), splitTaskSummary],
 					},
@@ -71,7 +72,7 @@ export const taskDescription: INodeProperties[] = [
 				description: 'Get the state of a task: queued, running, completed or failed',
 				routing: {
 					request: { method: 'GET', url: '/tasks/progress' },
-					send: { preSend: [withTaskId((taskId) => ({ url: `/tasks/progress/${taskId}` }))] },
+					send: { preSend: [checkBaseUrl, withTaskId((taskId) => ({ url: `/tasks/progress/${taskId}` }))] },
 					output: { postReceive: [failOnTaskErrorStatus('get the progress of'), shapeTaskProgress] },
 				},
 			},
@@ -88,7 +89,7 @@ export const taskDescription: INodeProperties[] = [
 				description: 'Queue a failed task again',
 				routing: {
 					request: { method: 'POST', url: '/tasks/restart' },
-					send: { preSend: [withTaskId((taskId, request) => ({ qs: { ...request.qs, task_id: taskId } }))] },
+					send: { preSend: [checkBaseUrl, withTaskId((taskId, request) => ({ qs: { ...request.qs, task_id: taskId } }))] },
 					output: { postReceive: [failOnTaskErrorStatus('restart'), actionDone('restarted')] },
 				},
 			},
@@ -99,7 +100,7 @@ export const taskDescription: INodeProperties[] = [
 				description: 'Change the queue priority of a queued task',
 				routing: {
 					request: { method: 'PUT', url: '/tasks/update' },
-					send: { preSend: [withTaskId((taskId, request) => ({ qs: { ...request.qs, task_id: taskId } }))] },
+					send: { preSend: [checkBaseUrl, withTaskId((taskId, request) => ({ qs: { ...request.qs, task_id: taskId } }))] },
 					output: { postReceive: [failOnTaskErrorStatus('set the priority of'), actionDone('priority set')] },
 				},
 			},

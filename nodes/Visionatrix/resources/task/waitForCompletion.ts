@@ -13,6 +13,14 @@ export const waitForCompletionDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['task'], operation: ['waitForCompletion'] } },
 		options: [
 			{
+				displayName: 'Cancel Tasks When Stopped',
+				name: 'cancelOnStop',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to cancel the tasks still queued or running on the server when this execution is stopped, so no GPU time goes to results nobody will collect',
+			},
+			{
 				displayName: 'Max Poll Interval (Seconds)',
 				name: 'pollInterval',
 				type: 'number',
