@@ -255,16 +255,17 @@ describe('declarative node through the routing engine', () => {
 	});
 
 	test('expressions in parameters resolve per item, and all items are requested concurrently', async () => {
-		const arrivals: number[] = [];
+		let inFlight = 0;
+		let peak = 0;
 		for (const n of [1, 2, 3]) {
 			nock(HOST)
 				.get(`/thing/${n}`)
-				.delay(300)
+				.delay(1000)
 				.reply(200, { path: `/thing/${n}` })
-				.on('request', () => arrivals.push(Date.now()));
+				.on('request', () => (peak = Math.max(peak, ++inFlight)))
+				.on('replied', () => inFlight--);
 		}
 
-		const started = Date.now();
 		const result = await runWorkflow({
 			nodes: [{ name: 'Thing', type: 'test.thing', parameters: { id: '={{ $json.n }}' } }],
 			inputItems: [{ json: { n: 1 } }, { json: { n: 2 } }, { json: { n: 3 } }],
@@ -275,9 +276,8 @@ describe('declarative node through the routing engine', () => {
 
 		expect(result.status).toBe('success');
 		expect(result.outputOf('Thing').map((item) => item.json.path)).toEqual(['/thing/1', '/thing/2', '/thing/3']);
-		// Three 300 ms responses took well under 900 ms: the routing engine sends items in parallel.
-		expect(Date.now() - started).toBeLessThan(850);
-		expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeLessThan(150);
+		// All three requests were out before the first (delayed) answer came: items run in parallel.
+		expect(peak).toBe(3);
 	});
 
 	test('an HTTP error fails the execution with the node error', async () => {
@@ -451,7 +451,6 @@ describe('cancellation', () => {
 			.reply(200, { late: true })
 			.on('request', () => requested());
 
-		const started = Date.now();
 		const handle = startWorkflow({
 			nodes: [{ name: 'Thing', type: 'test.thing', parameters: { id: 'slow' } }],
 			nodeTypes,
@@ -463,7 +462,6 @@ describe('cancellation', () => {
 		handle.cancel();
 		const result = await handle.result;
 
-		expect(Date.now() - started).toBeLessThan(5_000);
 		// The engine aborted the signal; axios rejected; the routing engine threw; the run is "canceled"
 		// because that error's message says so.
 		expect(result.status).toBe('canceled');
@@ -480,7 +478,6 @@ describe('cancellation', () => {
 			.reply(200, 'late')
 			.on('request', () => controller.abort());
 
-		const started = Date.now();
 		const result = await runWorkflow({
 			nodes: [{ name: 'Fetch', type: 'test.fetchFile', parameters: { id: 'slow' } }],
 			nodeTypes,
@@ -489,7 +486,7 @@ describe('cancellation', () => {
 			signal: controller.signal,
 		});
 
-		expect(Date.now() - started).toBeLessThan(5_000);
+		// The answer was 10 s away: a run that ended as 'canceled' was stopped, not answered.
 		expect(result.status).toBe('canceled');
 	});
 
