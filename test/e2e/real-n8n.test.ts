@@ -1,0 +1,283 @@
+/**
+ * End to end: examples/generate-and-remove-background.json runs in a real n8n (the one
+ * scripts/install-n8n.sh puts into .cache/n8n/<version>/) with the built package linked in as a
+ * community package, against the Visionatrix emulator started in this process.
+ *
+ * Needs `npm run build` (dist/) and the n8n install; without them this test FAILS with the command
+ * to run. scripts/test.sh does both first.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+
+import { startEmulator } from '../emulator';
+import type { RecordedRequest, VisionatrixEmulator } from '../emulator/types';
+import {
+	CREDENTIAL_TYPE,
+	loadExample,
+	locateN8n,
+	NODE_TYPE,
+	nodeOutput,
+	prepareWorkflow,
+	repoRoot,
+	runWorkflowOnce,
+	visionatrixCredential,
+	type N8nRunData,
+	type RunWorkflowResult,
+	type WorkflowExport,
+} from '../../scripts/lib/n8n-runner';
+
+const EXAMPLE = 'generate-and-remove-background.json';
+const N8N_TIMEOUT_MS = 120_000;
+
+// Node names in the example, in execution order.
+const TRIGGER = 'When clicking ‘Execute workflow’';
+const GENERATE = 'Generate Image';
+const WAIT_1 = 'Wait for Image';
+const RESULTS_1 = 'Get Image';
+const SAVE_1 = 'Save Generated Image';
+const REMOVE_BG = 'Remove Background';
+const WAIT_2 = 'Wait for Background Removal';
+const RESULTS_2 = 'Get Image Without Background';
+const SAVE_2 = 'Save Image Without Background';
+const ALL_NODES = [TRIGGER, GENERATE, WAIT_1, RESULTS_1, SAVE_1, REMOVE_BG, WAIT_2, RESULTS_2, SAVE_2];
+
+interface PngInfo {
+	width: number;
+	height: number;
+	bitDepth: number;
+	colorType: number;
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Checks the signature, a well-formed IHDR (with its CRC) first and IEND last; returns IHDR. */
+function readPng(data: Buffer, what: string): PngInfo {
+	if (!data.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error(`${what}: no PNG signature`);
+	if (data.readUInt32BE(8) !== 13 || data.toString('latin1', 12, 16) !== 'IHDR') {
+		throw new Error(`${what}: first chunk is not a 13-byte IHDR`);
+	}
+	const storedCrc = data.readUInt32BE(29);
+	if (crc32(data.subarray(12, 29)) !== storedCrc) throw new Error(`${what}: IHDR CRC mismatch`);
+	if (data.toString('latin1', data.length - 8, data.length - 4) !== 'IEND') {
+		throw new Error(`${what}: does not end with IEND`);
+	}
+	return { width: data.readUInt32BE(16), height: data.readUInt32BE(20), bitDepth: data[24], colorType: data[25] };
+}
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+interface Case {
+	apiVersion: 'current' | 'legacy';
+	/** Emulator enforces HTTP Basic; without it the credential has no user name and password. */
+	auth: boolean;
+}
+
+// The example once per API generation: /vapi with Basic auth, /api with auth off.
+describe.each<Case>([
+	{ apiVersion: 'current', auth: true },
+	{ apiVersion: 'legacy', auth: false },
+])(`examples/${EXAMPLE} in a real n8n (API $apiVersion, auth $auth)`, ({ apiVersion, auth }) => {
+	let emulator: VisionatrixEmulator | undefined;
+	let outDir: string;
+	let result: RunWorkflowResult | undefined;
+	let run: N8nRunData;
+	let workflow: WorkflowExport;
+
+	beforeAll(async () => {
+		// Fail (not skip) with the command that fixes it.
+		const root = repoRoot();
+		if (!existsSync(join(root, 'dist', 'nodes', 'Visionatrix', 'Visionatrix.node.js'))) {
+			throw new Error('dist/ has no built node: run "npm run build" first (scripts/test.sh does).');
+		}
+		locateN8n(); // throws: n8n <version> is not installed ... Run "bash scripts/install-n8n.sh"
+
+		const emu = await startEmulator({ auth, apiVersion, taskDurationMs: 300, workers: 1 });
+		emulator = emu;
+		expect(emu.prefix).toBe(apiVersion === 'current' ? '/vapi' : '/api');
+		outDir = mkdtempSync(join(tmpdir(), 'vix-e2e-out-'));
+		const credential = visionatrixCredential({
+			baseUrl: emu.url,
+			apiVersion,
+			username: auth ? 'admin' : '',
+			password: auth ? 'admin' : '',
+		});
+		workflow = prepareWorkflow(loadExample(EXAMPLE), { credential, outputDir: outDir });
+		// The example polls every 2 s; keep the test quick.
+		for (const node of workflow.nodes) {
+			if (node.type === NODE_TYPE && node.parameters.operation === 'waitForCompletion') {
+				node.parameters.options = { pollInterval: 0.5, timeout: 60 };
+			}
+		}
+		result = await runWorkflowOnce({
+			workflow,
+			credentials: [credential],
+			filesDir: outDir,
+			timeoutMs: N8N_TIMEOUT_MS,
+		});
+		run = result.run;
+	}, N8N_TIMEOUT_MS + 60_000);
+
+	afterAll(async () => {
+		await emulator?.stop();
+		if (outDir && result) rmSync(outDir, { recursive: true, force: true });
+	});
+
+	it('runs to success, every node once', () => {
+		expect(run.status).toBe('success');
+		expect(run.finished).toBe(true);
+		expect(run.data.resultData.error).toBeUndefined();
+		expect(Object.keys(run.data.resultData.runData).sort()).toEqual([...ALL_NODES].sort());
+		for (const name of ALL_NODES) {
+			const runs = run.data.resultData.runData[name];
+			expect(runs).toHaveLength(1);
+			expect(runs[0].executionStatus ?? 'success').toBe('success');
+			expect(runs[0].error).toBeUndefined();
+		}
+		expect(run.data.resultData.lastNodeExecuted).toBe(SAVE_2);
+		// Every workflow node of ours is loaded from the linked community package.
+		expect(workflow.nodes.filter((n) => n.type === NODE_TYPE)).toHaveLength(6);
+		expect(workflow.nodes.find((n) => n.name === GENERATE)?.credentials).toHaveProperty(CREDENTIAL_TYPE);
+	});
+
+	it('passes exactly one item along the chain, each paired with its input item', () => {
+		for (const name of ALL_NODES) {
+			expect({ name, items: nodeOutput(run, name).length }).toEqual({ name, items: 1 });
+		}
+		for (const name of ALL_NODES.slice(1)) {
+			const item = nodeOutput(run, name)[0];
+			// n8n normalises { item: 0 } / [{ item: 0 }] / 0; accept those forms, nothing else.
+			const paired = Array.isArray(item.pairedItem) ? item.pairedItem : [item.pairedItem];
+			expect({ name, paired: paired.map((p) => (typeof p === 'number' ? p : (p as { item: number }).item)) }).toEqual({
+				name,
+				paired: [0],
+			});
+		}
+	});
+
+	it('creates the tasks and hands task ids down the chain', () => {
+		const created1 = nodeOutput(run, GENERATE)[0].json;
+		const created2 = nodeOutput(run, REMOVE_BG)[0].json;
+		expect(created1).toMatchObject({ flow: 'sdxl_lighting' });
+		expect(created2).toMatchObject({ flow: 'remove_background_birefnet' });
+		expect(typeof created1.task_id).toBe('number');
+		expect(typeof created2.task_id).toBe('number');
+		expect(created2.task_id).not.toBe(created1.task_id);
+
+		expect(nodeOutput(run, WAIT_1)[0].json).toMatchObject({ task_id: created1.task_id, progress: 100 });
+		expect(nodeOutput(run, WAIT_2)[0].json).toMatchObject({ task_id: created2.task_id, progress: 100 });
+		expect(nodeOutput(run, RESULTS_1)[0].json).toMatchObject({ task_id: created1.task_id });
+		expect(nodeOutput(run, RESULTS_2)[0].json).toMatchObject({ task_id: created2.task_id });
+	});
+
+	it('outputs result files as binary data with PNG metadata', () => {
+		for (const name of [RESULTS_1, RESULTS_2, SAVE_1, SAVE_2]) {
+			const item = nodeOutput(run, name)[0];
+			const binary = item.binary?.data;
+			expect({ name, binary: binary !== undefined }).toEqual({ name, binary: true });
+			expect(binary).toMatchObject({ mimeType: 'image/png', fileExtension: 'png', fileType: 'image' });
+			expect(binary?.fileName).toMatch(/\.png$/);
+			// filesystem mode (n8n 2.x default): a reference, not inline bytes
+			expect(binary?.id ?? binary?.data).toBeTruthy();
+		}
+		for (const name of [RESULTS_1, RESULTS_2]) {
+			const { json, binary } = nodeOutput(run, name)[0];
+			expect(json).toEqual(
+				expect.objectContaining({
+					task_id: expect.any(Number),
+					node_id: expect.any(Number),
+					batch_index: 0,
+					type: 'image',
+					file_name: binary?.data.fileName,
+					mime_type: 'image/png',
+					file_size: expect.any(Number),
+				}),
+			);
+		}
+	});
+
+	it('writes two valid PNGs with the expected names; the second has an alpha channel', () => {
+		const id1 = nodeOutput(run, RESULTS_1)[0].json.task_id as number;
+		const id2 = nodeOutput(run, RESULTS_2)[0].json.task_id as number;
+		const expected = [`generated-${id1}-0.png`, `no-background-${id2}-0.png`];
+		expect(readdirSync(outDir).sort()).toEqual([...expected].sort());
+		expect(nodeOutput(run, SAVE_1)[0].json.fileName).toBe(join(outDir, expected[0]));
+		expect(nodeOutput(run, SAVE_2)[0].json.fileName).toBe(join(outDir, expected[1]));
+
+		const generated = readFileSync(join(outDir, expected[0]));
+		const cutOut = readFileSync(join(outDir, expected[1]));
+		const png1 = readPng(generated, expected[0]);
+		const png2 = readPng(cutOut, expected[1]);
+		expect(png1.width).toBeGreaterThan(0);
+		expect(png1.height).toBeGreaterThan(0);
+		expect(png2.colorType).toBe(6); // RGBA
+		expect(png2.bitDepth).toBe(8);
+		expect([png2.width, png2.height]).toEqual([png1.width, png1.height]);
+
+		// Sizes the node reported match the files
+		expect(nodeOutput(run, RESULTS_1)[0].json.file_size).toBe(statSync(join(outDir, expected[0])).size);
+		expect(nodeOutput(run, RESULTS_2)[0].json.file_size).toBe(statSync(join(outDir, expected[1])).size);
+	});
+
+	it('moved the bytes unchanged: server result → n8n → upload → server result → disk', () => {
+		const id1 = nodeOutput(run, RESULTS_1)[0].json.task_id as number;
+		const id2 = nodeOutput(run, RESULTS_2)[0].json.task_id as number;
+		const task1 = emulator!.task(id1)!;
+		const task2 = emulator!.task(id2)!;
+		expect(task1.state).toBe('completed');
+		expect(task2.state).toBe('completed');
+		const generated = readFileSync(join(outDir, `generated-${id1}-0.png`));
+		const cutOut = readFileSync(join(outDir, `no-background-${id2}-0.png`));
+		expect(task1.results).toHaveLength(1);
+		expect(sha256(generated)).toBe(sha256(task1.results[0].data));
+		// The second task got the first one's image as its input_image
+		expect(task2.inputFiles.map((f) => f.param)).toEqual(['input_image']);
+		expect(sha256(Buffer.from(task2.inputFiles[0].data))).toBe(sha256(generated));
+		expect(sha256(cutOut)).toBe(sha256(task2.results[0].data));
+		expect(task1.inputParams.prompt).toContain('red fox');
+	});
+
+	it('sent multipart create requests, the second with the input_image file part', () => {
+		const requests = emulator!.requests as ReadonlyArray<RecordedRequest>;
+		const creates = requests.filter((r) => /\/tasks\/create\//.test(r.path));
+		expect(creates.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+			`PUT ${emulator!.prefix}/tasks/create/sdxl_lighting 200`,
+			`PUT ${emulator!.prefix}/tasks/create/remove_background_birefnet 200`,
+		]);
+		for (const r of creates) {
+			expect(r.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+		}
+		const [first, second] = creates;
+		expect(first.formFields).toEqual(
+			expect.arrayContaining([{ name: 'prompt', value: 'a red fox sitting in a snowy forest at sunrise, detailed fur, soft light' }]),
+		);
+		expect(first.formFields.some((f) => 'filename' in f)).toBe(false);
+
+		const filePart = second.formFields.find((f) => f.name === 'input_image');
+		expect(filePart).toEqual({
+			name: 'input_image',
+			filename: expect.stringMatching(/\.png$/),
+			contentType: 'image/png',
+			size: statSync(join(outDir, readdirSync(outDir).find((f) => f.startsWith('generated-'))!)).size,
+		});
+		// No request failed (n8n retries once after a 401: there should be none), all on this API's prefix
+		expect(requests.filter((r) => r.status >= 400).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([]);
+		expect(requests.filter((r) => !r.path.startsWith(`${emulator!.prefix}/`)).map((r) => r.path)).toEqual([]);
+		if (auth) {
+			expect(requests.every((r) => r.authUser === 'admin' && r.claimedUser === 'admin')).toBe(true);
+		} else {
+			// Empty user name and password: no Authorization header at all
+			expect(requests.filter((r) => r.headers.authorization !== undefined).map((r) => r.path)).toEqual([]);
+		}
+	});
+
+	it('stays within the time budget', () => {
+		// import + import + execute; n8n startup dominates (about 5 s per CLI call)
+		expect(result!.timings.totalMs).toBeLessThan(N8N_TIMEOUT_MS);
+		if (result!.crashedAtExit) {
+			console.warn('n8n execute crashed (SIGSEGV) while shutting down after a successful run; see scripts/lib/n8n-runner.ts');
+		}
+	});
+});
