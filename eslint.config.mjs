@@ -17,6 +17,11 @@ export default tseslint.config(
 		},
 	},
 	{
+		// Tests read arbitrary JSON from servers and recordings.
+		files: ['test/**/*.ts', 'bench/**/*.ts'],
+		rules: { '@typescript-eslint/no-explicit-any': 'off' },
+	},
+	{
 		files: ['credentials/**/*.ts', 'nodes/**/*.ts', 'package.json'],
 		...n8nCommunityNodesPlugin.configs.recommended,
 	},

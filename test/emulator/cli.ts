@@ -110,6 +110,7 @@ async function main(): Promise<void> {
 		throw error;
 	}
 	// Listen for signals before starting, so a stop request during start-up is not lost.
+	// eslint-disable-next-line prefer-const -- assigned once, but read by the signal handler before that
 	let emulator: VisionatrixEmulator | undefined;
 	let stopRequested = false;
 	const shutdown = (): void => {

@@ -1,3 +1,5 @@
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
+
 import { VisionatrixApi } from '../../credentials/VisionatrixApi.credentials';
 import { mapWithConcurrency } from '../../nodes/Visionatrix/shared/concurrency';
 import { fileNameFromDisposition, resultFiles } from '../../nodes/Visionatrix/shared/results';
@@ -14,15 +16,16 @@ describe('the base URL of the API', () => {
 
 describe('the credential', () => {
 	const credential = new VisionatrixApi();
-	const request = { url: '/other/whoami' };
+	const authenticate = credential.authenticate as (credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+	const request: IHttpRequestOptions = { url: '/other/whoami' };
 
 	it('sends HTTP Basic auth when a username is set', async () => {
-		const signed = await (credential.authenticate as Function)({ username: 'alice', password: 'pw' }, request);
+		const signed = await authenticate({ username: 'alice', password: 'pw' }, request);
 		expect(signed.auth).toEqual({ username: 'alice', password: 'pw' });
 	});
 
 	it('sends no Authorization at all for a server with auth off (both fields empty)', async () => {
-		const signed = await (credential.authenticate as Function)({ username: '', password: '' }, request);
+		const signed = await authenticate({ username: '', password: '' }, request);
 		expect(signed.auth).toBeUndefined();
 		expect(signed.headers).toBeUndefined();
 	});
