@@ -1,4 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+
+/** Fields and options that several operations share. */
 
 /** The Task ID field, shown on every operation that works on one existing task. */
 export function taskIdField(operation: string): INodeProperties {
@@ -14,3 +16,84 @@ export function taskIdField(operation: string): INodeProperties {
 		displayOptions: { show: { resource: ['task'], operation: [operation] } },
 	};
 }
+
+/** The flow picker: the server's installed flows, or a flow id by name. */
+export function flowField(displayOptions: IDisplayOptions, description: string): INodeProperties {
+	return {
+		displayName: 'Flow',
+		name: 'flow',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description,
+		displayOptions,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a flow...',
+				typeOptions: { searchListMethod: 'searchFlows', searchable: true },
+			},
+			{
+				displayName: 'By Name',
+				name: 'name',
+				type: 'string',
+				placeholder: 'e.g. sdxl_lighting',
+				hint: 'The flow ID, as in the URL of the flow in Visionatrix',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^[A-Za-z0-9_.-]+$',
+							errorMessage: 'A flow ID has only letters, digits, "_", "-" and "."',
+						},
+					},
+				],
+			},
+		],
+	};
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 600;
+export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 5;
+
+/** Options of waiting (Wait for Completion, and Create Task when it waits). */
+export const waitOptions: INodeProperties[] = [
+	{
+		displayName: 'Cancel Tasks When Stopped',
+		name: 'cancelOnStop',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to cancel the tasks still queued or running on the server when this execution is stopped, so no GPU time goes to results nobody will collect',
+	},
+	{
+		displayName: 'Max Poll Interval (Seconds)',
+		name: 'pollInterval',
+		type: 'number',
+		typeOptions: { minValue: 0.2, numberPrecision: 1 },
+		default: DEFAULT_MAX_POLL_INTERVAL_SECONDS,
+		description:
+			'Longest pause between two progress checks. Checks start quick and slow down to this as the wait goes on.',
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1, numberPrecision: 0 },
+		default: DEFAULT_TIMEOUT_SECONDS,
+		description:
+			'How long to wait before failing the item. Video flows can need far longer than the 10 minutes default.',
+	},
+];
+
+/** Option of downloading (Get Results, and Create Task when it downloads). */
+export const allFilesInOneItemOption: INodeProperties = {
+	displayName: 'All Files in One Item',
+	name: 'allFilesInOneItem',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to put all files of a task in one item (fields data_0, data_1, …) instead of one item per file',
+};

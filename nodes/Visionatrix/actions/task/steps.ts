@@ -9,6 +9,7 @@ import { downloadResultFile, resultFiles, type DownloadedFile } from '../../shar
 import { fetchTaskStates, getTask } from '../../shared/taskClient';
 import { visionatrixRequest } from '../../shared/transport';
 import { parseTaskId, taskStatus } from '../../shared/taskStatus';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
 import type { TaskDetails } from '../../shared/types';
 
 /**
@@ -34,7 +35,6 @@ export interface WaitSettings {
 	cancelOnStop?: boolean;
 }
 
-export const DEFAULT_TIMEOUT_SECONDS = 600;
 export const DEFAULT_CONCURRENCY = 4;
 
 export function isItemError(value: unknown): value is ItemError {

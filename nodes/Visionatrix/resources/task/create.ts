@@ -1,44 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS } from '../../actions/task/steps';
+import { DEFAULT_CONCURRENCY } from '../../actions/task/steps';
+import { allFilesInOneItemOption, flowField, waitOptions } from '../../shared/descriptions';
 
 const showOnlyForCreate = { resource: ['task'], operation: ['create'] };
 
 export const createDescription: INodeProperties[] = [
-	{
-		displayName: 'Flow',
-		name: 'flow',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description: 'The Visionatrix flow to run. Only flows installed on the server can run.',
-		displayOptions: { show: showOnlyForCreate },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a flow...',
-				typeOptions: { searchListMethod: 'searchFlows', searchable: true },
-			},
-			{
-				displayName: 'By Name',
-				name: 'name',
-				type: 'string',
-				placeholder: 'e.g. sdxl_lighting',
-				hint: 'The flow ID, as in the URL of the flow in Visionatrix',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^[A-Za-z0-9_.-]+$',
-							errorMessage: 'A flow ID has only letters, digits, "_", "-" and "."',
-						},
-					},
-				],
-			},
-		],
-	},
+	flowField({ show: showOnlyForCreate }, 'The Visionatrix flow to run. Only flows installed on the server can run.'),
 	{
 		displayName: 'Inputs',
 		name: 'flowInputs',
@@ -103,23 +71,10 @@ export const createDescription: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: showOnlyForCreate },
+		// Sorted by name, as n8n lists options; the shared ones are spliced in their place.
 		options: [
-			{
-				displayName: 'All Files in One Item',
-				name: 'allFilesInOneItem',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to put all files of a task in one item (fields data_0, data_1, …) instead of one item per file. Applies with Download Results.',
-			},
-			{
-				displayName: 'Cancel Tasks When Stopped',
-				name: 'cancelOnStop',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to cancel the tasks still queued or running on the server when this execution is stopped, so no GPU time goes to results nobody will collect',
-			},
+			{ ...allFilesInOneItemOption, description: `${allFilesInOneItemOption.description}. Applies with Download Results.` },
+			waitOptions[0],
 			{
 				displayName: 'Concurrency',
 				name: 'concurrency',
@@ -144,14 +99,7 @@ export const createDescription: INodeProperties[] = [
 				default: 1,
 				description: 'Group the tasks belong to (1–255); lists of tasks can be filtered by it',
 			},
-			{
-				displayName: 'Max Poll Interval (Seconds)',
-				name: 'pollInterval',
-				type: 'number',
-				typeOptions: { minValue: 0.2, numberPrecision: 1 },
-				default: 5,
-				description: 'Longest pause between two progress checks while waiting',
-			},
+			waitOptions[1],
 			{
 				displayName: 'Priority',
 				name: 'priority',
@@ -167,14 +115,7 @@ export const createDescription: INodeProperties[] = [
 				default: 'data',
 				description: 'The output binary field for the files. Applies with Download Results.',
 			},
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1, numberPrecision: 0 },
-				default: DEFAULT_TIMEOUT_SECONDS,
-				description: 'How long to wait for the tasks before failing the item',
-			},
+			waitOptions[2],
 			{
 				displayName: 'Wait for Completion',
 				name: 'waitForCompletion',

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { taskIdField } from '../../shared/descriptions';
+import { allFilesInOneItemOption, taskIdField } from '../../shared/descriptions';
 
 const showOnlyForGetResults = { resource: ['task'], operation: ['getResults'] };
 
@@ -22,15 +22,6 @@ export const getResultsDescription: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: showOnlyForGetResults },
-		options: [
-			{
-				displayName: 'All Files in One Item',
-				name: 'allFilesInOneItem',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to put all files of a task in one item (fields data_0, data_1, …) instead of one item per file',
-			},
-		],
+		options: [allFilesInOneItemOption],
 	},
 ];
