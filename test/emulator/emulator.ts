@@ -22,7 +22,7 @@ import type {
 	WebhookDelivery,
 } from './types';
 import { DEFAULT_USERS, UserDirectory } from './users';
-import { WebhookSender } from './webhook';
+import { WebhookSender, type WebhookCall } from './webhook';
 import { DEFAULT_FAILURE_MESSAGE, EMULATED_DEVICE, WorkerPool, WorkerRegistry } from './workers';
 
 export const DEFAULT_TASK_DURATION_MS = 300;
@@ -171,6 +171,28 @@ class Emulator implements VisionatrixEmulator {
 	failNextTasks(count: number, error: string = DEFAULT_FAILURE_MESSAGE): void {
 		if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a whole number ≥ 0, got ${count}`);
 		this.pool.failNext(count, error);
+	}
+
+	failTask(id: number, error: string = DEFAULT_FAILURE_MESSAGE): EmulatedTask {
+		const task = this.store.get(id);
+		if (!task) throw new RangeError(`There is no task ${id}`);
+		if (task.state === 'completed' || task.state === 'failed') throw new RangeError(`Task ${id} is already ${task.state}`);
+		if (!error) throw new RangeError('A failed task needs an error message');
+		this.pool.abandon(id);
+		const executionTime = task.startedAt === null ? 0 : Math.round(Date.now() - task.startedAt) / 1000;
+		this.store.applyProgress(task, { progress: task.progress, executionTime, error, workerId: task.workerId ?? this.pool.workerId(0) });
+		this.store.unlock(task);
+		return task;
+	}
+
+	deleteTask(id: number): boolean {
+		if (!this.store.get(id)) return false;
+		this.store.remove(this.store.withDescendants(id));
+		return true;
+	}
+
+	dropWebhookCalls(rule: (call: WebhookCall) => boolean): () => void {
+		return this.webhooks.dropWhen(rule);
 	}
 
 	intercept(interceptor: RequestInterceptor): () => void {

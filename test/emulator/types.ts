@@ -54,6 +54,8 @@ export interface RecordedRequest {
 	jsonBody?: unknown;
 	/** Response status; 0 while the request is still being handled (or when the socket was dropped). */
 	status: number;
+	/** Set when a `truncate` interceptor action cut the answer: the body bytes sent before the connection was dropped. */
+	truncatedAt?: number;
 	receivedAt: number;
 	finishedAt: number | null;
 }
@@ -94,7 +96,14 @@ export type InterceptorAction =
 	/** Drop the connection without an answer. */
 	| { destroy: true }
 	/** Wait, then go on with the next interceptor and the normal handling. */
-	| { delayMs: number };
+	| { delayMs: number }
+	/**
+	 * Go on with the next interceptor and the normal handling, but send only the first `keepBytes`
+	 * bytes of the answer's body (after its real headers, full Content-Length included), then drop
+	 * the connection: a download that breaks off. `keepBytes: 0` is a request the server acted on
+	 * whose answer was lost. An answer without a longer body is sent whole.
+	 */
+	| { truncate: { keepBytes: number } };
 
 export type RequestInterceptor = (
 	request: InterceptedRequest,
@@ -269,6 +278,19 @@ export interface VisionatrixEmulator {
 	configure(changes: Partial<LiveSettings>): void;
 	/** The next `count` tasks a worker starts fail at progress 55.5 with `error`. */
 	failNextTasks(count: number, error?: string): void;
+	/**
+	 * Makes an unfinished task fail now with `error` (default `DEFAULT_FAILURE_MESSAGE`), as a
+	 * worker's error report would: its progress stays, its run stops, a webhook is sent.
+	 */
+	failTask(id: number, error?: string): EmulatedTask;
+	/** Deletes a task with its child tasks and files, as `DELETE /tasks/task` does; false if there was none. */
+	deleteTask(id: number): boolean;
+	/**
+	 * Webhook calls matching `rule` are recorded in `webhookDeliveries` (with `failure` set) but
+	 * never sent: a call lost on the way, which the real server does not retry. Returns a function
+	 * that removes the rule.
+	 */
+	dropWebhookCalls(rule: (call: { taskId: number; progress: number; error: string; url: string }) => boolean): () => void;
 	/** Adds a request interceptor; returns a function that removes it. */
 	intercept(interceptor: RequestInterceptor): () => void;
 	readonly requests: ReadonlyArray<RecordedRequest>;

@@ -65,14 +65,27 @@ function interceptorReply(reply: InterceptorReply): Reply {
 	return { status: reply.status, headers, body };
 }
 
-function send(response: ServerResponse, reply: Reply, entry: RecordedRequest): void {
+/** Writes the answer; with `truncateAt`, only that many bytes of its body, then the connection drops. */
+function send(response: ServerResponse, reply: Reply, entry: RecordedRequest, truncateAt?: number): void {
 	const headers: Record<string, string> = { ...reply.headers };
-	if (reply.status !== 204 && reply.status !== 304) headers['content-length'] = String(reply.body?.length ?? 0);
+	const hasBody = reply.status !== 204 && reply.status !== 304;
+	if (hasBody) headers['content-length'] = String(reply.body?.length ?? 0);
 	if (reply.closeConnection) headers.connection = 'close';
 	entry.status = reply.status;
 	entry.finishedAt = Date.now();
 	response.writeHead(reply.status, headers);
-	response.end(reply.status === 204 || reply.status === 304 ? undefined : reply.body);
+	if (hasBody && truncateAt !== undefined && reply.body && reply.body.length > truncateAt) {
+		entry.truncatedAt = truncateAt;
+		// The headers promise the whole body; the connection drops once the first bytes are out.
+		response.write(reply.body.subarray(0, truncateAt), () => response.socket?.destroy());
+		return;
+	}
+	response.end(hasBody ? reply.body : undefined);
+}
+
+function checkedKeepBytes(keepBytes: number): number {
+	if (!Number.isInteger(keepBytes) || keepBytes < 0) throw new RangeError(`truncate.keepBytes must be a whole number ≥ 0, got ${keepBytes}`);
+	return keepBytes;
 }
 
 export async function handleRequest(host: PipelineHost, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -94,6 +107,8 @@ export async function handleRequest(host: PipelineHost, request: IncomingMessage
 		finishedAt: null,
 	};
 	host.requests.push(entry);
+	// Set by a `truncate` interceptor action: the answer, whatever it is, breaks off after that many body bytes.
+	let truncateAt: number | undefined;
 
 	try {
 		const body = await readBody(request);
@@ -128,8 +143,12 @@ export async function handleRequest(host: PipelineHost, request: IncomingMessage
 				return;
 			}
 			if ('reply' in action) {
-				send(response, interceptorReply(action.reply), entry);
+				send(response, interceptorReply(action.reply), entry, truncateAt);
 				return;
+			}
+			if ('truncate' in action) {
+				truncateAt = checkedKeepBytes(action.truncate.keepBytes);
+				continue;
 			}
 			await new Promise((resolve) => setTimeout(resolve, action.delayMs));
 		}
@@ -139,7 +158,7 @@ export async function handleRequest(host: PipelineHost, request: IncomingMessage
 			const auth = host.users.authenticate(headers.authorization);
 			entry.claimedUser = auth.claimed;
 			if (!auth.user) {
-				send(response, notAuthenticated(), entry);
+				send(response, notAuthenticated(), entry, truncateAt);
 				return;
 			}
 			user = auth.user;
@@ -148,23 +167,23 @@ export async function handleRequest(host: PipelineHost, request: IncomingMessage
 
 		const prefix = host.prefix;
 		if (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) {
-			send(response, detailReply(404, 'Not Found'), entry);
+			send(response, detailReply(404, 'Not Found'), entry, truncateAt);
 			return;
 		}
 		const routePath = url.pathname.slice(prefix.length) || '/';
 		const resolution = host.router.resolve(method, routePath);
 		if (resolution.kind === 'not-found') {
-			send(response, detailReply(404, 'Not Found'), entry);
+			send(response, detailReply(404, 'Not Found'), entry, truncateAt);
 			return;
 		}
 		if (resolution.kind === 'method-not-allowed') {
 			const reply = detailReply(405, 'Method Not Allowed');
 			reply.headers.allow = resolution.allow.join(', ');
-			send(response, reply, entry);
+			send(response, reply, entry, truncateAt);
 			return;
 		}
 		if (resolution.kind === 'redirect') {
-			send(response, { status: 307, headers: { location: `${prefix}${resolution.location}${url.search}` } }, entry);
+			send(response, { status: 307, headers: { location: `${prefix}${resolution.location}${url.search}` } }, entry, truncateAt);
 			return;
 		}
 		const context: RequestContext = {
@@ -181,14 +200,14 @@ export async function handleRequest(host: PipelineHost, request: IncomingMessage
 			json,
 			jsonInvalid,
 		};
-		send(response, await resolution.handler(context), entry);
+		send(response, await resolution.handler(context), entry, truncateAt);
 	} catch (error) {
 		if (error instanceof HttpError) {
-			send(response, error.reply, entry);
+			send(response, error.reply, entry, truncateAt);
 			return;
 		}
 		host.reportInternalError(error);
-		if (!response.headersSent) send(response, internalServerError(), entry);
+		if (!response.headersSent) send(response, internalServerError(), entry, truncateAt);
 		else response.destroy();
 	}
 }
