@@ -193,7 +193,9 @@ export function toVisionatrixNetworkError(node: INode, error: unknown, context: 
 		message?: string;
 		name?: string;
 	};
-	const reason = code ?? (httpCode && !/^\d{3}$/.test(httpCode) ? httpCode : undefined);
+	// An answer that broke off after its headers arrives with its (successful) status as httpCode.
+	const brokenOff = httpCode !== undefined && httpCode !== null && /^[123]\d\d$/.test(httpCode);
+	const reason = code ?? (brokenOff ? 'ECONNRESET' : httpCode && !/^\d{3}$/.test(httpCode) ? httpCode : undefined);
 	const cancelled = name === 'AbortError' || name === 'CanceledError' || reason === 'ERR_CANCELED';
 	if (cancelled || (reason === undefined && error instanceof NodeApiError)) return error as Error;
 	// The message must not contain the code itself: NodeApiError would swap it for a generic text.

@@ -1,4 +1,4 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -43,7 +43,7 @@ export function fileNameFromDisposition(disposition: unknown): string | undefine
 
 /** One attempt: streams the file from the server into n8n's binary data store. */
 async function fetchResultFile(
-	this: IExecuteFunctions,
+	this: IExecuteFunctions | IWebhookFunctions,
 	file: ResultFile,
 	itemIndex: number,
 	signal?: AbortSignal,
@@ -77,7 +77,7 @@ async function fetchResultFile(
  * server's Content-Length (or breaks off) is fetched again, a few times, before the item fails.
  */
 export async function downloadResultFile(
-	this: IExecuteFunctions,
+	this: IExecuteFunctions | IWebhookFunctions,
 	file: ResultFile,
 	itemIndex: number,
 	signal?: AbortSignal,

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { visionatrixJson } from './transport';
@@ -10,13 +10,17 @@ import type { ProgressSummary, TaskDetails } from './types';
  * picks its tasks out), and a direct look only at those the summary does not list.
  */
 
+/** Where tasks are read from: an operation, or n8n handling a webhook call for a waiting node. */
+export type TaskReader = IExecuteFunctions | IWebhookFunctions;
+
+/** The server's "Task `N` was not found." (a 404 for a route it does not have is another matter). */
 function isNotFound(error: unknown): boolean {
-	return error instanceof NodeApiError && error.httpCode === '404';
+	return error instanceof NodeApiError && error.httpCode === '404' && /was not found/.test(error.message);
 }
 
 /** One task's details, or `null` when the server does not know it (deleted, cancelled, another user's). */
 export async function getTask(
-	this: IExecuteFunctions,
+	this: TaskReader,
 	taskId: number,
 	signal?: AbortSignal,
 	itemIndex?: number,
@@ -34,7 +38,7 @@ export async function getTask(
 }
 
 export async function fetchTaskStates(
-	this: IExecuteFunctions,
+	this: TaskReader,
 	taskIds: number[],
 	signal?: AbortSignal,
 ): Promise<Map<number, TaskDetails | null>> {

@@ -6,6 +6,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 
 import { NodeOperationError } from 'n8n-workflow';
@@ -49,7 +50,9 @@ export const REQUEST_DEFAULTS = {
 	returnFullResponse: true,
 } satisfies Partial<IHttpRequestOptions>;
 
-type RequestContext = IExecuteFunctions | IExecuteSingleFunctions | ILoadOptionsFunctions;
+// IWebhookFunctions: a node waiting on Visionatrix's webhook reads task states and downloads
+// results while n8n handles the call (see actions/task/webhookWait.ts).
+export type RequestContext = IExecuteFunctions | IExecuteSingleFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
 export interface VisionatrixRequest {
 	method: IHttpRequestMethods;
@@ -149,7 +152,8 @@ export async function visionatrixRequest(
 			await pause(retryDelay(attempt, response.headers['retry-after']), request.abortSignal);
 			continue;
 		}
-		await throwIfVisionatrixError(this.getNode(), response, errorContext);
+		// A write answered with an error status may still have been acted on (a 502 from a proxy, …).
+		await throwIfVisionatrixError(this.getNode(), response, { ...errorContext, sent: errorContext.sent ?? !isRead });
 		return response;
 	}
 }

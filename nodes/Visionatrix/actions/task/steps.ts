@@ -37,6 +37,11 @@ export interface WaitSettings {
 
 export const DEFAULT_CONCURRENCY = 4;
 
+/** The error a stopped execution ends with; n8n files an error whose message says "canceled" as a stop, not a failure. */
+export function executionCanceled(context: IExecuteFunctions): NodeOperationError {
+	return new NodeOperationError(context.getNode(), 'The execution was canceled');
+}
+
 export function isItemError(value: unknown): value is ItemError {
 	return value instanceof NodeOperationError || value instanceof NodeApiError;
 }
@@ -56,7 +61,7 @@ export async function settle<T>(context: IExecuteFunctions, itemIndex: number, w
 		return await work();
 	} catch (error) {
 		// A stopped execution ends the whole operation, as n8n expects, not one item.
-		if (context.getExecutionCancelSignal()?.aborted) throw error as NodeOperationError;
+		if (context.getExecutionCancelSignal()?.aborted) throw executionCanceled(context);
 		if (isItemError(error)) return error;
 		return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 	}
@@ -70,8 +75,14 @@ export function failedItem(this: IExecuteFunctions, error: ItemError, itemIndex:
 
 /** Each item's Task ID; a bad one is that item's error. */
 export function readTaskIds(this: IExecuteFunctions): Array<number | ItemError> {
-	return this.getInputData().map((_, itemIndex) => {
+	return this.getInputData().map((item, itemIndex) => {
 		const raw = this.getNodeParameter('taskId', itemIndex);
+		// An item that already failed in an earlier step (Continue On Fail) carries only its error
+		// (n8n keeps nothing else of it): it goes on as that same error, which names its task.
+		const earlier = item.json.error;
+		if ((raw === undefined || raw === '') && typeof earlier === 'string') {
+			return new NodeOperationError(this.getNode(), earlier, { itemIndex, description: 'This item failed in an earlier step.' });
+		}
 		return (
 			parseTaskId(raw) ??
 			itemFailure.call(
@@ -138,7 +149,10 @@ export async function waitStep(this: IExecuteFunctions, tasks: TaskOfItem[], set
 		if (signal?.aborted) {
 			const toCancel = tasks.filter((t) => pending.includes(t.taskId) && settingsOf(t.itemIndex).cancelOnStop);
 			await cancelTasks.call(this, toCancel.map((t) => t.taskId));
+			throw executionCanceled(this);
 		}
+		// A shared read that failed for good (401, unreachable server, …) is every waiting item's error.
+		if (isItemError(error)) return tasks.map(() => error);
 		throw error as NodeOperationError;
 	}
 	return tasks.map(({ taskId, itemIndex }) => {
@@ -147,12 +161,26 @@ export async function waitStep(this: IExecuteFunctions, tasks: TaskOfItem[], set
 	});
 }
 
-/** Best effort, after a stop: removes the tasks from the server's queue so no GPU time goes to them. */
+/**
+ * Best effort, after a stop: removes the tasks from the server's queue so no GPU time goes to them.
+ * n8n attaches the execution's (now aborted) cancel signal to the requests of the node's own
+ * context, so these go through a context that has only the credential and the request helpers.
+ */
 async function cancelTasks(this: IExecuteFunctions, taskIds: number[]): Promise<void> {
+	if (taskIds.length === 0) return;
+	const detached = {
+		getCredentials: this.getCredentials.bind(this),
+		getNode: this.getNode.bind(this),
+		helpers: this.helpers,
+	} as unknown as IExecuteFunctions;
 	await Promise.allSettled(
 		taskIds.map(
 			async (taskId) =>
-				await visionatrixRequest.call(this, { method: 'DELETE', path: `/tasks/queue/${taskId}` }, { doing: `cancel task ${taskId}`, taskId, sent: true }),
+				await visionatrixRequest.call(
+					detached,
+					{ method: 'DELETE', path: `/tasks/queue/${taskId}`, timeout: 10_000 },
+					{ doing: `cancel task ${taskId}`, taskId, sent: true },
+				),
 		),
 	);
 }
