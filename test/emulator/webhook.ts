@@ -10,12 +10,33 @@ import { toPythonJson } from './http/pyjson';
 import type { WebhookDelivery } from './types';
 
 export const WEBHOOK_TIMEOUT_MS = 3000;
+/** `failure` of a delivery that a drop rule kept from being sent. */
+export const DROPPED = 'dropped (lost on the way, as set by dropWebhookCalls)';
 
-/** The base URL taken as a folder, with `task-progress` added as the last path segment. */
+/**
+ * Where a call for `webhookUrl` goes, joined as the real server does it: httpx's
+ * `AsyncClient(base_url=webhook_url).post("task-progress")` adds a `/` to the base's raw path
+ * (path AND query string) unless it ends with one, then `task-progress`. Without a query that is
+ * the path segment `<url>/task-progress`; with one, the suffix lands in the query:
+ * `http://n8n/webhook-waiting/7?signature=T` → `…/webhook-waiting/7?signature=T/task-progress`
+ * (n8n's waiting webhooks read exactly that). Checked against httpx 0.28.
+ */
 export function taskProgressUrl(webhookUrl: string): URL {
 	const url = new URL(webhookUrl);
-	url.pathname = `${url.pathname.replace(/\/*$/, '')}/task-progress`;
-	return url;
+	const href = url.href.slice(0, url.href.length - url.hash.length);
+	// `href` is `scheme://authority` + raw path (+ `?query`, kept even when empty, as httpx does).
+	const pathStart = href.indexOf('/', url.protocol.length + 2);
+	const origin = pathStart < 0 ? href : href.slice(0, pathStart);
+	const rawPath = pathStart < 0 ? '/' : href.slice(pathStart);
+	return new URL(`${origin}${rawPath.endsWith('/') ? rawPath : `${rawPath}/`}task-progress${url.hash}`);
+}
+
+/** What a drop rule sees of a call about to be sent. */
+export interface WebhookCall {
+	taskId: number;
+	progress: number;
+	error: string;
+	url: string;
 }
 
 export interface ProgressNotice {
@@ -29,7 +50,17 @@ export class WebhookSender {
 	readonly deliveries: WebhookDelivery[] = [];
 	private readonly queues = new Map<number, Promise<void>>();
 	private readonly pending = new Set<ClientRequest>();
+	private readonly dropRules = new Set<(call: WebhookCall) => boolean>();
 	private stopped = false;
+
+	/**
+	 * Calls matching `rule` are recorded but never sent, as a call lost on the way (the server does
+	 * not retry). Returns a function that removes the rule.
+	 */
+	dropWhen(rule: (call: WebhookCall) => boolean): () => void {
+		this.dropRules.add(rule);
+		return () => this.dropRules.delete(rule);
+	}
 
 	send(webhookUrl: string, webhookHeaders: unknown, notice: ProgressNotice): void {
 		if (this.stopped) return;
@@ -78,6 +109,11 @@ export class WebhookSender {
 		this.deliveries.push(delivery);
 		if (this.stopped) {
 			delivery.failure = 'emulator stopped';
+			return Promise.resolve();
+		}
+		const call: WebhookCall = { taskId: notice.taskId, progress: notice.progress, error: notice.error, url: webhookUrl };
+		if ([...this.dropRules].some((rule) => rule(call))) {
+			delivery.failure = DROPPED;
 			return Promise.resolve();
 		}
 		return new Promise<void>((resolve) => {
