@@ -1,0 +1,300 @@
+/**
+ * `npm run bench`: how this node waits for and fetches Visionatrix tasks, next to the vendor
+ * guide's loop and per-task polling, against the emulator. Prints markdown tables and target
+ * checks, and writes everything to .cache/bench/results.json.
+ *
+ *   node scripts/node24.js .cache/bench/bench/bench.js [--quick] [--only X,...] [--jitter F] [--strict] [--json PATH]
+ *
+ * (default) about 4 minutes on 2 cores: T = 2 s, K = 4, N = 1, 10, 50; T = 0.5 s, N = 200; the
+ *           guide's loop for N ≤ 10; downloads of 16, 64 and 256 MB (256 MB three times)
+ * --quick   about a minute: T = 1 s, N = 1, 10, 50, the guide's loop only for N = 1, 16 and 256 MB downloads
+ * --only X  only the scenarios whose id contains X (comma-separated; ids like node-n50-t2000,
+ *            peer-n200-t500, node-download-256mb-1, stream-ref-download-16mb-1)
+ * --jitter F each task runs T·(1 ± F), seeded by task id, the same for every client (default 0.1; 0 = exactly T)
+ * --strict  exit with 1 when a target fails (otherwise only a failed scenario does)
+ *
+ * Processes: this orchestrator; one emulator per scenario (fresh, in its own process, so its CPU
+ * and memory are not the client's); one client process per scenario (fresh, warmed up first).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+
+import { detectionStats, requestStats, timeline, TICK_GAP_MS } from './analysis';
+import { killChildren, runClient, spawnEmulator, type EmulatorProcess } from './children';
+import { GUIDE_POLL_MS } from './clients/guide';
+import { PEER_POLL_MS } from './clients/peer';
+import { cpuSnapshot, machineInfo, otherLoad } from './machine';
+import { DEFAULT_JITTER, makePlan, MB, THROUGHPUT_OUTPUT_BYTES } from './plan';
+import {
+	checkTargets,
+	CLIENT_LABEL,
+	machineLines,
+	memoryTable,
+	nodeStepsTable,
+	targetsTable,
+	throughputTable,
+	type ScenarioResult,
+} from './report';
+import type { ClientMeasurement, ScenarioSpec } from './types';
+
+interface Options {
+	quick: boolean;
+	/** Only the scenarios whose id contains one of these (e.g. `download-256`, `node-n50`). */
+	only: string[];
+	jitter: number;
+	strict: boolean;
+	jsonPath: string;
+}
+
+function parseArgs(argv: string[]): Options {
+	const options: Options = {
+		quick: false,
+		only: [],
+		jitter: DEFAULT_JITTER,
+		strict: false,
+		// Compiled to .cache/bench/bench/bench.js: the file lands in .cache/bench/.
+		jsonPath: resolve(__dirname, '..', 'results.json'),
+	};
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (arg === '--quick') options.quick = true;
+		else if (arg === '--strict') options.strict = true;
+		else if (arg === '--only' || arg.startsWith('--only=')) {
+			const text = arg.includes('=') ? arg.slice('--only='.length) : argv[++i];
+			options.only.push(...(text ?? '').split(',').filter(Boolean));
+		} else if (arg === '--jitter' || arg.startsWith('--jitter=')) {
+			const text = arg.includes('=') ? arg.slice('--jitter='.length) : argv[++i];
+			const value = Number(text);
+			if (text === undefined || !Number.isFinite(value) || value < 0 || value >= 1) {
+				process.stderr.write(`--jitter needs a fraction in [0, 1), got "${text ?? ''}"\n`);
+				process.exit(2);
+			}
+			options.jitter = value;
+		} else if (arg === '--json') options.jsonPath = resolve(argv[++i] ?? options.jsonPath);
+		else if (arg.startsWith('--json=')) options.jsonPath = resolve(arg.slice('--json='.length));
+		else if (arg === '--help' || arg === '-h') {
+			process.stdout.write('Usage: bench [--quick] [--only ID,...] [--jitter F] [--strict] [--json PATH]\n');
+			process.exit(0);
+		} else {
+			process.stderr.write(`Unknown option ${arg}\nUsage: bench [--quick] [--only ID,...] [--jitter F] [--strict] [--json PATH]\n`);
+			process.exit(2);
+		}
+	}
+	return options;
+}
+
+function log(line: string): void {
+	process.stderr.write(`${line}\n`);
+}
+
+function idealMs(scenario: ScenarioSpec): number {
+	return Math.ceil(scenario.n / scenario.emulator.workers) * scenario.emulator.taskDurationMs;
+}
+
+/** Generous: the guide's loop needs about 5 s a task, plus a big download's time. */
+function clientTimeoutMs(scenario: ScenarioSpec): number {
+	return 120_000 + scenario.n * 10_000 + idealMs(scenario) * 3;
+}
+
+async function runScenario(scenario: ScenarioSpec, warmup: EmulatorProcess, cores: number): Promise<ScenarioResult> {
+	const cpuBefore = cpuSnapshot();
+	const emulator = await spawnEmulator(scenario.emulator);
+	let result: ScenarioResult | undefined;
+	try {
+		const startedAt = Date.now();
+		let client: ClientMeasurement;
+		try {
+			client = await runClient({ type: 'run', scenario, url: emulator.url, warmupUrl: warmup.url }, clientTimeoutMs(scenario));
+		} catch (error) {
+			// A client that crashed or hung: keep the row, marked FAILED, and go on with the others.
+			const endedAt = Date.now();
+			client = {
+				wallMs: endedAt - startedAt,
+				startedAt,
+				endedAt,
+				cpuMicros: 0,
+				rssBaselineBytes: 0,
+				rssPeakBytes: 0,
+				rssSamples: 0,
+				files: 0,
+				bytes: 0,
+				error: (error as Error)?.message ?? String(error),
+			};
+		}
+		const report = await emulator.report();
+		result = {
+			scenario,
+			idealMs: idealMs(scenario),
+			client,
+			requests: requestStats(scenario, report, client),
+			detection: detectionStats(report),
+			timeline: timeline(report, client),
+			emulatorRssPeakBytes: report.rssPeakBytes,
+		};
+	} finally {
+		await emulator.stop();
+	}
+	// After the emulator and the client ended, so their CPU counts as the bench's.
+	result.otherLoadCores = otherLoad(cpuBefore, cpuSnapshot(), cores);
+	return result;
+}
+
+function progressLine(result: ScenarioResult, index: number, total: number): string {
+	const { scenario, client, requests, detection } = result;
+	const what =
+		scenario.group === 'memory'
+			? `download ${scenario.emulator.outputBytes / MB} MB (run ${scenario.rep ?? 1})`
+			: `N=${scenario.n} T=${scenario.emulator.taskDurationMs / 1000}s`;
+	const status = client.error
+		? `FAILED: ${client.error}`
+		: `wall ${(client.wallMs / 1000).toFixed(2)} s, ${requests.progressRequests} progress requests, ` +
+			`p95 ${detection.p95Ms ?? '—'} ms, RSS Δ ${((client.rssPeakBytes - client.rssBaselineBytes) / MB).toFixed(1)} MB` +
+			(client.rssKernelPeakBytes ? ` (VmHWM Δ ${((client.rssKernelPeakBytes - client.rssBaselineBytes) / MB).toFixed(1)} MB)` : '');
+	return `[${index}/${total}] ${CLIENT_LABEL[scenario.client]} ${what}: ${status}`;
+}
+
+/** Other processes' CPU use during the run: the numbers are only as good as the machine was quiet. */
+function loadLine(otherLoadCores: number | undefined, results: ScenarioResult[], cores: number): string {
+	if (otherLoadCores === undefined) return 'Other processes\' CPU use: unknown (no /proc).';
+	const busy = results.filter((r) => (r.otherLoadCores ?? 0) > 0.25 * cores);
+	const text = `Other processes used ${otherLoadCores.toFixed(2)} of ${cores} cores on average during the run.`;
+	if (busy.length === 0) return text;
+	return (
+		`${text} **The machine was busy** (other processes used more than a quarter of it) during: ` +
+		`${busy.map((r) => `${r.scenario.id} (${r.otherLoadCores!.toFixed(2)} cores)`).join(', ')}; their times are less reliable.`
+	);
+}
+
+async function main(): Promise<void> {
+	const options = parseArgs(process.argv.slice(2));
+	const plan = makePlan(options.quick, options.jitter);
+	if (options.only.length) plan.scenarios = plan.scenarios.filter((s) => options.only.some((part) => s.id.includes(part)));
+	const machine = machineInfo();
+	const started = Date.now();
+	log(`Visionatrix node bench (${plan.name}): ${plan.scenarios.length} scenarios`);
+
+	const warmup = await spawnEmulator(plan.warmup);
+	const results: ScenarioResult[] = [];
+	const cpuAtStart = cpuSnapshot();
+	try {
+		for (const [index, scenario] of plan.scenarios.entries()) {
+			const result = await runScenario(scenario, warmup, machine.cores);
+			results.push(result);
+			log(progressLine(result, index + 1, plan.scenarios.length));
+		}
+	} finally {
+		await warmup.stop();
+	}
+	const elapsedMs = Date.now() - started;
+	const otherLoadCores = otherLoad(cpuAtStart, cpuSnapshot(), machine.cores);
+
+	const throughput = results.filter((r) => r.scenario.group === 'throughput');
+	const memory = results.filter((r) => r.scenario.group === 'memory');
+	const checks = checkTargets(throughput, memory, plan.name === 'quick');
+	const series = [
+		...new Set(
+			throughput.map((r) => {
+				const { taskDurationMs, workers } = r.scenario.emulator;
+				const ns = new Set(throughput.filter((x) => x.scenario.emulator.taskDurationMs === taskDurationMs).map((x) => x.scenario.n));
+				return `T = ${taskDurationMs / 1000} s, K = ${workers} for N ∈ {${[...ns].join(', ')}}`;
+			}),
+		),
+	];
+
+	const out: string[] = [];
+	out.push(`# Visionatrix node bench (${plan.name} run, ${(elapsedMs / 1000).toFixed(0)} s)`);
+	out.push('');
+	out.push(machineLines(machine));
+	out.push(loadLine(otherLoadCores, results, machine.cores));
+	out.push('');
+	out.push(
+		`## Many tasks: wait and fetch (emulator ${series.join('; ')}; task run times T ± ${Math.round(options.jitter * 100)} %; every result file ${THROUGHPUT_OUTPUT_BYTES / MB} MB)`,
+	);
+	out.push('');
+	out.push(throughputTable(throughput, plan.guideMaxN));
+	out.push('');
+	out.push(
+		[
+			'- wall: from the first request to the last file stored; ideal = ceil(N/K)·T, the server alone; server s: what the emulator actually took, first create → last completion.',
+			`- Each task runs T·(1 ± u), u < ${options.jitter}, seeded by task id: every client gets the same tasks, the mean stays T, and fixed-interval pollers do not lock in phase with exact run times.`,
+			'- progress req/task: `GET …/tasks/progress*` requests in the emulator log ÷ N (for the node this includes the one look per task Get Results makes before downloading).',
+			`- req/tick: progress requests while waiting ÷ polling ticks (requests less than ${TICK_GAP_MS} ms apart are one tick); for the node, "while waiting" is the time Wait for Completion ran.`,
+			'- detect: time from the server completing a task to the end of the first progress answer that showed it.',
+			`- CPU and peak RSS Δ are the client process's only (the emulator runs in its own process); RSS sampled every 20 ms, Δ over a baseline taken after a warm-up run and GC.`,
+			`- (b) polls every ${GUIDE_POLL_MS / 1000} s, one task at a time, and is run only for N ≤ ${plan.guideMaxN} ("—" otherwise); (c) creates all tasks, then polls each every ${PEER_POLL_MS / 1000} s and downloads it when done.`,
+		].join('\n'),
+	);
+	out.push('');
+	out.push('### Where the node\'s time goes');
+	out.push('');
+	out.push(nodeStepsTable(throughput));
+	out.push('');
+	out.push(
+		'- server s: first create received → last task completed, on the emulator. It needs a little more than ceil(N/K)·T (it builds each result file on completion, blocking its event loop ~10 ms per 1 MB file), and with varied run times the last round ends a little earlier or later.',
+	);
+	out.push('');
+	out.push('## One big file: client memory while downloading (one task, filesystem binary mode)');
+	out.push('');
+	out.push(memoryTable(memory));
+	out.push('');
+	out.push(
+		[
+			'- peak RSS Δ: the client process\'s peak RSS during the whole run (create, wait, download) minus its baseline after a warm-up and GC; the emulator runs in its own process.',
+			'- kernel VmHWM: the kernel\'s own peak RSS (reset at the start), which no sampling interval can miss; the target is judged on it (median of the runs).',
+			'- held after run + GC: JS heap in use + external memory (Buffers) after the run and a full GC, minus the same before: what the run kept (the file is not held).',
+			'- reference: the same task fetched with plain node:http piped into a file (no n8n, no axios): what Node.js itself grows by when streaming that many bytes.',
+		].join('\n'),
+	);
+	out.push('');
+	out.push('## Targets');
+	out.push('');
+	out.push(targetsTable(checks));
+	const passed = checks.filter((c) => c.pass).length;
+	out.push('');
+	out.push(`${passed}/${checks.length} targets PASS${passed === checks.length ? '' : `, ${checks.length - passed} FAIL`}.`);
+	process.stdout.write(`${out.join('\n')}\n`);
+
+	mkdirSync(dirname(options.jsonPath), { recursive: true });
+	writeFileSync(
+		options.jsonPath,
+		`${JSON.stringify(
+			{
+				plan: plan.name,
+				startedAt: new Date(started).toISOString(),
+				elapsedMs,
+				machine,
+				otherLoadCores,
+				settings: {
+					jitter: options.jitter,
+					throughputOutputBytes: THROUGHPUT_OUTPUT_BYTES,
+					guidePollMs: GUIDE_POLL_MS,
+					peerPollMs: PEER_POLL_MS,
+					tickGapMs: TICK_GAP_MS,
+					guideMaxN: plan.guideMaxN,
+				},
+				targets: checks,
+				scenarios: results,
+			},
+			null,
+			'\t',
+		)}\n`,
+	);
+	log(`Results written to ${relative(process.cwd(), options.jsonPath) || options.jsonPath}`);
+
+	const failedScenarios = results.filter((r) => r.client.error);
+	if (failedScenarios.length > 0) process.exitCode = 1;
+	else if (options.strict && passed < checks.length) process.exitCode = 1;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+	process.once(signal, () => {
+		killChildren();
+		process.exit(130);
+	});
+}
+
+main().catch((error: unknown) => {
+	killChildren();
+	process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+	process.exit(1);
+});

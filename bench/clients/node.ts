@@ -1,0 +1,53 @@
+/**
+ * (a) This node, through n8n's execution engine (the in-process harness, binary data in
+ * `filesystem` mode as in n8n 2.x): Manual Trigger → N items → Create Task → Wait for Completion
+ * → Get Results, every option at its default.
+ */
+import { VisionatrixApi } from '../../credentials/VisionatrixApi.credentials';
+import { Visionatrix } from '../../nodes/Visionatrix/Visionatrix.node';
+import { runWorkflow } from '../../test/harness';
+import { NODE_TYPE, createTask, getResults, waitFor } from '../../test/integration/visionatrix';
+import { API_VERSION, USER } from './plain-http';
+
+export const WAIT_NODE = 'Wait for Completion';
+
+export interface NodeRun {
+	files: number;
+	bytes: number;
+	/** When Wait for Completion ran (epoch ms), from the engine's run data. */
+	waitPhases: Array<{ from: number; to: number }>;
+	/** When each step ran (epoch ms). */
+	phases: Record<string, { from: number; to: number }>;
+}
+
+export const STEPS = ['Create Task', WAIT_NODE, 'Get Results'] as const;
+
+export async function runNode(baseUrl: string, n: number, timeoutMs: number): Promise<NodeRun> {
+	const result = await runWorkflow({
+		nodes: [
+			createTask(STEPS[0], 'sdxl_lighting', { prompt: '={{ $json.prompt }}', steps_number: '4 steps' }),
+			waitFor(STEPS[1]),
+			getResults(STEPS[2]),
+		],
+		nodeTypes: { [NODE_TYPE]: new Visionatrix() },
+		credentialTypes: [new VisionatrixApi()],
+		credentials: {
+			visionatrixApi: { baseUrl: `${baseUrl}/`, apiVersion: API_VERSION, ...USER },
+		},
+		inputItems: Array.from({ length: n }, (_, index) => ({ json: { prompt: `bench prompt ${index}` } })),
+		binaryDataMode: 'filesystem',
+		timeoutMs,
+	});
+	if (result.status !== 'success') {
+		throw new Error(`The workflow ended with status ${result.status}: ${result.error?.message ?? 'no error'}`);
+	}
+	const files = result.outputOf(STEPS[2]);
+	if (files.length !== n) throw new Error(`Get Results gave ${files.length} items for ${n} tasks`);
+	const bytes = files.reduce((sum, item) => sum + Number(item.json.file_size ?? 0), 0);
+	const phases: NodeRun['phases'] = {};
+	for (const step of STEPS) {
+		const [ran] = result.runData[step];
+		phases[step] = { from: ran.startTime, to: ran.startTime + ran.executionTime };
+	}
+	return { files: files.length, bytes, waitPhases: [phases[WAIT_NODE]], phases };
+}

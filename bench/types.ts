@@ -1,0 +1,113 @@
+/** Shapes shared by the bench's processes (orchestrator, emulator host, client). */
+
+/**
+ * Which client a scenario measures: (a) the node, (b) the vendor guide's loop, (c) per-task
+ * polling as peer nodes do, and a reference for the download memory rows: one task fetched with
+ * plain `node:http` piped straight into a file, the least a Node.js process can do.
+ */
+export type ClientKind = 'node' | 'guide' | 'peer' | 'stream-ref';
+
+export interface EmulatorSpec {
+	taskDurationMs: number;
+	workers: number;
+	/** Minimum size of every result file (0: the emulator's natural, tiny files). */
+	outputBytes: number;
+	/**
+	 * Each task runs T·(1 ± jitter), seeded by its id (antithetic pairs: tasks 1 and 2 get +u and
+	 * −u, so the mean stays T). 0: exactly T. See emulator-host.ts for why.
+	 */
+	jitter?: number;
+}
+
+export interface ScenarioSpec {
+	/** Stable key, e.g. `node-n50`. */
+	id: string;
+	/** `throughput` rows go into the main table, `memory` rows into the download table. */
+	group: 'throughput' | 'memory';
+	client: ClientKind;
+	/** Tasks (= input items for the node). */
+	n: number;
+	emulator: EmulatorSpec;
+	/** Repetition number (memory rows are run several times, each in a fresh process). */
+	rep?: number;
+}
+
+/** What the client process measures about itself. */
+export interface ClientMeasurement {
+	/** ms, from the first request of the scenario to the last byte saved. */
+	wallMs: number;
+	/** Epoch ms at the start and end of the scenario (to line up with the emulator's log). */
+	startedAt: number;
+	endedAt: number;
+	/** user + system CPU µs of the client process during the scenario. */
+	cpuMicros: number;
+	rssBaselineBytes: number;
+	rssPeakBytes: number;
+	rssSamples: number;
+	/** The kernel's peak RSS (VmHWM, reset at the start), when /proc allows. */
+	rssKernelPeakBytes?: number;
+	/** RSS after the scenario and a full GC, minus the baseline (the allocator may keep freed pages). */
+	rssAfterGcBytes?: number;
+	/** JS heap in use + external memory at the baseline, and after the scenario and a full GC. */
+	liveBaselineBytes?: number;
+	liveAfterGcBytes?: number;
+	/**
+	 * When the client was waiting for tasks (epoch ms): the node's Wait for Completion step; each
+	 * task's polling loop for the guide (one task at a time); all the polling for the peer client.
+	 * Polling ticks are counted within these.
+	 */
+	waitPhases?: Array<{ from: number; to: number }>;
+	/** The node's steps as the engine ran them (epoch ms), by node name. */
+	phases?: Record<string, { from: number; to: number }>;
+	/** Files the client ended up with and their total size, to check the run did the whole job. */
+	files: number;
+	bytes: number;
+	/** Set when the client failed: the scenario's numbers are then not to be trusted. */
+	error?: string;
+}
+
+/** A request as the emulator logged it, reduced to what the bench needs. */
+export interface LoggedRequest {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	status: number;
+	receivedAt: number;
+	finishedAt: number | null;
+}
+
+export interface TaskTiming {
+	id: number;
+	state: string;
+	/** When a worker took the task (epoch ms). */
+	startedAt: number | null;
+	/** When the task reached progress 100 on the server (epoch ms); `null` if it never did. */
+	completedAt: number | null;
+}
+
+export interface EmulatorReport {
+	prefix: string;
+	requests: LoggedRequest[];
+	tasks: TaskTiming[];
+	/** Peak RSS of the emulator process (for the record: it is not the client's). */
+	rssPeakBytes: number;
+}
+
+/** Messages between the orchestrator and its children. */
+export type HostMessage =
+	| { type: 'ready'; url: string; prefix: string }
+	| { type: 'report'; report: EmulatorReport }
+	| { type: 'error'; message: string };
+
+export type HostCommand = { type: 'report' } | { type: 'stop' };
+
+export type ClientMessage = { type: 'result'; measurement: ClientMeasurement } | { type: 'error'; message: string };
+
+export interface ClientCommand {
+	type: 'run';
+	scenario: ScenarioSpec;
+	/** The emulator the scenario is measured against (fresh, nobody else used it). */
+	url: string;
+	/** An emulator for warming the client up first (JIT, lazily loaded modules, connection pools). */
+	warmupUrl: string;
+}
