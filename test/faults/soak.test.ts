@@ -55,9 +55,11 @@ it('200 items with random faults: every file exactly once and intact, every fail
 	const before = memory();
 
 	const faults = injectFaults(emulator);
+	// Few JSON reads happen (the flow list once, one progress summary per tick for all 200 tasks,
+	// one for Get Results), so they fail often.
 	const jsonReads = faults.random({
 		seed: 0x5eed,
-		rate: 0.15,
+		rate: 0.5,
 		paths: [ROUTES.flows, ROUTES.progress],
 		kinds: ['serverError', 'tooManyRequests', 'badGateway', 'reset', 'slow'],
 		slowMs: 80,
@@ -78,7 +80,7 @@ it('200 items with random faults: every file exactly once and intact, every fail
 	expect(result.status).toBe('success');
 
 	// The faults did happen.
-	expect(jsonReads.hits).toBeGreaterThan(10);
+	expect(jsonReads.hits).toBeGreaterThan(1);
 	expect(downloads.hits).toBeGreaterThan(10);
 	expect(new Set(downloads.hitRequests.map((request) => request.fault))).toEqual(new Set(['serverError', 'badGateway', 'reset', 'truncate', 'slow']));
 	expect(failedCreates.hits).toBeGreaterThan(0);

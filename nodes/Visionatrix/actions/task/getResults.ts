@@ -1,23 +1,22 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../../shared/concurrency';
 import type { TaskDetails } from '../../shared/types';
 import {
-	completedTask,
-	DEFAULT_CONCURRENCY,
+	completedTasks,
 	downloadStep,
 	failedItem,
 	isItemError,
 	readTaskIds,
 	resultItems,
-	settle,
 } from './steps';
 
 /** Custom operation: every result file of each item's task, as n8n binary data. */
 export async function getResults(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const taskIds = readTaskIds.call(this);
-	const tasks = await mapWithConcurrency(taskIds, DEFAULT_CONCURRENCY, async (taskId, itemIndex) =>
-		isItemError(taskId) ? taskId : await settle(this, itemIndex, async () => await completedTask.call(this, { taskId, itemIndex })),
+	const asked = taskIds.flatMap((taskId, itemIndex) => (isItemError(taskId) ? [] : [{ taskId, itemIndex }]));
+	const found = await completedTasks.call(this, asked);
+	const tasks = taskIds.map((taskId, itemIndex) =>
+		isItemError(taskId) ? taskId : found[asked.findIndex((a) => a.itemIndex === itemIndex)],
 	);
 	const ready = tasks.flatMap((task, itemIndex) => (isItemError(task) ? [] : [{ task, itemIndex }]));
 	const files = await downloadStep.call(this, ready);

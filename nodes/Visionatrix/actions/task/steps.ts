@@ -6,7 +6,7 @@ import { mapWithConcurrency } from '../../shared/concurrency';
 import { pause } from '../../shared/pause';
 import { DEFAULT_SCHEDULE, waitForTasks, type WaitOutcome } from '../../shared/polling';
 import { downloadResultFile, resultFiles, type DownloadedFile } from '../../shared/results';
-import { fetchTaskStates, getTask } from '../../shared/taskClient';
+import { fetchTaskStates } from '../../shared/taskClient';
 import { visionatrixRequest } from '../../shared/transport';
 import { parseTaskId, taskStatus } from '../../shared/taskStatus';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
@@ -55,15 +55,19 @@ export function itemFailure(
 	return new NodeOperationError(this.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });
 }
 
-/** The work's result, or its error kept as the item's error (the execution's own stop still throws). */
+/** An error as the item's error; a stopped execution still ends the whole operation, as n8n expects. */
+export function asItemError(context: IExecuteFunctions, itemIndex: number, error: unknown): ItemError {
+	if (context.getExecutionCancelSignal()?.aborted) throw executionCanceled(context);
+	if (isItemError(error)) return error;
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}
+
+/** The work's result, or its error kept as the item's error. */
 export async function settle<T>(context: IExecuteFunctions, itemIndex: number, work: () => Promise<T>): Promise<T | ItemError> {
 	try {
 		return await work();
 	} catch (error) {
-		// A stopped execution ends the whole operation, as n8n expects, not one item.
-		if (context.getExecutionCancelSignal()?.aborted) throw executionCanceled(context);
-		if (isItemError(error)) return error;
-		return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+		return asItemError(context, itemIndex, error);
 	}
 }
 
@@ -185,25 +189,37 @@ async function cancelTasks(this: IExecuteFunctions, taskIds: number[]): Promise<
 	);
 }
 
-/** A completed task's details, or why it has no results. */
-export async function completedTask(this: IExecuteFunctions, { taskId, itemIndex }: TaskOfItem): Promise<TaskDetails> {
-	const task = await getTask.call(this, taskId, this.getExecutionCancelSignal(), itemIndex);
-	if (task === null) {
-		throw itemFailure.call(
-			this,
-			itemIndex,
-			`Task ${taskId} does not exist on the Visionatrix server`,
-			'It was deleted or cancelled, or it belongs to another user: Visionatrix shows each user only their own tasks.',
-		);
+/**
+ * Each task's details if it is completed, or why it has no results; one progress request for all
+ * the tasks (the summary), as while waiting.
+ */
+export async function completedTasks(this: IExecuteFunctions, tasks: TaskOfItem[]): Promise<Array<TaskDetails | ItemError>> {
+	let states: Map<number, TaskDetails | null>;
+	try {
+		states = await fetchTaskStates.call(this, [...new Set(tasks.map((t) => t.taskId))], this.getExecutionCancelSignal());
+	} catch (error) {
+		const failure = asItemError(this, tasks[0]?.itemIndex ?? 0, error);
+		return tasks.map(() => failure);
 	}
-	const status = taskStatus(task);
-	if (status === 'failed') {
-		throw itemFailure.call(this, itemIndex, `Task ${taskId} failed on the Visionatrix server and has no results: ${task.error}`, 'Check the inputs, then restart the task in Visionatrix or create a new one.');
-	}
-	if (status !== 'completed') {
-		throw itemFailure.call(this, itemIndex, `Task ${taskId} is not completed yet (${status}, progress ${task.progress}%)`, 'Put a Visionatrix "Wait for Completion" step before Get Results.');
-	}
-	return task;
+	return tasks.map(({ taskId, itemIndex }) => {
+		const task = states.get(taskId);
+		if (!task) {
+			return itemFailure.call(
+				this,
+				itemIndex,
+				`Task ${taskId} does not exist on the Visionatrix server`,
+				'It was deleted or cancelled, or it belongs to another user: Visionatrix shows each user only their own tasks.',
+			);
+		}
+		const status = taskStatus(task);
+		if (status === 'failed') {
+			return itemFailure.call(this, itemIndex, `Task ${taskId} failed on the Visionatrix server and has no results: ${task.error}`, 'Check the inputs, then restart the task in Visionatrix or create a new one.');
+		}
+		if (status !== 'completed') {
+			return itemFailure.call(this, itemIndex, `Task ${taskId} is not completed yet (${status}, progress ${task.progress}%)`, 'Put a Visionatrix "Wait for Completion" step before Get Results.');
+		}
+		return task;
+	});
 }
 
 /** Downloads every result file of each completed task, a bounded number at a time. */
