@@ -4,6 +4,7 @@ import { createTask } from './actions/task/create';
 import { getResults } from './actions/task/getResults';
 import { forAgentsToo } from './actions/task/toolOutput';
 import { waitForCompletion } from './actions/task/waitForCompletion';
+import { taskProgressWebhook, taskProgressWebhooks, WAITING_TOOLTIP } from './actions/task/webhookWait';
 import { searchFlows } from './listSearch/searchFlows';
 import { getFlowInputs } from './resourceMapping/getFlowInputs';
 import { flowDescription } from './resources/flow';
@@ -25,6 +26,9 @@ export class Visionatrix implements INodeType {
 		usableAsTool: true,
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		requestDefaults: REQUEST_DEFAULTS,
+		// Wait Mode "On Webhook": n8n routes `<resume URL>/task-progress` calls to webhook() below.
+		webhooks: taskProgressWebhooks,
+		waitingNodeTooltip: WAITING_TOOLTIP,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -46,6 +50,8 @@ export class Visionatrix implements INodeType {
 		listSearch: { searchFlows },
 		resourceMapping: { getFlowInputs },
 	};
+
+	webhook = taskProgressWebhook;
 
 	customOperations = {
 		task: {

@@ -97,3 +97,38 @@ export const allFilesInOneItemOption: INodeProperties = {
 	description:
 		'Whether to put all files of a task in one item (fields data_0, data_1, …) instead of one item per file',
 };
+
+export const DEFAULT_FALLBACK_INTERVAL_SECONDS = 300;
+
+/** Options of Wait Mode "On Webhook" (Wait for Completion, and Create Task when it waits); see actions/task/webhookWait.ts. */
+export const waitModeOptions: INodeProperties[] = [
+	{
+		displayName: 'Fallback Check Interval (Seconds)',
+		name: 'fallbackInterval',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 0 },
+		default: DEFAULT_FALLBACK_INTERVAL_SECONDS,
+		description:
+			'With Wait Mode On Webhook: how often n8n checks the tasks itself in case a call from Visionatrix was lost (the server does not retry). 0 turns the checks off; Timeout still ends the wait.',
+	},
+	{
+		displayName: 'Wait Mode',
+		name: 'waitMode',
+		type: 'options',
+		options: [
+			{
+				name: 'On Webhook',
+				value: 'webhook',
+				description:
+					"Put the execution to wait until Visionatrix calls n8n's resume URL with a final progress; nothing runs in n8n meanwhile. The server must reach n8n's webhook URL. For the tasks of Wait for Completion: create them in the same execution with Webhook URL {{ $execution.resumeUrl }}.",
+			},
+			{
+				name: 'Poll',
+				value: 'poll',
+				description: 'Check the progress at intervals; the node keeps running (and holds an n8n worker) until the tasks are done',
+			},
+		],
+		default: 'poll',
+		description: 'How to wait for the tasks. The first item\'s setting applies to all items.',
+	},
+];

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../../shared/concurrency';
+import { DEFAULT_FALLBACK_INTERVAL_SECONDS } from '../../shared/descriptions';
 import { visionatrixJson } from '../../shared/transport';
 import type { CreateTaskResponse, TaskDetails } from '../../shared/types';
 import { buildCreateRequest } from './createForm';
@@ -17,6 +18,7 @@ import {
 	type TaskOfItem,
 	type WaitSettings,
 } from './steps';
+import { CreateOnWebhook, waitOnWebhook, type WaitMode } from './webhookWait';
 
 interface CreateOptions extends WaitSettings {
 	waitForCompletion?: boolean;
@@ -24,6 +26,9 @@ interface CreateOptions extends WaitSettings {
 	binaryPropertyName?: string;
 	allFilesInOneItem?: boolean;
 	concurrency?: number;
+	waitMode?: WaitMode;
+	fallbackInterval?: number;
+	webhookUrl?: string;
 }
 
 interface Created {
@@ -41,10 +46,17 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 	const optionsOf = (itemIndex: number) => this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
 	const concurrency = optionsOf(0).concurrency ?? DEFAULT_CONCURRENCY;
 	const signal = this.getExecutionCancelSignal();
+	const wants = (itemIndex: number) => {
+		const options = optionsOf(itemIndex);
+		return { download: options.downloadResults === true, wait: options.waitForCompletion === true || options.downloadResults === true };
+	};
+	// Wait Mode "On Webhook" (the first item's setting): the tasks report to this execution's resume URL.
+	const onWebhook = optionsOf(0).waitMode === 'webhook' && items.some((_, i) => wants(i).wait) ? new CreateOnWebhook(this) : undefined;
 
 	const created = await mapWithConcurrency(items, concurrency, async (_, itemIndex) =>
 		await settle(this, itemIndex, async (): Promise<Created> => {
 			const { flow, form } = await buildCreateRequest.call(this, itemIndex);
+			if (onWebhook && wants(itemIndex).wait) onWebhook.addWebhookUrl(form, itemIndex, optionsOf(itemIndex));
 			const response = (await visionatrixJson.call(
 				this,
 				{ method: 'PUT', path: `/tasks/create/${encodeURIComponent(flow)}`, body: form, abortSignal: signal },
@@ -54,10 +66,23 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 		}),
 	);
 
-	const wants = (itemIndex: number) => {
-		const options = optionsOf(itemIndex);
-		return { download: options.downloadResults === true, wait: options.waitForCompletion === true || options.downloadResults === true };
-	};
+	if (onWebhook) {
+		const slots = onWebhook.slots(
+			created.map((result) =>
+				isItemError(result)
+					? result
+					: {
+							flow: result.flow,
+							taskIds: result.response.tasks_ids,
+							json: (taskId: number): IDataObject => ({ task_id: taskId, flow: result.flow, outputs: result.response.outputs as unknown as IDataObject[] }),
+						},
+			),
+			(itemIndex) => ({ ...wants(itemIndex), options: optionsOf(itemIndex) }),
+			(error, itemIndex) => failedItem.call(this, error as ItemError, itemIndex),
+		);
+		return await waitOnWebhook.call(this, slots, { fallbackInterval: optionsOf(0).fallbackInterval ?? DEFAULT_FALLBACK_INTERVAL_SECONDS, checkWebhookUrls: false });
+	}
+
 	const toWaitFor: TaskOfItem[] = created.flatMap((result, itemIndex) =>
 		isItemError(result) || !wants(itemIndex).wait ? [] : result.response.tasks_ids.map((taskId) => ({ taskId, itemIndex })),
 	);

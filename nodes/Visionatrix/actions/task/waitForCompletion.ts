@@ -1,12 +1,19 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { failedItem, finalStateItem, isItemError, readTaskIds, waitStep, type TaskOfItem, type WaitSettings } from './steps';
+import { DEFAULT_FALLBACK_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
+import { failedItem, finalStateItem, isItemError, readTaskIds, waitStep, type ItemError, type TaskOfItem, type WaitSettings } from './steps';
+import { assertCanWaitOnWebhook, waitOnWebhook, waitSlots, type WaitMode } from './webhookWait';
 
 /** Custom operation: waits until every item's task completed or failed, with one progress request per tick. */
 export async function waitForCompletion(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const taskIds = readTaskIds.call(this);
 	const waiting: TaskOfItem[] = taskIds.flatMap((taskId, itemIndex) => (isItemError(taskId) ? [] : [{ taskId, itemIndex }]));
-	const settings = (itemIndex: number) => this.getNodeParameter('options', itemIndex, {}) as WaitSettings;
+	const settings = (itemIndex: number) => this.getNodeParameter('options', itemIndex, {}) as WaitSettings & { waitMode?: WaitMode; fallbackInterval?: number };
+	if (settings(0).waitMode === 'webhook') {
+		assertCanWaitOnWebhook(this);
+		const slots = waitSlots(taskIds, (itemIndex) => settings(itemIndex).timeout ?? DEFAULT_TIMEOUT_SECONDS, (error, itemIndex) => failedItem.call(this, error as ItemError, itemIndex));
+		return await waitOnWebhook.call(this, slots, { fallbackInterval: settings(0).fallbackInterval ?? DEFAULT_FALLBACK_INTERVAL_SECONDS, checkWebhookUrls: true });
+	}
 	const finals = await waitStep.call(this, waiting, settings);
 
 	return [

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY } from '../../actions/task/steps';
-import { allFilesInOneItemOption, flowField, waitOptions } from '../../shared/descriptions';
+import { allFilesInOneItemOption, flowField, waitModeOptions, waitOptions } from '../../shared/descriptions';
 
 const showOnlyForCreate = { resource: ['task'], operation: ['create'] };
 
@@ -91,6 +91,7 @@ export const createDescription: INodeProperties[] = [
 				description:
 					'Whether to wait for the tasks and output their files as binary data, as Wait for Completion and Get Results would',
 			},
+			waitModeOptions[0],
 			{
 				displayName: 'Group Scope',
 				name: 'groupScope',
@@ -122,6 +123,10 @@ export const createDescription: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description: "Whether to wait until the tasks complete and output each task's final state",
+			},
+			{
+				...waitModeOptions[1],
+				description: `${waitModeOptions[1].description} Applies with Wait for Completion or Download Results; On Webhook sets the tasks' webhook URL itself.`,
 			},
 			{
 				displayName: 'Webhook Headers',

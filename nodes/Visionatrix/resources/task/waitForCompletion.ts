@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { taskIdField, waitOptions } from '../../shared/descriptions';
+import { taskIdField, waitModeOptions, waitOptions } from '../../shared/descriptions';
 
 export const waitForCompletionDescription: INodeProperties[] = [
 	taskIdField('waitForCompletion'),
@@ -11,6 +11,7 @@ export const waitForCompletionDescription: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { resource: ['task'], operation: ['waitForCompletion'] } },
-		options: [...waitOptions],
+		// Sorted by name, as n8n lists options.
+		options: [waitOptions[0], waitModeOptions[0], waitOptions[1], waitOptions[2], waitModeOptions[1]],
 	},
 ];
