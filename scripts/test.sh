@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command of the README (`npm test`), and what CI runs (.ci/run). On a fresh clone it
-# installs what the tests need (dev dependencies, Node 24, real n8n once into .cache/), then runs
+# installs what the tests need (dev dependencies, Node 24, real n8n once into .cache/, Redis), then runs
 # lint, the type check, the build and every jest suite: unit, contract (emulator vs recordings),
 # integration (the node in n8n's execution engine) and end-to-end (real n8n).
 set -euo pipefail
@@ -24,6 +24,9 @@ npm run --silent build >/dev/null
 
 step "Real n8n for the end-to-end tests"
 bash scripts/install-n8n.sh
+
+step "Redis for the queue-mode test (Debian's redis-server)"
+bash scripts/install-redis.sh
 
 step "Tests"
 mkdir -p .cache

@@ -1,0 +1,200 @@
+/**
+ * n8n in queue mode, for real, on loopback: Debian's `redis-server`, n8n's main process (`n8n
+ * start`: editor, REST API, webhooks, waiting webhooks, the wait tracker) and `n8n worker`
+ * processes that run the executions they take from the Redis queue (Bull).
+ *
+ * All processes share one n8n user folder (encryption key, the linked package, the sqlite database
+ * file, the folder workflows write to); each gets its own task-broker and health-check port. n8n
+ * warns that queue mode is "not officially supported with sqlite" (use PostgreSQL in production);
+ * one database file that every process opens works for tests on one machine. Binary data goes to
+ * the database (`N8N_DEFAULT_BINARY_DATA_MODE=database`, n8n's default in queue mode): a file
+ * stored by one process is read by another.
+ *
+ * `redis-server` must be installed (`bash scripts/install-redis.sh`: apt-get, once).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { freePort, startN8nServer, type N8nInstance, type N8nServer } from './n8n-runner';
+
+function tail(text: string, lines = 40): string {
+	return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+async function stopProcess(child: ChildProcess, graceMs = 15_000): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise<void>((done) => child.once('exit', () => done()));
+	child.kill('SIGTERM');
+	const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+	await exited;
+	clearTimeout(killer);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redis
+
+export class RedisNotInstalledError extends Error {}
+
+/** The redis-server binary (PATH, then Debian's place); throws with the command that installs it. */
+export function locateRedis(): string {
+	for (const candidate of [process.env.REDIS_SERVER, 'redis-server', '/usr/bin/redis-server']) {
+		if (!candidate) continue;
+		const probe = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+		if (probe.status === 0) return candidate;
+	}
+	throw new RedisNotInstalledError('redis-server is not installed: run "bash scripts/install-redis.sh" (apt-get install redis-server).');
+}
+
+export interface RedisServer {
+	host: string;
+	port: number;
+	process: ChildProcess;
+	log: () => string;
+	stop(): Promise<void>;
+}
+
+/** A throwaway redis-server on 127.0.0.1 (no persistence, its own folder). */
+export async function startRedis(options: { port?: number; timeoutMs?: number } = {}): Promise<RedisServer> {
+	const binary = locateRedis();
+	const port = options.port ?? (await freePort());
+	const dir = mkdtempSync(join(tmpdir(), 'vix-redis-'));
+	const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let log = '';
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+	const stop = async () => {
+		await stopProcess(child, 5_000);
+		rmSync(dir, { recursive: true, force: true });
+	};
+	const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+	while (!/Ready to accept connections/.test(log)) {
+		if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${tail(log)}`);
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`redis-server did not start:\n${tail(log)}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+	return { host: '127.0.0.1', port, process: child, log: () => log, stop };
+}
+
+// ---------------------------------------------------------------------------------------------
+// n8n main and workers
+
+/** The environment that makes every n8n process of an instance run in queue mode on this Redis. */
+export function queueModeEnv(redis: { host: string; port: number }): Record<string, string> {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: redis.host,
+		QUEUE_BULL_REDIS_PORT: String(redis.port),
+		// n8n's default in queue mode, set explicitly: every process reads what another stored.
+		N8N_DEFAULT_BINARY_DATA_MODE: 'database',
+		// Manual executions (from the editor) run on the workers too, as in most queue-mode setups.
+		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+		N8N_DISABLED_MODULES: 'mcp-registry',
+	};
+}
+
+export interface N8nWorker {
+	name: string;
+	process: ChildProcess;
+	healthUrl: string;
+	log: () => string;
+	/** Execution ids this worker started, from its log ("Worker started execution <id>"). */
+	startedExecutions: () => string[];
+	stop(): Promise<void>;
+}
+
+/** `n8n worker`: resolves when its health check says it is ready. */
+export async function startWorker(
+	instance: N8nInstance,
+	options: { name?: string; concurrency?: number; timeoutMs?: number; echo?: boolean; webhookUrl?: string } = {},
+): Promise<N8nWorker> {
+	const { node, bin, dir } = instance.installation;
+	const name = options.name ?? 'worker';
+	const healthPort = await freePort();
+	const env = {
+		...instance.env,
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+		QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+		// A worker builds $execution.resumeUrl from its own WEBHOOK_URL: it must be the main's
+		// (n8n's default, http://localhost:5678/, is nobody's here).
+		...(options.webhookUrl ? { WEBHOOK_URL: options.webhookUrl } : {}),
+	};
+	const child = spawn(node, [bin, 'worker', `--concurrency=${options.concurrency ?? 5}`], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	let log = '';
+	const onData = (chunk: string) => {
+		log += chunk;
+		if (options.echo) process.stdout.write(chunk.replace(/^/gm, `[${name}] `));
+	};
+	child.stdout.setEncoding('utf8').on('data', onData);
+	child.stderr.setEncoding('utf8').on('data', onData);
+	const healthUrl = `http://127.0.0.1:${healthPort}/healthz/readiness`;
+	const stop = async () => await stopProcess(child, 30_000);
+	const deadline = Date.now() + (options.timeoutMs ?? 90_000);
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`n8n worker "${name}" exited with ${child.exitCode}:\n${tail(log)}`);
+		try {
+			if ((await fetch(healthUrl)).ok) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`n8n worker "${name}" was not ready within ${options.timeoutMs ?? 90_000} ms:\n${tail(log)}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	return {
+		name,
+		process: child,
+		healthUrl,
+		log: () => log,
+		startedExecutions: () => [...log.matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]),
+		stop,
+	};
+}
+
+export interface QueueModeCluster {
+	main: N8nServer;
+	workers: N8nWorker[];
+	/** Which worker started an execution (each run of it: a resumed execution is a new job). */
+	workersOf(executionId: string): string[];
+	stop(): Promise<void>;
+}
+
+/**
+ * Main process, then the workers (started together). The instance must have been created with
+ * `queueModeEnv(redis)` in its environment, its workflows imported and published.
+ */
+export async function startQueueMode(
+	instance: N8nInstance,
+	options: { workers?: number; port?: number; echo?: boolean } = {},
+): Promise<QueueModeCluster> {
+	if (instance.env.EXECUTIONS_MODE !== 'queue') throw new Error('the n8n instance is not set up for queue mode: create it with queueModeEnv(redis) in extraEnv');
+	const main = await startN8nServer(instance, { port: options.port, echo: options.echo });
+	let workers: N8nWorker[] = [];
+	try {
+		workers = await Promise.all(
+			Array.from({ length: options.workers ?? 2 }, async (_, i) => await startWorker(instance, { name: `worker-${i + 1}`, echo: options.echo, webhookUrl: `${main.url}/` })),
+		);
+	} catch (error) {
+		await main.stop();
+		throw error;
+	}
+	return {
+		main,
+		workers,
+		workersOf: (executionId) => workers.flatMap((worker) => worker.startedExecutions().filter((id) => id === executionId).map(() => worker.name)),
+		stop: async () => {
+			await Promise.all(workers.map(async (worker) => await worker.stop()));
+			await main.stop();
+		},
+	};
+}

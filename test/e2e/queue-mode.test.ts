@@ -1,0 +1,157 @@
+/**
+ * End to end in n8n's queue mode, for real: Debian's redis-server on loopback, n8n's main process,
+ * two `n8n worker` processes, binary data in the database (n8n's queue-mode default), one sqlite
+ * file for all of them, and the emulator. Workflows start from a Webhook trigger; the main process
+ * puts them on the queue and a worker runs them.
+ *
+ * - examples/generate-and-remove-background.json runs on a worker; both images reach the disk
+ *   byte for byte.
+ * - examples/webhook-wait.json waits on Visionatrix's webhook: the wait starts on one worker, that
+ *   worker is then stopped, and the execution resumes (main handles the call) and ends on the other.
+ *
+ * Needs `npm run build`, the n8n install and redis-server (scripts/install-redis.sh).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startEmulator } from '../emulator';
+import type { VisionatrixEmulator } from '../emulator/types';
+import {
+	createN8nInstance,
+	importCredentials,
+	importWorkflow,
+	loadExample,
+	locateN8n,
+	NODE_TYPE,
+	ownerEnv,
+	prepareWorkflow,
+	repoRoot,
+	visionatrixCredential,
+	type N8nInstance,
+} from '../../scripts/lib/n8n-runner';
+import { N8nRestClient, publishWorkflow } from '../../scripts/lib/n8n-rest';
+import { locateRedis, queueModeEnv, startQueueMode, startRedis, type QueueModeCluster, type RedisServer } from '../../scripts/lib/queue-mode';
+import { finalDelivery, nodeItems, progressReads, startByWebhook, tasksOfExecution, untilWaiting, withWebhookTrigger } from './webhook-workflows';
+
+const OWNER = { email: 'queue@visionatrix.local', password: 'Vix-queue-2026' };
+
+describe('queue mode: n8n main, two workers, Redis', () => {
+	let redis: RedisServer | undefined;
+	let emulator: VisionatrixEmulator;
+	let instance: N8nInstance | undefined;
+	let cluster: QueueModeCluster | undefined;
+	let n8n: N8nRestClient;
+	let outDir: string;
+	let passed = 0;
+	const timings: Record<string, unknown> = {};
+
+	beforeAll(async () => {
+		if (!existsSync(join(repoRoot(), 'dist', 'nodes', 'Visionatrix', 'Visionatrix.node.js'))) {
+			throw new Error('dist/ has no built node: run "npm run build" first (scripts/test.sh does).');
+		}
+		const installation = locateN8n();
+		locateRedis(); // throws: redis-server is not installed: run "bash scripts/install-redis.sh"
+		const started = Date.now();
+		redis = await startRedis();
+		emulator = await startEmulator({ taskDurationMs: 1500, workers: 1 });
+		instance = await createN8nInstance({ installation, extraEnv: { ...queueModeEnv(redis), ...ownerEnv(installation, OWNER) } });
+		outDir = join(instance.filesDir, 'out');
+		mkdirSync(outDir, { recursive: true });
+		const credential = visionatrixCredential({ baseUrl: emulator.url, username: 'admin', password: 'admin' });
+		await importCredentials(instance, [credential]);
+
+		const example = withWebhookTrigger(prepareWorkflow(loadExample('generate-and-remove-background.json'), { credential, outputDir: outDir }), 'vix-queue-example');
+		for (const node of example.nodes) {
+			if (node.type === NODE_TYPE && node.parameters.operation === 'waitForCompletion') node.parameters.options = { pollInterval: 0.5, timeout: 60 };
+		}
+		const webhookWait = withWebhookTrigger(prepareWorkflow(loadExample('webhook-wait.json'), { credential, outputDir: outDir }), 'vix-queue-webhook-wait');
+		for (const workflow of [example, webhookWait]) await publishWorkflow(instance, await importWorkflow(instance, workflow));
+		const prepared = Date.now();
+
+		cluster = await startQueueMode(instance, { workers: 2 });
+		n8n = new N8nRestClient(cluster.main.url, installation);
+		await n8n.login(OWNER);
+		timings.setup = { importAndPublish_ms: prepared - started, startMainAndTwoWorkers_ms: Date.now() - prepared };
+	}, 240_000);
+
+	afterAll(async () => {
+		await cluster?.stop();
+		await redis?.stop();
+		await emulator?.stop();
+		if (Object.keys(timings).length) {
+			mkdirSync(join(repoRoot(), '.cache'), { recursive: true });
+			writeFileSync(join(repoRoot(), '.cache', 'queue-mode-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
+			process.stdout.write(`queue mode timings: ${JSON.stringify(timings)}\n`);
+		}
+		if ((passed < 2 || process.env.E2E_SHOW_N8N_LOG === '1') && cluster) {
+			for (const [name, log] of [['main', cluster.main.log()], ...cluster.workers.map((w) => [w.name, w.log()])]) {
+				process.stdout.write(`--- ${name} (last 60 lines)\n${log.split('\n').slice(-60).join('\n')}\n`);
+			}
+		} else {
+			instance?.cleanup();
+		}
+	}, 60_000);
+
+	test('example 1 runs on a worker and its two images reach the disk intact', async () => {
+		const started = Date.now();
+		const id = await startByWebhook(cluster!.main.url, 'vix-queue-example', {});
+		const done = await n8n.waitForEnd(id, 120_000);
+		expect(done.status).toBe('success');
+		expect(done.mode).toBe('webhook');
+		// A worker ran it, not the main process.
+		expect(cluster!.workersOf(id)).toHaveLength(1);
+		expect(cluster!.main.log()).not.toContain(`Worker started execution ${id} `);
+
+		const generated = nodeItems(done, 'Get Image')[0];
+		const cutOut = nodeItems(done, 'Get Image Without Background')[0];
+		// Binary data lives in the database in queue mode; the execution holds a reference.
+		expect(String(generated.binary?.data?.id)).toMatch(/^database:/);
+		const firstTask = Number(generated.json.task_id);
+		const secondTask = Number(cutOut.json.task_id);
+		expect(readFileSync(join(outDir, `generated-${firstTask}-0.png`)).equals(emulator.task(firstTask)!.results[0].data)).toBe(true);
+		expect(readFileSync(join(outDir, `no-background-${secondTask}-0.png`)).equals(emulator.task(secondTask)!.results[0].data)).toBe(true);
+		timings.example1 = { worker: cluster!.workersOf(id)[0], triggerToEnd_ms: Date.parse(done.stoppedAt!) - started };
+		passed++;
+	}, 150_000);
+
+	test('a webhook wait that started on one worker resumes on the other after the first is stopped', async () => {
+		// A paused server: the task stays queued until the first worker is gone.
+		emulator.configure({ workers: 0 });
+		const triggeredAt = Date.now();
+		const id = await startByWebhook(cluster!.main.url, 'vix-queue-webhook-wait', {});
+		expect((await untilWaiting(n8n, id)).status).toBe('waiting');
+		const [first] = cluster!.workersOf(id);
+		expect(first).toBeDefined();
+		const firstWorker = cluster!.workers.find((w) => w.name === first)!;
+		const stoppedAt = Date.now();
+		await firstWorker.stop();
+		timings.stopWorker_ms = Date.now() - stoppedAt;
+		expect((await n8n.execution(id)).status).toBe('waiting');
+
+		emulator.configure({ workers: 1 });
+		const [task] = tasksOfExecution(emulator, id);
+		const final = await finalDelivery(emulator, task.id);
+		expect({ status: final.status, failure: final.failure }).toEqual({ status: 200, failure: null });
+		const done = await n8n.waitForEnd(id, 60_000);
+		expect(done.status).toBe('success');
+
+		const other = cluster!.workers.find((w) => w.name !== first)!;
+		expect(other.startedExecutions()).toContain(id);
+		expect(firstWorker.startedExecutions().filter((e) => e === id)).toHaveLength(1);
+		// Waiting, nobody asked the server about the task; the final call's check is the one read after it.
+		const create = emulator.requests.find((r) => r.method === 'PUT' && r.path === '/vapi/tasks/create/sdxl_lighting' && r.receivedAt >= triggeredAt)!;
+		expect(progressReads(emulator, create.receivedAt, final.sentAt)).toHaveLength(1);
+		expect(progressReads(emulator, final.sentAt)).toHaveLength(1);
+
+		// The file: downloaded by the main process (it handles the call), saved by the other worker.
+		const item = nodeItems(done, 'Generate Image')[0];
+		expect(String(item.binary?.data?.id)).toMatch(/^database:/);
+		expect(readFileSync(join(outDir, `webhook-wait-${task.id}-0.png`)).equals(emulator.task(task.id)!.results[0].data)).toBe(true);
+		timings.webhookWait = {
+			startedOn: first,
+			resumedOn: other.name,
+			finalCallToExecutionEnd_ms: Date.parse(done.stoppedAt!) - final.sentAt,
+		};
+		passed++;
+	}, 120_000);
+});

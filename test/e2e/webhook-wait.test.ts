@@ -1,0 +1,344 @@
+/**
+ * End to end: Wait Mode "On Webhook" in a real n8n (`n8n start`, the package linked in) against the
+ * emulator, whose workers call the task's webhook URL as the real server does (httpx's join, no
+ * retry). The workflows start from a Webhook trigger, as production workflows do.
+ *
+ * examples/webhook-wait.json (its Manual Trigger swapped for a Webhook trigger, the prompt and
+ * options taken from the request) and a two-node variant (Create with Webhook URL
+ * {{ $execution.resumeUrl }}, then Wait for Completion) show that an execution:
+ * waits without a single progress request, resumes on the final call, outputs the files, comes
+ * out of the error output for a failed task, survives a lost final call (through the other task's
+ * call, or the fallback check), ignores calls for other tasks, refuses a task that reports
+ * elsewhere, and ends with a timeout error when no call comes (n8n's own resume at waitTill).
+ *
+ * Needs `npm run build` (dist/) and the n8n install (scripts/test.sh does both).
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startEmulator } from '../emulator';
+import type { VisionatrixEmulator } from '../emulator/types';
+import { taskProgressUrl } from '../emulator/webhook';
+import {
+	createN8nInstance,
+	importCredentials,
+	importWorkflow,
+	loadExample,
+	locateN8n,
+	NODE_TYPE,
+	ownerEnv,
+	prepareWorkflow,
+	repoRoot,
+	startN8nServer,
+	visionatrixCredential,
+	type N8nInstance,
+	type N8nServer,
+	type WorkflowExport,
+	type WorkflowNode,
+} from '../../scripts/lib/n8n-runner';
+import { N8nRestClient, publishWorkflow } from '../../scripts/lib/n8n-rest';
+import {
+	finalDelivery as finalCall,
+	nodeItems as output,
+	progressReads as reads,
+	startByWebhook,
+	tasksOfExecution,
+	untilWaiting,
+	webhookTrigger,
+	withWebhookTrigger,
+} from './webhook-workflows';
+
+const TASK_MS = 3000;
+const OWNER = { email: 'e2e@visionatrix.local', password: 'Vix-e2e-2026' };
+const GENERATE = 'Generate Image';
+const SAVE = 'Save Image';
+const FAILED = 'Task Failed';
+const WAIT = 'Wait for Task';
+
+/** The example with a Webhook trigger: the request body gives prompt, count and the wait options. */
+function exampleWorkflow(credential: { id: string; name: string }, outputDir: string): WorkflowExport {
+	const workflow = withWebhookTrigger(
+		prepareWorkflow(loadExample('webhook-wait.json'), { credential, outputDir, name: 'e2e: webhook wait (example)' }),
+		'vix-webhook-wait',
+	);
+	const generate = workflow.nodes.find((node) => node.name === GENERATE)!;
+	const inputs = generate.parameters.flowInputs as { value: Record<string, unknown> };
+	inputs.value = { prompt: '={{ $json.body.prompt }}', count: '={{ $json.body.count ?? 1 }}' };
+	generate.parameters.options = {
+		...(generate.parameters.options as object),
+		timeout: '={{ $json.body.timeout ?? 60 }}',
+		fallbackInterval: '={{ $json.body.fallback ?? 300 }}',
+	};
+	return workflow;
+}
+
+/** Create Task (no wait) with Webhook URL = the resume URL, then Wait for Completion on the webhook. */
+function waitOperationWorkflow(credential: { id: string; name: string }): WorkflowExport {
+	const example = loadExample('webhook-wait.json');
+	const create = JSON.parse(JSON.stringify(example.nodes.find((node) => node.name === GENERATE))) as WorkflowNode;
+	create.name = 'Create Task';
+	create.id = randomUUID();
+	delete create.onError;
+	create.position = [224, 0];
+	(create.parameters.flowInputs as { value: Record<string, unknown> }).value = { prompt: '={{ $json.body.prompt }}' };
+	// The user's part: the task reports to this execution (or, for the test of a refusal, elsewhere).
+	create.parameters.options = { webhookUrl: '={{ $json.body.webhook_url || $execution.resumeUrl }}' };
+	const wait: WorkflowNode = {
+		id: randomUUID(),
+		name: WAIT,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [448, 0],
+		parameters: { resource: 'task', operation: 'waitForCompletion', taskId: '={{ $json.task_id }}', options: { waitMode: 'webhook', timeout: 60, fallbackInterval: 0 } },
+	};
+	const trigger = webhookTrigger('vix-wait-operation', [0, 0]);
+	return prepareWorkflow(
+		{
+			name: 'e2e: create, then wait for completion on the webhook',
+			nodes: [trigger, create, wait],
+			connections: {
+				[trigger.name]: { main: [[{ node: create.name, type: 'main', index: 0 }]] },
+				[create.name]: { main: [[{ node: WAIT, type: 'main', index: 0 }]] },
+			},
+			settings: { executionOrder: 'v1' },
+		},
+		{ credential },
+	);
+}
+
+describe('Wait Mode "On Webhook" in a real n8n', () => {
+	let emulator: VisionatrixEmulator;
+	let instance: N8nInstance | undefined;
+	let server: N8nServer | undefined;
+	let n8n: N8nRestClient;
+	let outDir: string;
+	// Tests run in order and share the instance; the n8n log is printed if any of them failed.
+	let passed = 0;
+	const TESTS = 9;
+	const timings: Record<string, unknown> = {};
+
+	const start = async (path: string, body: Record<string, unknown>) => await startByWebhook(server!.url, path, body);
+	const waiting = async (id: string) => await untilWaiting(n8n, id);
+	const tasksOf = (executionId: string) => tasksOfExecution(emulator, executionId);
+	const finalDelivery = async (taskId: number) => await finalCall(emulator, taskId);
+	const progressReads = (from: number, to = Infinity) => reads(emulator, from, to);
+
+	beforeAll(async () => {
+		if (!existsSync(join(repoRoot(), 'dist', 'nodes', 'Visionatrix', 'Visionatrix.node.js'))) {
+			throw new Error('dist/ has no built node: run "npm run build" first (scripts/test.sh does).');
+		}
+		const installation = locateN8n();
+		emulator = await startEmulator({ taskDurationMs: TASK_MS, workers: 2 });
+		instance = await createN8nInstance({ installation, extraEnv: ownerEnv(installation, OWNER) });
+		outDir = join(instance.filesDir, 'out');
+		mkdirSync(outDir, { recursive: true });
+		const credential = visionatrixCredential({ baseUrl: emulator.url, username: 'admin', password: 'admin' });
+		await importCredentials(instance, [credential]);
+		for (const workflow of [exampleWorkflow(credential, outDir), waitOperationWorkflow(credential)]) {
+			await publishWorkflow(instance, await importWorkflow(instance, workflow));
+		}
+		server = await startN8nServer(instance);
+		n8n = new N8nRestClient(server.url, installation);
+		await n8n.login(OWNER);
+	}, 180_000);
+
+	afterAll(async () => {
+		await server?.stop();
+		await emulator?.stop();
+		if (Object.keys(timings).length) {
+			mkdirSync(join(repoRoot(), '.cache'), { recursive: true });
+			writeFileSync(join(repoRoot(), '.cache', 'webhook-wait-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
+			process.stdout.write(`webhook wait timings: ${JSON.stringify(timings)}\n`);
+		}
+		if ((passed < TESTS || process.env.E2E_SHOW_N8N_LOG === '1') && server) {
+			process.stdout.write(`n8n log (last 200 lines):\n${server.log().split('\n').slice(-200).join('\n')}\n`);
+		} else {
+			instance?.cleanup();
+		}
+	});
+
+	// Started first and checked last: with no call and no fallback check, only n8n's own resume at
+	// waitTill ends the wait (its wait tracker looks once a minute).
+	let silentExecution: string;
+	const silenced = new Set<string>();
+	test('an execution whose calls never arrive is put to wait (its timeout is checked at the end)', async () => {
+		emulator.dropWebhookCalls((call) => [...silenced].some((id) => call.url.includes(`/webhook-waiting/${id}?`)));
+		silentExecution = await start('vix-webhook-wait', { prompt: 'nobody hears', timeout: 2, fallback: 0 });
+		silenced.add(silentExecution);
+		expect((await waiting(silentExecution)).status).toBe('waiting');
+		passed++;
+	});
+
+	test('waits with no progress request while the task runs, resumes on the final call and outputs the file', async () => {
+		const triggeredAt = Date.now();
+		const id = await start('vix-webhook-wait', { prompt: 'a lighthouse at dusk' });
+		const waitingExecution = await waiting(id);
+		expect(waitingExecution.status).toBe('waiting');
+		const [task] = tasksOf(id);
+		expect(task).toBeDefined();
+		expect(task.state).not.toBe('completed');
+
+		// While it waits: a call for another task and a non-final call are answered and ignored.
+		const target = taskProgressUrl(task.webhookUrl!).href;
+		const post = async (body: unknown) => {
+			const response = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+		};
+		expect(await post({ task_id: 987654, progress: 100.0, execution_time: 1.0, error: '' })).toEqual({
+			status: 200,
+			body: { status: 'ignored', reason: 'task 987654 is not one this execution waits for' },
+		});
+		expect((await post({ task_id: task.id, progress: 42.0, execution_time: 1.0, error: '' })).body.status).toBe('ignored');
+		const wrongToken = await fetch(target.replace(/signature=[^/]+/, 'signature=not-the-token'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		expect(wrongToken.status).toBe(401);
+		expect((await n8n.execution(id)).status).toBe('waiting');
+
+		const final = await finalDelivery(task.id);
+		const done = await n8n.waitForEnd(id);
+		expect(done.status).toBe('success');
+		expect(final.status).toBe(200);
+
+		// One look at the task when the wait began, none while it ran, one after the final call.
+		const create = emulator.requests.find((r) => r.method === 'PUT' && r.path === '/vapi/tasks/create/sdxl_lighting' && r.receivedAt >= triggeredAt)!;
+		expect(progressReads(create.receivedAt, final.sentAt)).toHaveLength(1);
+		const afterFinal = progressReads(final.sentAt);
+		expect(afterFinal).toHaveLength(1);
+		const ignoredCalls = emulator.webhookDeliveries.filter((d) => d.taskId === task.id && d.body.progress < 100);
+		expect(ignoredCalls.length).toBeGreaterThan(0);
+
+		// The file, byte for byte, through n8n's binary data and Write Files to Disk.
+		const items = output(done, GENERATE);
+		expect(items).toHaveLength(1);
+		expect(items[0].json).toMatchObject({ task_id: task.id, flow: 'sdxl_lighting', node_id: 9, batch_index: 0, mime_type: 'image/png' });
+		const written = readFileSync(join(outDir, `webhook-wait-${task.id}-0.png`));
+		expect(written.equals(emulator.task(task.id)!.results[0].data)).toBe(true);
+		expect(output(done, SAVE)).toHaveLength(1);
+
+		const resumedRun = done.data!.resultData.runData[GENERATE][0];
+		timings.resume = {
+			finalCallToStateRead_ms: afterFinal[0].receivedAt - final.sentAt,
+			finalCallToResumedNodeStart_ms: (resumedRun.startTime ?? 0) - final.sentAt,
+			finalCallToExecutionEnd_ms: Date.parse(done.stoppedAt!) - final.sentAt,
+			taskDuration_ms: TASK_MS,
+		};
+		// A sanity bound only; the figure is reported.
+		expect(Date.parse(done.stoppedAt!) - final.sentAt).toBeLessThan(5000);
+		passed++;
+	});
+
+	test('a task that fails resumes the execution with the error, out of the error output', async () => {
+		emulator.failNextTasks(1, 'Fake worker: CUDA out of memory');
+		const id = await start('vix-webhook-wait', { prompt: 'too big' });
+		expect((await waiting(id)).status).toBe('waiting');
+		const done = await n8n.waitForEnd(id);
+		expect(done.status).toBe('success');
+		const [task] = tasksOf(id);
+		expect((await finalDelivery(task.id)).body.error).toBe('Fake worker: CUDA out of memory');
+		expect(output(done, GENERATE, 0)).toHaveLength(0);
+		const errors = output(done, GENERATE, 1);
+		expect(errors).toHaveLength(1);
+		expect(String(errors[0].json.error)).toContain(`Task ${task.id} failed on the Visionatrix server: Fake worker: CUDA out of memory`);
+		expect(output(done, FAILED)).toHaveLength(1);
+		expect(done.data!.resultData.runData[SAVE]).toBeUndefined();
+		passed++;
+	});
+
+	test("a lost final call of one task is made up for by the other task's final call", async () => {
+		let dropped: number | undefined;
+		const stop = emulator.dropWebhookCalls((call) => {
+			if (dropped !== undefined || call.progress < 100 || !call.url.includes('/webhook-waiting/')) return false;
+			dropped = call.taskId;
+			return true;
+		});
+		try {
+			// Fallback checks off: only the second task's call can end the wait.
+			const id = await start('vix-webhook-wait', { prompt: 'two of them', count: 2, fallback: 0 });
+			expect((await waiting(id)).status).toBe('waiting');
+			const done = await n8n.waitForEnd(id);
+			expect(done.status).toBe('success');
+			const tasks = tasksOf(id);
+			expect(tasks).toHaveLength(2);
+			expect(tasks.map((t) => t.id)).toContain(dropped);
+			expect(emulator.webhookDeliveries.find((d) => d.taskId === dropped && d.body.progress >= 100)?.failure).toMatch(/dropped/);
+			expect(output(done, GENERATE).map((item) => item.json.task_id)).toEqual(tasks.map((t) => t.id));
+			expect(output(done, SAVE)).toHaveLength(2);
+			passed++;
+		} finally {
+			stop();
+		}
+	});
+
+	test('a lost final call of the only task is caught by the fallback check', async () => {
+		const stop = emulator.dropWebhookCalls((call) => call.progress >= 100 && call.url.includes('/webhook-waiting/'));
+		try {
+			const id = await start('vix-webhook-wait', { prompt: 'lost call', fallback: 2 });
+			expect((await waiting(id)).status).toBe('waiting');
+			const [task] = tasksOf(id);
+			const final = await finalDelivery(task.id);
+			expect(final.failure).toMatch(/dropped/);
+			const done = await n8n.waitForEnd(id, 30_000);
+			expect(done.status).toBe('success');
+			expect(output(done, GENERATE)[0].json).toMatchObject({ task_id: task.id, mime_type: 'image/png' });
+			// Fallback checks every 2 s: the one after the task finished read the state and resumed.
+			const reads = progressReads(final.sentAt);
+			expect(reads.length).toBeGreaterThanOrEqual(1);
+			timings.fallback = { checkInterval_s: 2, lostCallToExecutionEnd_ms: Date.parse(done.stoppedAt!) - final.sentAt };
+			passed++;
+		} finally {
+			stop();
+		}
+	});
+
+	test('Wait for Completion on the webhook, for a task created with Webhook URL {{ $execution.resumeUrl }}', async () => {
+		const id = await start('vix-wait-operation', { prompt: 'two nodes' });
+		expect((await waiting(id)).status).toBe('waiting');
+		const done = await n8n.waitForEnd(id);
+		expect(done.status).toBe('success');
+		const [task] = tasksOf(id);
+		expect(output(done, WAIT)).toEqual([expect.objectContaining({ json: expect.objectContaining({ task_id: task.id, status: 'completed', progress: 100 }) })]);
+		passed++;
+	});
+
+	test('Wait for Completion refuses a task that reports its progress elsewhere, with a clear error', async () => {
+		const id = await start('vix-wait-operation', { prompt: 'elsewhere', webhook_url: 'http://127.0.0.1:9/hooks/other' });
+		const done = await n8n.waitForEnd(id);
+		expect(done.status).toBe('error');
+		const error = done.data!.resultData.runData[WAIT][0].error!;
+		expect(error.message).toMatch(/^Task \d+ does not report its progress to this execution, so it cannot wake it/);
+		expect(error.description).toContain("Its webhook URL is 'http://127.0.0.1:9/hooks/other'");
+		passed++;
+	});
+
+	test("at the timeout the fallback loop's last check ends the wait with the tasks' states", async () => {
+		// A paused server: the task stays queued. One check only, at the 3 s timeout.
+		emulator.configure({ workers: 0 });
+		try {
+			const id = await start('vix-webhook-wait', { prompt: 'never runs', timeout: 3, fallback: 600 });
+			expect((await waiting(id)).status).toBe('waiting');
+			const done = await n8n.waitForEnd(id, 30_000);
+			expect(done.status).toBe('success');
+			const [task] = tasksOf(id);
+			const errors = output(done, GENERATE, 1);
+			expect(errors).toHaveLength(1);
+			expect(String(errors[0].json.error)).toBe(`Task ${task.id} did not finish within 3 seconds (last progress 0%) [item 0]`);
+			expect(output(done, FAILED)).toHaveLength(1);
+			timings.timeoutByFallbackLoop = { timeout_s: 3, triggerToEnd_ms: Date.parse(done.stoppedAt!) - Date.parse(done.startedAt) };
+			passed++;
+		} finally {
+			emulator.configure({ workers: 2 });
+		}
+	});
+
+	test('with no call and no fallback check, n8n resumes at the timeout and the node outputs a timeout error', async () => {
+		const done = await n8n.waitForEnd(silentExecution, 100_000);
+		expect(done.status).toBe('success');
+		const errors = output(done, GENERATE, 1);
+		expect(errors).toHaveLength(1);
+		expect(String(errors[0].json.error)).toMatch(/^Task \d+ did not report completion within 2 seconds/);
+		expect(output(done, FAILED)).toHaveLength(1);
+		// n8n's wait tracker looks for due executions once a minute: the end comes up to ~60 s late.
+		timings.timeoutByN8nWaitTill = { timeout_s: 2, triggerToEnd_ms: Date.parse(done.stoppedAt!) - Date.parse(done.startedAt) };
+		passed++;
+	}, 120_000);
+});

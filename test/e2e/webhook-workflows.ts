@@ -1,0 +1,85 @@
+/**
+ * The example workflows, started by a Webhook trigger instead of their Manual Trigger (as
+ * production workflows are, and as a running n8n in queue mode hands them to its workers), and the
+ * small pieces the tests of a running n8n share.
+ */
+import { randomUUID } from 'node:crypto';
+
+import type { VisionatrixEmulator, WebhookDelivery } from '../emulator/types';
+import type { WorkflowExport, WorkflowNode } from '../../scripts/lib/n8n-runner';
+import { callWebhookTrigger, type N8nExecution, type N8nRestClient } from '../../scripts/lib/n8n-rest';
+
+export const TRIGGER = 'Start';
+
+/** A Webhook trigger (POST /webhook/<path>) that answers at once with the execution's id. */
+export function webhookTrigger(path: string, position: [number, number]): WorkflowNode {
+	return {
+		id: randomUUID(),
+		webhookId: randomUUID(),
+		name: TRIGGER,
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position,
+		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: { responseData: '={{ $execution.id }}' } },
+	};
+}
+
+/** The workflow with its Manual Trigger replaced by a Webhook trigger listening on `path`. */
+export function withWebhookTrigger(workflow: WorkflowExport, path: string): WorkflowExport {
+	const manual = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+	if (!manual) throw new Error(`workflow "${workflow.name}" has no Manual Trigger`);
+	const trigger = webhookTrigger(path, manual.position);
+	const { [manual.name]: fromManual, ...others } = workflow.connections;
+	return {
+		...workflow,
+		nodes: workflow.nodes.map((node) => (node === manual ? trigger : node)),
+		connections: { [trigger.name]: fromManual, ...others },
+	};
+}
+
+/** Starts a published workflow through its Webhook trigger; returns the execution id it answered with. */
+export async function startByWebhook(baseUrl: string, path: string, body: Record<string, unknown>): Promise<string> {
+	// n8n activates published workflows just after it reports ready: until then their webhooks are 404.
+	const deadline = Date.now() + 30_000;
+	let answer = await callWebhookTrigger(baseUrl, path, body);
+	while (answer.status === 404 && Date.now() < deadline) {
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		answer = await callWebhookTrigger(baseUrl, path, body);
+	}
+	const id = answer.text.trim();
+	if (answer.status !== 200 || !/^\d+$/.test(id)) throw new Error(`POST /webhook/${path} answered ${answer.status}: ${answer.text}`);
+	return id;
+}
+
+/** Resolves once the execution waits (or has ended, whichever comes first). */
+export async function untilWaiting(n8n: N8nRestClient, id: string, timeoutMs = 60_000): Promise<N8nExecution> {
+	return await n8n.waitForExecution(id, (e) => !['new', 'running'].includes(e.status), { what: 'waiting', timeoutMs });
+}
+
+/** The tasks an execution created with its resume URL as webhook URL. */
+export function tasksOfExecution(emulator: VisionatrixEmulator, executionId: string) {
+	return emulator.tasks.filter((task) => (task.webhookUrl ?? '').includes(`/webhook-waiting/${executionId}?`));
+}
+
+/** The final webhook call of a task (100 or an error), once it was answered, failed or dropped. */
+export async function finalDelivery(emulator: VisionatrixEmulator, taskId: number, timeoutMs = 60_000): Promise<WebhookDelivery> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const delivery = emulator.webhookDeliveries.find(
+			(d) => d.taskId === taskId && (d.body.progress >= 100 || d.body.error !== '') && (d.status !== null || d.failure !== null),
+		);
+		if (delivery) return delivery;
+		if (Date.now() > deadline) throw new Error(`no final webhook call for task ${taskId}`);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
+/** GETs of task progress (one task or the summary) the emulator got in [from, to). */
+export function progressReads(emulator: VisionatrixEmulator, from: number, to = Infinity) {
+	return emulator.requests.filter((r) => r.method === 'GET' && /^\/v?api\/tasks\/progress/.test(r.path) && r.receivedAt >= from && r.receivedAt < to);
+}
+
+/** A node's output items (first run) on one of its outputs. */
+export function nodeItems(execution: N8nExecution, node: string, output = 0) {
+	return execution.data?.resultData.runData[node]?.[0]?.data?.main?.[output] ?? [];
+}
