@@ -36,6 +36,8 @@ import {
 export const DEV_WORKFLOWS = [
 	{ file: 'generate-and-remove-background.json', id: 'vixExampleGenRmb' },
 	{ file: 'daily-image-pipeline.json', id: 'vixExampleDaily1' },
+	{ file: 'chain-flows-by-reference.json', id: 'vixExampleChain1' },
+	{ file: 'webhook-wait.json', id: 'vixExampleWebhk1' },
 ];
 const DEV_ENCRYPTION_KEY = 'visionatrix-n8n-dev-not-a-secret';
 
