@@ -281,3 +281,40 @@ describe.each<Case>([
 		}
 	});
 });
+
+describe('examples/chain-flows-by-reference.json in a real n8n', () => {
+	let emulator: VisionatrixEmulator | undefined;
+	let outDir: string;
+	let run: N8nRunData;
+
+	beforeAll(async () => {
+		locateN8n();
+		emulator = await startEmulator({ taskDurationMs: 300 });
+		outDir = mkdtempSync(join(tmpdir(), 'vix-e2e-chain-'));
+		const credential = visionatrixCredential({ baseUrl: emulator.url, apiVersion: 'current', username: 'admin', password: 'admin' });
+		const workflow = prepareWorkflow(loadExample('chain-flows-by-reference.json'), { credential, outputDir: outDir });
+		run = (await runWorkflowOnce({ workflow, credentials: [credential], filesDir: outDir, timeoutMs: N8N_TIMEOUT_MS })).run;
+	}, N8N_TIMEOUT_MS + 60_000);
+
+	afterAll(async () => {
+		await emulator?.stop();
+		if (outDir) rmSync(outDir, { recursive: true, force: true });
+	});
+
+	it('removes the background of the first task\'s output by reference and saves one cut-out PNG with alpha', () => {
+		expect(run.status).toBe('success');
+		const files = readdirSync(outDir).filter((f) => f.startsWith('cut-out-'));
+		expect(files).toHaveLength(1);
+		expect(readPng(readFileSync(join(outDir, files[0])), files[0]).colorType).toBe(6);
+
+		const generated = nodeOutput(run, 'Generate and Wait')[0].json;
+		expect(generated).toMatchObject({ status: 'completed', name: 'sdxl_lighting' });
+		const creates = emulator!.requests.filter((r) => r.method === 'PUT' && r.path === '/vapi/tasks/create/remove_background_birefnet');
+		// The image is not uploaded again: the server is told which task output to read.
+		expect(creates.map((r) => r.formFields)).toEqual([[{ name: 'input_image', value: JSON.stringify({ task_id: generated.task_id, node_id: 9 }) }]]);
+		// Only the cut-out was downloaded.
+		expect(emulator!.requests.filter((r) => r.path === '/vapi/tasks/results').map((r) => r.query.task_id)).toEqual([
+			String(nodeOutput(run, 'Remove Background by Reference')[0].json.task_id),
+		]);
+	});
+});
