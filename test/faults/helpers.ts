@@ -1,13 +1,10 @@
 /** What the fault tests share: reading the emulator's log, and checking downloaded files byte for byte. */
-import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData } from 'n8n-workflow';
 
-import { VisionatrixApi } from '../../credentials/VisionatrixApi.credentials';
-import { Visionatrix } from '../../nodes/Visionatrix/Visionatrix.node';
 import type { EmulatedTask, RecordedRequest, VisionatrixEmulator } from '../emulator';
-import { startWorkflow, type HarnessNode, type RunHandle, type RunOptions, type RunResult } from '../harness';
-import { credentialFor, NODE_TYPE } from '../integration/visionatrix';
+import type { RunResult } from '../harness';
 
-export { createTask, credentialFor, getResults, run, visionatrix, waitFor, flow, inputs, NODE_TYPE } from '../integration/visionatrix';
+export { createTask, credentialFor, getResults, run, start, visionatrix, waitFor, flow, inputs, NODE_TYPE } from '../integration/visionatrix';
 
 /** Requests in the emulator's log whose path (under the prefix) matches. */
 export function requestsTo(emulator: VisionatrixEmulator, method: string, path: string | RegExp, from = 0): RecordedRequest[] {
@@ -83,19 +80,3 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Starts a run without waiting for its end (to stop it mid-run), as `run` does otherwise. */
-export function start(
-	emulator: VisionatrixEmulator,
-	nodes: HarnessNode[],
-	options: Partial<RunOptions> & { credential?: ICredentialDataDecryptedObject } = {},
-): RunHandle {
-	const { credential, ...rest } = options;
-	return startWorkflow({
-		nodes,
-		nodeTypes: { [NODE_TYPE]: new Visionatrix() },
-		credentialTypes: [new VisionatrixApi()],
-		credentials: { visionatrixApi: credential ?? credentialFor(emulator) },
-		timeoutMs: 60_000,
-		...rest,
-	});
-}

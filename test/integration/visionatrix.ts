@@ -4,7 +4,7 @@ import { VisionatrixApi } from '../../credentials/VisionatrixApi.credentials';
 import { Visionatrix } from '../../nodes/Visionatrix/Visionatrix.node';
 import type { VisionatrixEmulator } from '../emulator';
 import { decodePng, readPngHeader } from '../emulator';
-import { runWorkflow, type HarnessNode, type RunOptions, type RunResult } from '../harness';
+import { runWorkflow, startWorkflow, type HarnessNode, type RunHandle, type RunOptions, type RunResult } from '../harness';
 
 /**
  * Running the Visionatrix node in n8n's execution engine against the emulator, in the words the
@@ -46,20 +46,28 @@ export const waitFor = (name: string, options: INodeParameters = {}) =>
 export const getResults = (name: string, parameters: INodeParameters = {}) =>
 	visionatrix(name, { operation: 'getResults', taskId: '={{ $json.task_id }}', ...parameters });
 
-export async function run(
-	emulator: VisionatrixEmulator,
-	nodes: HarnessNode[],
-	options: Partial<RunOptions> & { credential?: ICredentialDataDecryptedObject } = {},
-): Promise<RunResult> {
+type VisionatrixRunOptions = Partial<RunOptions> & { credential?: ICredentialDataDecryptedObject };
+
+function runOptions(emulator: VisionatrixEmulator, nodes: HarnessNode[], options: VisionatrixRunOptions): RunOptions {
 	const { credential, ...rest } = options;
-	return await runWorkflow({
+	return {
 		nodes,
 		nodeTypes: { [NODE_TYPE]: new Visionatrix() },
 		credentialTypes: [new VisionatrixApi()],
 		credentials: { visionatrixApi: credential ?? credentialFor(emulator) },
 		timeoutMs: 60_000,
 		...rest,
-	});
+	};
+}
+
+/** Runs the steps as a workflow in n8n's execution engine, to its end. */
+export async function run(emulator: VisionatrixEmulator, nodes: HarnessNode[], options: VisionatrixRunOptions = {}): Promise<RunResult> {
+	return await runWorkflow(runOptions(emulator, nodes, options));
+}
+
+/** Starts the steps without waiting for the end (to stop the execution mid-run). */
+export function start(emulator: VisionatrixEmulator, nodes: HarnessNode[], options: VisionatrixRunOptions = {}): RunHandle {
+	return startWorkflow(runOptions(emulator, nodes, options));
 }
 
 /** What a user checks of a PNG: it is one, its size, and whether it has an alpha channel. */
