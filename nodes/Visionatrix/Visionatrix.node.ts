@@ -1,6 +1,9 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import { getFlow, getManyFlows } from './actions/flow/flows';
 import { createTask } from './actions/task/create';
+import { getManyTasks } from './actions/task/getMany';
+import { getProgress } from './actions/task/getProgress';
 import { getResults } from './actions/task/getResults';
 import { forAgentsToo } from './actions/task/toolOutput';
 import { waitForCompletion } from './actions/task/waitForCompletion';
@@ -54,8 +57,11 @@ export class Visionatrix implements INodeType {
 	webhook = taskProgressWebhook;
 
 	customOperations = {
+		flow: { get: getFlow, getMany: getManyFlows },
 		task: {
 			create: forAgentsToo(createTask),
+			getProgress,
+			getMany: getManyTasks,
 			waitForCompletion,
 			getResults: forAgentsToo(getResults),
 		},

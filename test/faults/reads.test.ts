@@ -4,7 +4,7 @@
  * run succeeds with every file byte for byte what the server stored, and the log shows each retry.
  */
 import { injectFaults, ROUTES, startEmulator, type Faults, type VisionatrixEmulator } from '../emulator';
-import { createTask, creates, expectFilesIntact, getResults, requestsTo, run, statusesOf, waitFor } from './helpers';
+import { createTask, creates, expectFilesIntact, getResults, requestsTo, run, statusesOf, visionatrix, waitFor } from './helpers';
 
 let emulator: VisionatrixEmulator;
 let faults: Faults;
@@ -171,5 +171,32 @@ describe('downloads that break off', () => {
 		expect(cut.hits).toBe(4);
 		expect(requestsTo(emulator, 'GET', RESULTS).filter((request) => request.query.task_id === victim)).toHaveLength(4);
 		expect(await expectFilesIntact(again, 'Results', emulator)).toBe(2);
+	});
+});
+
+describe('the read operations are retried too', () => {
+	it('Get Progress, Get Many and the flow list get through a 503 and a dropped connection', async () => {
+		const made = await run(emulator, [createTask('Generate', 'sdxl_lighting', { prompt: 'x' })]);
+		const taskId = made.outputOf('Generate')[0].json.task_id as number;
+		emulator.clearRequests();
+		const injected = [
+			faults.serverErrors({ count: 1, status: 503, paths: [ROUTES.progress] }),
+			faults.connectionResets({ count: 1, paths: [ROUTES.progress] }),
+			faults.serverErrors({ count: 1, status: 503, paths: [ROUTES.flows] }),
+			faults.connectionResets({ count: 1, paths: [ROUTES.flows] }),
+		];
+
+		const result = await run(emulator, [
+			visionatrix('Progress', { operation: 'getProgress', taskId: String(taskId) }),
+			visionatrix('List', { operation: 'getMany', returnAll: true }),
+			visionatrix('Flows', { resource: 'flow', operation: 'getMany' }),
+		]);
+
+		expect(result.status).toBe('success');
+		expect(result.outputOf('Progress')[0].json).toMatchObject({ task_id: taskId });
+		expect(result.outputOf('List').map((item) => item.json.task_id)).toContain(taskId);
+		expect(result.outputOf('Flows').map((item) => item.json.name)).toContain('sdxl_lighting');
+		expect(injected.map((fault) => fault.hits)).toEqual([1, 1, 1, 1]);
+		expect(statusesOf(emulator, 'GET', `/tasks/progress/${taskId}`)).toEqual([503, 0, 200]);
 	});
 });

@@ -1,5 +1,4 @@
-import type { IDataObject, IExecuteSingleFunctions, IN8nHttpFullResponse, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import type { InstalledFlow } from '../../shared/types';
 
@@ -30,35 +29,4 @@ export function flowJson(flow: InstalledFlow): IDataObject {
 			options: options ? Object.keys(options) : undefined,
 		})) as unknown as IDataObject[],
 	};
-}
-
-/** postReceive (after the error check): one item per installed flow. */
-export async function splitFlows(
-	this: IExecuteSingleFunctions,
-	_items: INodeExecutionData[],
-	response: IN8nHttpFullResponse,
-): Promise<INodeExecutionData[]> {
-	const includeHidden = this.getNodeParameter('includeHidden', false) as boolean;
-	const item = this.getItemIndex();
-	return (response.body as InstalledFlow[])
-		.filter((flow) => includeHidden || !flow.hidden)
-		.map((flow) => ({ json: flowJson(flow), pairedItem: { item } }));
-}
-
-/** postReceive (after the error check): the one flow asked for, or an error naming it. */
-export async function pickFlow(
-	this: IExecuteSingleFunctions,
-	_items: INodeExecutionData[],
-	response: IN8nHttpFullResponse,
-): Promise<INodeExecutionData[]> {
-	const name = String(this.getNodeParameter('flow', '', { extractValue: true })).trim();
-	const flow = (response.body as InstalledFlow[]).find((f) => f.name === name);
-	const itemIndex = this.getItemIndex();
-	if (!flow) {
-		throw new NodeOperationError(this.getNode(), `Flow '${name}' is not installed on this Visionatrix server [item ${itemIndex}]`, {
-			itemIndex,
-			description: 'Install the flow in Visionatrix first, or pick an installed one from the Flow list.',
-		});
-	}
-	return [{ json: flowJson(flow), pairedItem: { item: itemIndex } }];
 }

@@ -35,7 +35,6 @@ export const getManyDescription: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. sdxl_lighting',
 				description: 'Only tasks of this flow',
-				routing: { send: { type: 'query', property: 'name', value: '={{ $value || undefined }}' } },
 			},
 			{
 				displayName: 'Group Scope',
@@ -44,7 +43,6 @@ export const getManyDescription: INodeProperties[] = [
 				typeOptions: { minValue: 0, maxValue: 255, numberPrecision: 0 },
 				default: 1,
 				description: 'Only tasks of this group; 0 for tasks of every group',
-				routing: { send: { type: 'query', property: 'group_scope' } },
 			},
 			{
 				displayName: 'Only Parent Tasks',
@@ -52,7 +50,6 @@ export const getManyDescription: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description: 'Whether to leave out tasks created from another task\'s output',
-				routing: { send: { type: 'query', property: 'only_parent', value: '={{ $value ? 1 : undefined }}' } },
 			},
 			{
 				displayName: 'Status',

@@ -1,21 +1,21 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { actionDone, checkBaseUrl, failOnErrorStatus, failOnTaskErrorStatus, withTaskId } from '../../shared/routing';
+import { actionDone, checkBaseUrl, failOnTaskErrorStatus, withTaskId } from '../../shared/routing';
 import { cancelDescription } from './cancel';
 import { createDescription } from './create';
 import { deleteDescription } from './delete';
 import { getManyDescription } from './getMany';
 import { getProgressDescription } from './getProgress';
 import { getResultsDescription } from './getResults';
-import { shapeTaskProgress, splitTaskSummary } from './progressFunctions';
 import { restartDescription } from './restart';
 import { setPriorityDescription } from './setPriority';
 import { waitForCompletionDescription } from './waitForCompletion';
 
 const showOnlyForTasks = { resource: ['task'] };
 
-// Create, Wait for Completion and Get Results are custom operations (see actions/task/): they
-// work on all items together. The others are one request per item, described here.
+// The reads and the long-running operations are custom operations (see actions/task/): they work
+// on all items together and retry reads. The writes (Cancel, Delete, Restart, Set Priority) are one
+// request per item, described here with their routing.
 export const taskDescription: INodeProperties[] = [
 	{
 		displayName: 'Operation',
@@ -57,24 +57,12 @@ export const taskDescription: INodeProperties[] = [
 				value: 'getMany',
 				action: 'Get many tasks',
 				description: 'List your tasks with their progress',
-				routing: {
-					request: { method: 'GET', url: '/tasks/progress-summary' },
-					send: { preSend: [checkBaseUrl] },
-					output: {
-						postReceive: [failOnErrorStatus(() => ({ doing: 'list the tasks' })), splitTaskSummary],
-					},
-				},
 			},
 			{
 				name: 'Get Progress',
 				value: 'getProgress',
 				action: 'Get the progress of a task',
 				description: 'Get the state of a task: queued, running, completed or failed',
-				routing: {
-					request: { method: 'GET', url: '/tasks/progress' },
-					send: { preSend: [checkBaseUrl, withTaskId((taskId) => ({ url: `/tasks/progress/${taskId}` }))] },
-					output: { postReceive: [failOnTaskErrorStatus('get the progress of'), shapeTaskProgress] },
-				},
 			},
 			{
 				name: 'Get Results',
