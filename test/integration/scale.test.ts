@@ -31,7 +31,7 @@ describe('waiting for many tasks', () => {
 		for (let i = 1; i < sorted.length; i++) expect(sorted[i].receivedAt).toBeGreaterThanOrEqual(sorted[i - 1].finishedAt!);
 	});
 
-	it('creates and downloads a bounded number at a time, keeping the order of the items', async () => {
+	it('creates and downloads a bounded number at a time, each task as soon as it is done, keeping the order of the items', async () => {
 		emulator.clearRequests();
 		const items = Array.from({ length: 12 }, (_, i) => ({ json: { prompt: `order ${i}` } }));
 		const result = await run(
@@ -43,6 +43,11 @@ describe('waiting for many tasks', () => {
 		const files = result.outputOf('Generate');
 		expect(files.map((f) => emulator.task(f.json.task_id as number)!.inputParams.prompt)).toEqual(items.map((i) => i.json.prompt));
 		expect(files.map((f) => f.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+
+		// Files are fetched as each task completes, not after the last one.
+		const completedAt = files.map((f) => emulator.task(f.json.task_id as number)!.progressHistory.find((e) => e.progress >= 100)!.at);
+		const firstDownload = Math.min(...emulator.requests.filter((r) => r.path === '/vapi/tasks/results').map((r) => r.receivedAt));
+		expect(firstDownload).toBeLessThan(Math.max(...completedAt));
 
 		for (const [method, path] of [
 			['PUT', '/vapi/tasks/create/sdxl_lighting'],

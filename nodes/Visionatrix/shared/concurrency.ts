@@ -16,3 +16,19 @@ export async function mapWithConcurrency<T, R>(
 	await Promise.all(workers);
 	return results;
 }
+
+/** A gate that lets at most `limit` pieces of work run at once, in the order they arrive. */
+export function concurrencyLimit(limit: number): <T>(work: () => Promise<T>) => Promise<T> {
+	let running = 0;
+	const queued: Array<() => void> = [];
+	return async <T>(work: () => Promise<T>): Promise<T> => {
+		while (running >= Math.max(1, limit)) await new Promise<void>((resolve) => queued.push(resolve));
+		running++;
+		try {
+			return await work();
+		} finally {
+			running--;
+			queued.shift()?.();
+		}
+	};
+}

@@ -38,6 +38,8 @@ export interface WaitDependencies {
 	signal?: AbortSignal;
 	/** Called after each tick with the tasks still pending (for progress reporting and tests). */
 	onTick?(pending: number[]): void;
+	/** Called the moment a task is seen completed (to start on its files while others still run). */
+	onCompleted?(task: TaskDetails): void;
 }
 
 function median(values: number[]): number {
@@ -81,6 +83,7 @@ export async function waitForTasks(
 				const status = taskStatus(task);
 				if (status === 'completed' || status === 'failed') {
 					outcomes.set(taskId, { kind: status, task });
+					if (status === 'completed') deps.onCompleted?.(task);
 					if (status === 'completed' && task.execution_time > 0) {
 						runTimesMs.push(task.execution_time * 1000);
 					}

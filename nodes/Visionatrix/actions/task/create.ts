@@ -1,13 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../../shared/concurrency';
+import { concurrencyLimit, mapWithConcurrency } from '../../shared/concurrency';
 import { DEFAULT_FALLBACK_INTERVAL_SECONDS } from '../../shared/descriptions';
 import { visionatrixJson } from '../../shared/transport';
+import type { DownloadedFile } from '../../shared/results';
 import type { CreateTaskResponse, TaskDetails } from '../../shared/types';
 import { buildCreateRequest } from './createForm';
 import {
 	DEFAULT_CONCURRENCY,
-	downloadStep,
+	downloadTaskFiles,
 	failedItem,
 	finalStateItem,
 	isItemError,
@@ -86,14 +87,19 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 	const toWaitFor: TaskOfItem[] = created.flatMap((result, itemIndex) =>
 		isItemError(result) || !wants(itemIndex).wait ? [] : result.response.tasks_ids.map((taskId) => ({ taskId, itemIndex })),
 	);
-	const finals = await waitStep.call(this, toWaitFor, optionsOf);
-	const finalOf = (taskId: number): TaskDetails | ItemError => finals[toWaitFor.findIndex((t) => t.taskId === taskId)];
-
-	const toDownload = toWaitFor.flatMap(({ taskId, itemIndex }) => {
-		const final = finalOf(taskId);
-		return wants(itemIndex).download && !isItemError(final) ? [{ task: final, itemIndex }] : [];
+	// Download Results: a task's files are fetched as soon as it completes, while the others still run.
+	const gate = concurrencyLimit(concurrency);
+	const downloads = new Map<number, Promise<DownloadedFile[] | ItemError>>();
+	const itemOfTask = new Map(toWaitFor.map(({ taskId, itemIndex }) => [taskId, itemIndex]));
+	const finals = await waitStep.call(this, toWaitFor, optionsOf, (task) => {
+		const itemIndex = itemOfTask.get(task.task_id);
+		if (itemIndex === undefined || !wants(itemIndex).download || downloads.has(task.task_id)) return;
+		const download = downloadTaskFiles.call(this, task, itemIndex, gate);
+		// Awaited below; if the execution is stopped first, its rejection must not go unhandled.
+		download.catch(() => undefined);
+		downloads.set(task.task_id, download);
 	});
-	const files = await downloadStep.call(this, toDownload, concurrency);
+	const finalOf = (taskId: number): TaskDetails | ItemError => finals[toWaitFor.findIndex((t) => t.taskId === taskId)];
 
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, result] of created.entries()) {
@@ -117,7 +123,7 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 				output.push(finalStateItem(final, itemIndex));
 				continue;
 			}
-			const taskFiles = files[toDownload.findIndex((d) => d.task.task_id === taskId)];
+			const taskFiles = await downloads.get(taskId)!;
 			if (isItemError(taskFiles)) {
 				output.push(failedItem.call(this, taskFiles, itemIndex, { task_id: taskId, flow: result.flow }));
 				continue;

@@ -2,7 +2,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } 
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { taskProgressJson } from '../../resources/task/progressFunctions';
-import { mapWithConcurrency } from '../../shared/concurrency';
+import { concurrencyLimit } from '../../shared/concurrency';
 import { pause } from '../../shared/pause';
 import { DEFAULT_SCHEDULE, waitForTasks, type WaitOutcome } from '../../shared/polling';
 import { downloadResultFile, resultFiles, type DownloadedFile } from '../../shared/results';
@@ -128,7 +128,12 @@ function outcomeError(this: IExecuteFunctions, itemIndex: number, taskId: number
 }
 
 /** Waits for all the tasks together; for each: its final state, or the item's error. */
-export async function waitStep(this: IExecuteFunctions, tasks: TaskOfItem[], settingsOf: (itemIndex: number) => WaitSettings): Promise<Array<TaskDetails | ItemError>> {
+export async function waitStep(
+	this: IExecuteFunctions,
+	tasks: TaskOfItem[],
+	settingsOf: (itemIndex: number) => WaitSettings,
+	onCompleted?: (task: TaskDetails) => void,
+): Promise<Array<TaskDetails | ItemError>> {
 	const start = Date.now();
 	const timeoutOf = (itemIndex: number) => settingsOf(itemIndex).timeout ?? DEFAULT_TIMEOUT_SECONDS;
 	const bounds = tasks.map(({ itemIndex }) => (settingsOf(itemIndex).pollInterval ?? DEFAULT_SCHEDULE.maxDelayMs / 1000) * 1000);
@@ -147,6 +152,7 @@ export async function waitStep(this: IExecuteFunctions, tasks: TaskOfItem[], set
 				now: Date.now,
 				signal,
 				onTick: (ids) => (pending = ids),
+				onCompleted,
 			},
 		);
 	} catch (error) {
@@ -222,17 +228,26 @@ export async function completedTasks(this: IExecuteFunctions, tasks: TaskOfItem[
 	});
 }
 
+/** Downloads every result file of one completed task, each file through the shared gate. */
+export async function downloadTaskFiles(
+	this: IExecuteFunctions,
+	task: TaskDetails,
+	itemIndex: number,
+	gate: ReturnType<typeof concurrencyLimit>,
+): Promise<DownloadedFile[] | ItemError> {
+	const signal = this.getExecutionCancelSignal();
+	const files = await Promise.all(
+		resultFiles(task).map(
+			async (file) => await gate(async () => await settle(this, itemIndex, async () => await downloadResultFile.call(this, file, itemIndex, signal))),
+		),
+	);
+	return files.find(isItemError) ?? (files as DownloadedFile[]);
+}
+
 /** Downloads every result file of each completed task, a bounded number at a time. */
 export async function downloadStep(this: IExecuteFunctions, tasks: Array<{ itemIndex: number; task: TaskDetails }>, concurrency = DEFAULT_CONCURRENCY): Promise<Array<DownloadedFile[] | ItemError>> {
-	const signal = this.getExecutionCancelSignal();
-	const downloads = tasks.flatMap(({ task, itemIndex }, taskIndex) => resultFiles(task).map((file) => ({ file, itemIndex, taskIndex })));
-	const done = await mapWithConcurrency(downloads, concurrency, async ({ file, itemIndex }) =>
-		await settle(this, itemIndex, async () => await downloadResultFile.call(this, file, itemIndex, signal)),
-	);
-	return tasks.map((_, taskIndex) => {
-		const mine = done.filter((_, i) => downloads[i].taskIndex === taskIndex);
-		return mine.find(isItemError) ?? (mine as DownloadedFile[]);
-	});
+	const gate = concurrencyLimit(concurrency);
+	return await Promise.all(tasks.map(async ({ task, itemIndex }) => await downloadTaskFiles.call(this, task, itemIndex, gate)));
 }
 
 function fileJson(file: DownloadedFile, flow: string): IDataObject {
