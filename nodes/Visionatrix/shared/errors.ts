@@ -1,5 +1,5 @@
 import type { IN8nHttpFullResponse, INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ApiVersion } from './types';
 
@@ -215,4 +215,12 @@ export function toVisionatrixNetworkError(node: INode, error: unknown, context: 
 		},
 	);
 	return Object.assign(failure, { networkCode: reason ?? 'unknown' });
+}
+
+/** A Task ID the server could not take (it would answer a bare 422 for "abc"). */
+export function invalidTaskIdError(node: INode, raw: unknown, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(node, `Parameter 'Task ID' must be a whole number, not '${String(raw)}' [item ${itemIndex}]`, {
+		itemIndex,
+		description: 'Give the numeric ID of a Visionatrix task, for example {{ $json.task_id }} after Create Task.',
+	});
 }

@@ -13,7 +13,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { discardBody, isNeverSent, throwIfVisionatrixError, toVisionatrixNetworkError, type ErrorContext } from './errors';
 import { pause } from './pause';
-import type { ApiVersion } from './types';
+import type { ApiVersion, VisionatrixCredentials } from './types';
 
 /**
  * The one place that knows how to reach a Visionatrix server: credential type, base URL,
@@ -102,8 +102,9 @@ export function baseUrlProblem(baseUrl: string): { message: string; hint: string
 	return undefined;
 }
 
-async function credentialsOf(context: RequestContext, itemIndex?: number) {
-	const credentials = await context.getCredentials<{ baseUrl: string; apiVersion: ApiVersion }>(CREDENTIAL_TYPE);
+/** The credential, refused (before anything is sent) when its Base URL is unusable. */
+export async function checkedCredentials(context: RequestContext, itemIndex?: number): Promise<VisionatrixCredentials> {
+	const credentials = await context.getCredentials<VisionatrixCredentials>(CREDENTIAL_TYPE);
 	const problem = baseUrlProblem(credentials.baseUrl);
 	if (problem) {
 		throw new NodeOperationError(context.getNode(), problem.message, { description: problem.hint, itemIndex });
@@ -117,7 +118,7 @@ export async function visionatrixRequest(
 	request: VisionatrixRequest,
 	context: ErrorContext,
 ): Promise<IN8nHttpFullResponse> {
-	const credentials = await credentialsOf(this, context.itemIndex);
+	const credentials = await checkedCredentials(this, context.itemIndex);
 	const errorContext: ErrorContext = { apiVersion: credentials.apiVersion, ...context };
 	const options: IHttpRequestOptions = {
 		...REQUEST_DEFAULTS,

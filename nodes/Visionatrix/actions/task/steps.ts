@@ -8,6 +8,7 @@ import { DEFAULT_SCHEDULE, waitForTasks, type WaitOutcome } from '../../shared/p
 import { downloadResultFile, resultFiles, type DownloadedFile } from '../../shared/results';
 import { fetchTaskStates } from '../../shared/taskClient';
 import { visionatrixRequest } from '../../shared/transport';
+import { invalidTaskIdError } from '../../shared/errors';
 import { parseTaskId, taskStatus } from '../../shared/taskStatus';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
 import type { TaskDetails } from '../../shared/types';
@@ -87,15 +88,7 @@ export function readTaskIds(this: IExecuteFunctions): Array<number | ItemError> 
 		if ((raw === undefined || raw === '') && typeof earlier === 'string') {
 			return new NodeOperationError(this.getNode(), earlier, { itemIndex, description: 'This item failed in an earlier step.' });
 		}
-		return (
-			parseTaskId(raw) ??
-			itemFailure.call(
-				this,
-				itemIndex,
-				`Parameter 'Task ID' must be a whole number, not '${String(raw)}'`,
-				'Give the numeric ID of a Visionatrix task, for example {{ $json.task_id }} after Create Task.',
-			)
-		);
+		return parseTaskId(raw) ?? invalidTaskIdError(this.getNode(), raw, itemIndex);
 	});
 }
 
