@@ -107,6 +107,29 @@ describe('a create that fails is not sent again', () => {
 		expect(creates(emulator)).toHaveLength(1);
 	});
 
+	it.each([307, 308])('a %i redirect on create is not followed: one create request, and the error names where it points', async (status) => {
+		const before = lastTaskId();
+		// As a proxy that moved the server to https would answer; the create is given back, not re-sent there.
+		const location = `${emulator.url}/moved${emulator.prefix}/tasks/create/sdxl_lighting`;
+		const remove = emulator.intercept((request) =>
+			request.method === 'PUT' ? { reply: { status, headers: { location } } } : undefined,
+		);
+		try {
+			const result = await run(emulator, [createTask('Generate', 'sdxl_lighting', { prompt: 'redirected' })]);
+			expect(result.status).toBe('error');
+			expect(result.error!.message).toBe(
+				`Visionatrix redirected the request to create a task of flow 'sdxl_lighting' to ${location} (${status}); it was not sent there [item 0]`,
+			);
+			expect((result.error as { description?: string }).description).toMatch(/^Set the Base URL of the Visionatrix credential to the address/);
+		} finally {
+			remove();
+		}
+		expect(emulator.requests.filter((request) => request.method === 'PUT').map((request) => request.path)).toEqual([
+			`${emulator.prefix}/tasks/create/sdxl_lighting`,
+		]);
+		expect(newTasks(before)).toHaveLength(0);
+	});
+
 	it('several items, Continue On Fail: the item whose create failed is an error item, the others get their files', async () => {
 		const before = lastTaskId();
 		// The second create (item 1) is dropped.

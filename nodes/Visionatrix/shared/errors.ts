@@ -143,6 +143,12 @@ export function visionatrixError(
 				: 'Check the values given to this operation.',
 		);
 	}
+	if (status >= 300 && status < 400) {
+		return make(
+			`Visionatrix redirected the request to ${context.doing} to ${detail || 'another address'} (${status}); it was not sent there`,
+			'Set the Base URL of the Visionatrix credential to the address the server redirects to (for example https:// instead of http://): a request that changes something is not sent on along a redirect.',
+		);
+	}
 	if (status >= 500) {
 		const maybeCreated = context.sent
 			? ' The request was not sent again: the server may have acted on it (a task may exist anyway), so check its task list before running again.'
@@ -161,8 +167,11 @@ export async function throwIfVisionatrixError(
 	response: IN8nHttpFullResponse,
 	context: ErrorContext,
 ): Promise<void> {
-	if (response.statusCode < 400) return;
-	throw visionatrixError(node, response.statusCode, await bodyText(response.body), context);
+	const status = response.statusCode;
+	if (status < 300) return;
+	// A redirect reaches here only for a write (reads follow it): what matters is where it points.
+	const text = status < 400 ? String(response.headers.location ?? '') : await bodyText(response.body);
+	throw visionatrixError(node, status, text, context);
 }
 
 /** A request that got no HTTP answer at all (refused, unknown host, timeout, reset). */

@@ -133,6 +133,10 @@ export async function visionatrixRequest(
 		json: request.encoding === undefined || request.encoding === 'json' ? true : undefined,
 	};
 	const isRead = request.method === 'GET';
+	// A write goes to the URL given, once: following a redirect would send it again, and the
+	// redirect-following client keeps the whole body in memory to be able to (an upload would no
+	// longer stream).
+	if (!isRead) options.disableFollowRedirect = true;
 	for (let attempt = 1; ; attempt++) {
 		const lastAttempt = attempt >= RETRY_POLICY.attempts;
 		let response: IN8nHttpFullResponse;
