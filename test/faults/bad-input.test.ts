@@ -101,6 +101,36 @@ describe('Create Task, several items with one bad', () => {
 		]);
 	});
 
+	it("a file no longer in n8n's binary data store fails its item, named; the item whose file is there is uploaded from the store", async () => {
+		const png = encodePng({ width: 4, height: 3, data: Buffer.alloc(4 * 3 * 4, 90) });
+		const stored = { data: png.toString('base64'), mimeType: 'image/png', fileName: 'kept.png' };
+		// What an item of a pruned execution carries: a reference to a file that is gone.
+		const gone = {
+			data: 'filesystem-v2',
+			id: 'filesystem-v2:workflows/1/executions/404/binary_data/00000000-0000-4000-8000-000000000000',
+			mimeType: 'image/png',
+			fileName: 'gone.png',
+		};
+		const result = await run(emulator, [continuing(createTask('Cut', 'remove_background_birefnet', { input_image: 'data' }))], {
+			inputItems: [{ json: {}, binary: { data: stored } }, { json: {}, binary: { data: gone } }],
+			binaryDataMode: 'filesystem',
+		});
+		expect(result.status).toBe('success');
+		const items = result.outputOf('Cut');
+		expect(outcomes(items, (item) => item.json.flow)).toEqual([
+			'remove_background_birefnet',
+			expect.stringMatching(/^Input 'input_image': the file of binary field 'data' cannot be read from n8n's binary data \(.+\) \[item 1\]$/),
+		]);
+		expect(items[1].error?.description).toBe(
+			'The file is no longer stored, for example because the execution that made it was pruned. Run the node that produces the file again.',
+		);
+		expect(creates(emulator).map((request) => request.formFields)).toEqual([
+			[{ name: 'input_image', filename: 'kept.png', contentType: 'image/png', size: png.length }],
+		]);
+		const [task] = emulator.tasks.slice(-1);
+		expect(task.inputFiles.map((file) => file.data.equals(png))).toEqual([true]);
+	});
+
 	it("webhook headers that are a JSON array or not JSON fail their item before anything is sent; a JSON object goes through", async () => {
 		const result = await run(
 			emulator,

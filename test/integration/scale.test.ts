@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { startEmulator, type VisionatrixEmulator } from '../emulator';
-import { createTask, getResults, run, waitFor } from './visionatrix';
+import { createTask, credentialFor, getResults, run, waitFor } from './visionatrix';
 
 /**
  * Many items and big files: what a pipeline over 50 items or a long video needs. (Speed and memory
@@ -87,5 +91,92 @@ describe('a big result file', () => {
 		// Holding the file would add at least its 128 MB of buffers; a stream adds only the chunks
 		// not yet collected (V8 collects them once about 64 MB have piled up).
 		expect(peak - baseline).toBeLessThan(FILE_BYTES * 0.75);
+	}, 120_000);
+});
+
+/**
+ * A pass-through proxy in front of the emulator that leaves the body of the requests `holds`
+ * picks unread for `holdMs`, as a busy server does: meanwhile the client can send only what the
+ * connection's buffers take.
+ */
+async function startHoldingProxy(target: string, holds: (request: IncomingMessage) => boolean, holdMs: number) {
+	const heldAt: number[] = [];
+	const server: Server = createServer((incoming, answer) => {
+		const forward = () => {
+			const upstream = request(`${target}${incoming.url}`, { method: incoming.method, headers: incoming.headers }, (reply) => {
+				answer.writeHead(reply.statusCode ?? 502, reply.headers);
+				reply.pipe(answer);
+			});
+			upstream.on('error', () => answer.destroy());
+			incoming.pipe(upstream);
+		};
+		if (!holds(incoming)) return forward();
+		heldAt.push(Date.now());
+		setTimeout(forward, holdMs);
+	});
+	await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		heldAt,
+		stop: async () => await new Promise<void>((closed) => server.close(() => closed())),
+	};
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+describe('a big input file', () => {
+	const FILE_BYTES = 128 * 1024 * 1024;
+	const HOLD_MS = 1500;
+	let producer: VisionatrixEmulator;
+	let receiver: VisionatrixEmulator;
+	let proxy: Awaited<ReturnType<typeof startHoldingProxy>>;
+	beforeAll(async () => {
+		producer = await startEmulator({ taskDurationMs: 50, outputBytes: FILE_BYTES });
+		// The uploaded task never runs within the test: only what reaches the server counts.
+		receiver = await startEmulator({ taskDurationMs: 600_000 });
+		proxy = await startHoldingProxy(receiver.url, (r) => r.method === 'PUT', HOLD_MS);
+	});
+	afterAll(async () => {
+		await proxy.stop();
+		await Promise.all([producer.stop(), receiver.stop()]);
+	});
+
+	it('uploads from n8n\'s binary store as the server reads it, never holding the whole file', async () => {
+		const produced = await run(producer, [createTask('Generate', 'sdxl_lighting', { prompt: 'big' }, { downloadResults: true })], {
+			binaryDataMode: 'filesystem',
+		});
+		expect(produced.status).toBe('success');
+		const [image] = produced.outputOf('Generate');
+		expect(image.binary!.data.id).toBeDefined();
+
+		const baseline = process.memoryUsage();
+		const samples: Array<{ at: number; usage: NodeJS.MemoryUsage }> = [];
+		const sampler = setInterval(() => samples.push({ at: Date.now(), usage: process.memoryUsage() }), 5);
+		const result = await run(receiver, [createTask('Remove Background', 'remove_background_birefnet', { input_image: 'data' })], {
+			binaryDataMode: 'filesystem',
+			inputItems: [{ json: {}, binary: image.binary }],
+			credential: { ...credentialFor(receiver), baseUrl: `${proxy.url}/` },
+		});
+		clearInterval(sampler);
+
+		expect(result.status).toBe('success');
+		expect(proxy.heldAt).toHaveLength(1);
+		// While the server leaves the body unread, the node holds no more than a few chunks of it,
+		// neither as Buffers nor elsewhere: reading the file into memory first (or a client that keeps
+		// the body to re-send it along a redirect) would add most of its 128 MB.
+		const [heldAt] = proxy.heldAt;
+		const whileHeld = samples.filter((s) => s.at >= heldAt && s.at <= heldAt + HOLD_MS).map((s) => s.usage);
+		expect(whileHeld.length).toBeGreaterThan(10);
+		const growth = (of: 'rss' | 'arrayBuffers') => Math.max(...whileHeld.map((usage) => usage[of])) - baseline[of];
+		expect({ rss: growth('rss') < FILE_BYTES / 8, arrayBuffers: growth('arrayBuffers') < FILE_BYTES / 8 }).toEqual({ rss: true, arrayBuffers: true });
+
+		// And every byte arrived, as the file it was.
+		const taskId = result.outputOf('Remove Background')[0].json.task_id as number;
+		const [received] = receiver.task(taskId)!.inputFiles;
+		const sent = await produced.binaryOf('Generate', 0);
+		expect({ size: received.data.length, sha256: sha256(received.data) }).toEqual({ size: sent.length, sha256: sha256(sent) });
+		expect(receiver.requests.find((r) => r.method === 'PUT')!.formFields).toEqual([
+			{ name: 'input_image', filename: image.binary!.data.fileName, contentType: image.binary!.data.mimeType, size: sent.length },
+		]);
 	}, 120_000);
 });

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { uploadableFile } from '../../shared/binaryUpload';
 import { installedFlows } from '../../shared/flowCatalog';
 import { FlowInputError, prepareFlowInputs } from '../../shared/flowInputs';
 import { itemFailure } from './steps';
@@ -96,9 +97,20 @@ export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: num
 					: 'The item has no binary data. Connect a node that outputs a file (for example Get Results or Read Files from Disk), or give another task\'s output as {"task_id": 1, "node_id": 9}.',
 			);
 		}
-		const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, file.binaryProperty);
-		const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: binary.mimeType });
-		form.append(file.name, blob, binary.fileName ?? `${file.name}.${binary.fileExtension ?? 'bin'}`);
+		const fileName = binary.fileName ?? `${file.name}.${binary.fileExtension ?? 'bin'}`;
+		let upload: File;
+		try {
+			upload = await uploadableFile.call(this, binary, fileName);
+		} catch (error) {
+			throw itemFailure.call(
+				this,
+				itemIndex,
+				`Input '${file.name}': the file of binary field '${file.binaryProperty}' cannot be read from n8n's binary data (${(error as Error).message})`,
+				'The file is no longer stored, for example because the execution that made it was pruned. Run the node that produces the file again.',
+			);
+		}
+		// Appended without a file name: a name given here would make FormData copy the file into memory.
+		form.append(file.name, upload);
 	}
 
 	const options = this.getNodeParameter('options', itemIndex, {}) as CreateFormOptions;
