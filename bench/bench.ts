@@ -6,10 +6,10 @@
  *   node scripts/node24.js .cache/bench/bench/bench.js [--quick] [--only X,...] [--jitter F] [--strict] [--json PATH]
  *
  * (default) about 4 minutes on 2 cores: T = 2 s, K = 4, N = 1, 10, 50; T = 0.5 s, N = 200; the
- *           guide's loop for N ≤ 10; downloads of 16, 64 and 256 MB (256 MB three times)
- * --quick   about a minute: T = 1 s, N = 1, 10, 50, the guide's loop only for N = 1, 16 and 256 MB downloads
+ *           guide's loop for N ≤ 10; downloads and uploads of 16, 64 and 256 MB (256 MB three times)
+ * --quick   about a minute: T = 1 s, N = 1, 10, 50, the guide's loop only for N = 1, 16 and 256 MB downloads and uploads
  * --only X  only the scenarios whose id contains X (comma-separated; ids like node-n50-t2000,
- *            peer-n200-t500, node-download-256mb-1, stream-ref-download-16mb-1)
+ *            peer-n200-t500, node-download-256mb-1, stream-ref-download-16mb-1, node-upload-256mb-1)
  * --jitter F each task runs T·(1 ± F), seeded by task id, the same for every client (default 0.1; 0 = exactly T)
  * --strict  exit with 1 when a target fails (otherwise only a failed scenario does)
  *
@@ -143,7 +143,7 @@ function progressLine(result: ScenarioResult, index: number, total: number): str
 	const { scenario, client, requests, detection } = result;
 	const what =
 		scenario.group === 'memory'
-			? `download ${scenario.emulator.outputBytes / MB} MB (run ${scenario.rep ?? 1})`
+			? `${scenario.client === 'node-upload' ? 'upload' : 'download'} ${scenario.emulator.outputBytes / MB} MB (run ${scenario.rep ?? 1})`
 			: `N=${scenario.n} T=${scenario.emulator.taskDurationMs / 1000}s`;
 	const status = client.error
 		? `FAILED: ${client.error}`
@@ -233,13 +233,14 @@ async function main(): Promise<void> {
 		'- server s: first create received → last task completed, on the emulator. It needs a little more than ceil(N/K)·T (it builds each result file on completion, blocking its event loop ~10 ms per 1 MB file), and with varied run times the last round ends a little earlier or later.',
 	);
 	out.push('');
-	out.push('## One big file: client memory while downloading (one task, filesystem binary mode)');
+	out.push('## One big file: client memory while downloading and uploading (one task, filesystem binary mode)');
 	out.push('');
 	out.push(memoryTable(memory));
 	out.push('');
 	out.push(
 		[
 			'- peak RSS Δ: the client process\'s peak RSS during the whole run (create, wait, download) minus its baseline after a warm-up and GC; the emulator runs in its own process.',
+			'- upload: Create Task of a background removal whose input image is that big a file in n8n\'s binary data store (stored before the baseline); the run is the create, upload included.',
 			'- kernel VmHWM: the kernel\'s own peak RSS (reset at the start), which no sampling interval can miss; the target is judged on it (median of the runs).',
 			'- held after run + GC: JS heap in use + external memory (Buffers) after the run and a full GC, minus the same before: what the run kept (the file is not held).',
 			'- reference: the same task fetched with plain node:http piped into a file (no n8n, no axios): what Node.js itself grows by when streaming that many bytes.',

@@ -3,13 +3,16 @@
  * against an emulator in another process, and measures itself: wall time, CPU time, peak RSS.
  * A fresh process per scenario, so no scenario inherits another's heap, JIT state or sockets.
  * Before measuring, the client warms up against a separate emulator (modules loaded, code
- * compiled, connection pools made), then collects garbage and takes its RSS baseline.
+ * compiled, connection pools made), prepares what it needs (the node's upload: its file, stored),
+ * then collects garbage and takes its RSS baseline.
  */
 import './env';
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import type { INodeExecutionData } from 'n8n-workflow';
 
 import { runGuide } from './clients/guide';
 import { runPeer } from './clients/peer';
@@ -21,12 +24,23 @@ const WORKFLOW_TIMEOUT_MS = 15 * 60_000;
 
 type Outcome = Pick<ClientMeasurement, 'files' | 'bytes' | 'waitPhases' | 'phases'>;
 
-async function runOnce(scenario: ScenarioSpec, url: string, n: number, saveDir: string, warmup: boolean): Promise<Outcome> {
+/** What a client needs before its baseline is taken: for `node-upload`, the file to upload, stored. */
+async function prepare(scenario: ScenarioSpec, url: string): Promise<INodeExecutionData | undefined> {
+	if (scenario.client !== 'node-upload') return undefined;
+	const { storeResultFile } = await import('./clients/node-upload');
+	return await storeResultFile(url, WORKFLOW_TIMEOUT_MS);
+}
+
+async function runOnce(scenario: ScenarioSpec, url: string, n: number, saveDir: string, warmup: boolean, prepared?: INodeExecutionData): Promise<Outcome> {
 	switch (scenario.client) {
 		case 'node': {
 			// Loaded only here: the baseline clients never load n8n.
 			const { runNode } = await import('./clients/node');
 			return await runNode(url, n, WORKFLOW_TIMEOUT_MS);
+		}
+		case 'node-upload': {
+			const { runNodeUpload } = await import('./clients/node-upload');
+			return await runNodeUpload(url, prepared!, WORKFLOW_TIMEOUT_MS);
 		}
 		case 'guide':
 			return await runGuide(url, n, saveDir, warmup ? 20 : undefined);
@@ -44,8 +58,10 @@ async function measure(command: ClientCommand): Promise<ClientMeasurement> {
 	process.once('exit', () => rmSync(saveDir, { recursive: true, force: true }));
 	try {
 		// Two warm-up rounds: one task (the single-task path) and three (the many-task path).
-		await runOnce(scenario, command.warmupUrl, 1, saveDir, true);
-		await runOnce(scenario, command.warmupUrl, 3, saveDir, true);
+		const warmupFile = await prepare(scenario, command.warmupUrl);
+		await runOnce(scenario, command.warmupUrl, 1, saveDir, true, warmupFile);
+		await runOnce(scenario, command.warmupUrl, 3, saveDir, true, warmupFile);
+		const prepared = await prepare(scenario, command.url);
 		await settle();
 
 		// Diagnosis only (BENCH_FORCE_GC_MS=20): collect garbage every so often while measuring, to
@@ -60,7 +76,7 @@ async function measure(command: ClientCommand): Promise<ClientMeasurement> {
 		let outcome: Outcome | undefined;
 		let error: string | undefined;
 		try {
-			outcome = await runOnce(scenario, command.url, scenario.n, saveDir, false);
+			outcome = await runOnce(scenario, command.url, scenario.n, saveDir, false, prepared);
 		} catch (caught) {
 			error = (caught as Error)?.message ?? String(caught);
 		}

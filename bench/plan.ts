@@ -47,17 +47,18 @@ function throughput(series: Series[], guideMaxN: number, jitter: number): Scenar
 }
 
 /**
- * One task with a big result, fetched by the node and by the plain-Node reference, each size
- * `reps[size]` times (every run in a fresh client process): a peak RSS depends on when the
- * garbage collector happens to run, so the 256 MB row is repeated and its median kept.
+ * One task with a big result, fetched by the node and by the plain-Node reference, and a file that
+ * big uploaded by the node; each size `reps[size]` times (every run in a fresh client process): a
+ * peak RSS depends on when the garbage collector happens to run, so the 256 MB rows are repeated
+ * and their medians kept.
  */
 function memory(reps: Record<number, number>): ScenarioSpec[] {
 	const scenarios: ScenarioSpec[] = [];
 	for (const [size, times] of Object.entries(reps).map(([size, times]) => [Number(size), times])) {
 		for (let rep = 1; rep <= times; rep++) {
-			for (const client of ['node', 'stream-ref'] as ClientKind[]) {
+			for (const client of ['node', 'stream-ref', 'node-upload'] as ClientKind[]) {
 				scenarios.push({
-					id: `${client}-download-${size}mb-${rep}`,
+					id: client === 'node-upload' ? `node-upload-${size}mb-${rep}` : `${client}-download-${size}mb-${rep}`,
 					group: 'memory',
 					client,
 					n: 1,

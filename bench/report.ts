@@ -25,6 +25,7 @@ export interface TargetCheck {
 
 export const CLIENT_LABEL: Record<ClientKind, string> = {
 	node: '(a) this node (n8n engine)',
+	'node-upload': '(a) this node, Create Task upload',
 	guide: '(b) vendor guide loop',
 	peer: '(c) peer nodes, 1 s/task',
 	'stream-ref': 'reference: node:http → file',
@@ -194,7 +195,7 @@ export function memoryRows(results: ScenarioResult[]): MemoryRow[] {
 
 export function memoryTable(results: ScenarioResult[]): string {
 	const header = [
-		'output file',
+		'file',
 		'client',
 		'runs',
 		'wall s',

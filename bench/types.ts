@@ -2,15 +2,16 @@
 
 /**
  * Which client a scenario measures: (a) the node, (b) the vendor guide's loop, (c) per-task
- * polling as peer nodes do, and a reference for the download memory rows: one task fetched with
- * plain `node:http` piped straight into a file, the least a Node.js process can do.
+ * polling as peer nodes do; for the memory rows also the node uploading a file (`node-upload`) and
+ * a reference: one task's result fetched with plain `node:http` piped straight into a file, the
+ * least a Node.js process can do.
  */
-export type ClientKind = 'node' | 'guide' | 'peer' | 'stream-ref';
+export type ClientKind = 'node' | 'node-upload' | 'guide' | 'peer' | 'stream-ref';
 
 export interface EmulatorSpec {
 	taskDurationMs: number;
 	workers: number;
-	/** Minimum size of every result file (0: the emulator's natural, tiny files). */
+	/** Minimum size of every result file (0: the emulator's natural, tiny files); for `node-upload`, of the file uploaded. */
 	outputBytes: number;
 	/**
 	 * Each task runs T·(1 ± jitter), seeded by its id (antithetic pairs: tasks 1 and 2 get +u and
@@ -22,7 +23,7 @@ export interface EmulatorSpec {
 export interface ScenarioSpec {
 	/** Stable key, e.g. `node-n50`. */
 	id: string;
-	/** `throughput` rows go into the main table, `memory` rows into the download table. */
+	/** `throughput` rows go into the main table, `memory` rows into the big-file table. */
 	group: 'throughput' | 'memory';
 	client: ClientKind;
 	/** Tasks (= input items for the node). */

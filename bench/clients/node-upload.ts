@@ -1,0 +1,47 @@
+/**
+ * (a) This node uploading a big file: Create Task of a flow with a file input, given as the binary
+ * data of an item stored in n8n's binary data store (`filesystem` mode), as a pipeline hands one
+ * flow's result to the next. The file is first made and stored by `storeResultFile` (before the
+ * baseline); the measured part is `runNodeUpload`, the create with its upload.
+ */
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import { VisionatrixApi } from '../../credentials/VisionatrixApi.credentials';
+import { Visionatrix } from '../../nodes/Visionatrix/Visionatrix.node';
+import { runWorkflow, type HarnessNode } from '../../test/harness';
+import { NODE_TYPE, createTask } from '../../test/integration/visionatrix';
+import type { NodeRun } from './node';
+import { API_VERSION, USER } from './plain-http';
+
+const STEP = 'Create Task';
+
+async function runStep(baseUrl: string, node: HarnessNode, inputItems: INodeExecutionData[], timeoutMs: number): Promise<INodeExecutionData[]> {
+	const result = await runWorkflow({
+		nodes: [node],
+		nodeTypes: { [NODE_TYPE]: new Visionatrix() },
+		credentialTypes: [new VisionatrixApi()],
+		credentials: { visionatrixApi: { baseUrl: `${baseUrl}/`, apiVersion: API_VERSION, ...USER } },
+		inputItems,
+		binaryDataMode: 'filesystem',
+		timeoutMs,
+	});
+	if (result.status !== 'success') {
+		throw new Error(`The workflow ended with status ${result.status}: ${result.error?.message ?? 'no error'}`);
+	}
+	return result.outputOf(node.name);
+}
+
+/** One generated image (as big as the emulator makes its results), stored in the binary data store. */
+export async function storeResultFile(baseUrl: string, timeoutMs: number): Promise<INodeExecutionData> {
+	const [item] = await runStep(baseUrl, createTask(STEP, 'sdxl_lighting', { prompt: 'to upload' }, { downloadResults: true }), [{ json: {} }], timeoutMs);
+	if (!item?.binary?.data?.id) throw new Error('The generated file was not stored in the binary data store');
+	return { json: {}, binary: item.binary };
+}
+
+/** Creates a background-removal task of the stored file: the upload. */
+export async function runNodeUpload(baseUrl: string, file: INodeExecutionData, timeoutMs: number): Promise<Omit<NodeRun, 'waitPhases'>> {
+	const startedAt = Date.now();
+	const created = await runStep(baseUrl, createTask(STEP, 'remove_background_birefnet', { input_image: 'data' }), [file], timeoutMs);
+	if (created.length !== 1 || created[0].json.task_id === undefined) throw new Error('Create Task gave no task');
+	return { files: 1, bytes: file.binary!.data.bytes ?? 0, phases: { [STEP]: { from: startedAt, to: Date.now() } } };
+}
