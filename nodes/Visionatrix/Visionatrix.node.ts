@@ -28,7 +28,9 @@ export class Visionatrix implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
-		requestDefaults: REQUEST_DEFAULTS,
+		// Routing runs only the writes (Cancel, Delete, Restart, Set Priority): like every write, each
+		// is sent once, to the URL given, never along a redirect (see transport.ts).
+		requestDefaults: { ...REQUEST_DEFAULTS, disableFollowRedirect: true },
 		// Wait Mode "On Webhook": n8n routes `<resume URL>/task-progress` calls to webhook() below.
 		webhooks: taskProgressWebhooks,
 		waitingNodeTooltip: WAITING_TOOLTIP,

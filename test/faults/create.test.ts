@@ -7,7 +7,7 @@
 import net from 'node:net';
 
 import { injectFaults, ROUTES, startEmulator, type Faults, type VisionatrixEmulator } from '../emulator';
-import { createTask, creates, credentialFor, expectFilesIntact, getResults, run, waitFor } from './helpers';
+import { createTask, creates, credentialFor, expectFilesIntact, getResults, run, visionatrix, waitFor } from './helpers';
 
 let emulator: VisionatrixEmulator;
 let faults: Faults;
@@ -128,6 +128,21 @@ describe('a create that fails is not sent again', () => {
 			`${emulator.prefix}/tasks/create/sdxl_lighting`,
 		]);
 		expect(newTasks(before)).toHaveLength(0);
+	});
+
+	it('the other writes are not sent along a redirect either: Cancel names where it points', async () => {
+		const created = await run(emulator, [createTask('Generate', 'sdxl_lighting', { prompt: 'to cancel' })]);
+		const taskId = created.outputOf('Generate')[0].json.task_id as number;
+		const location = `${emulator.url}/moved${emulator.prefix}/tasks/queue/${taskId}`;
+		const remove = emulator.intercept((request) => (request.method === 'DELETE' ? { reply: { status: 307, headers: { location } } } : undefined));
+		try {
+			const result = await run(emulator, [visionatrix('Cancel', { operation: 'cancel', taskId: String(taskId) })]);
+			expect(result.status).toBe('error');
+			expect(result.error!.message).toBe(`Visionatrix redirected the request to cancel task ${taskId} to ${location} (307); it was not sent there [item 0]`);
+		} finally {
+			remove();
+		}
+		expect(emulator.requests.filter((request) => request.method === 'DELETE').map((request) => request.path)).toEqual([`${emulator.prefix}/tasks/queue/${taskId}`]);
 	});
 
 	it('several items, Continue On Fail: the item whose create failed is an error item, the others get their files', async () => {
