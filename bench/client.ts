@@ -25,10 +25,10 @@ const WORKFLOW_TIMEOUT_MS = 15 * 60_000;
 type Outcome = Pick<ClientMeasurement, 'files' | 'bytes' | 'waitPhases' | 'phases'>;
 
 /** What a client needs before its baseline is taken: for `node-upload`, the file to upload, stored. */
-async function prepare(scenario: ScenarioSpec, url: string): Promise<INodeExecutionData | undefined> {
+async function prepare(scenario: ScenarioSpec, warmupUrl: string, bytes: number): Promise<INodeExecutionData | undefined> {
 	if (scenario.client !== 'node-upload') return undefined;
-	const { storeResultFile } = await import('./clients/node-upload');
-	return await storeResultFile(url, WORKFLOW_TIMEOUT_MS);
+	const { storeFile } = await import('./clients/node-upload');
+	return await storeFile(warmupUrl, bytes, WORKFLOW_TIMEOUT_MS);
 }
 
 async function runOnce(scenario: ScenarioSpec, url: string, n: number, saveDir: string, warmup: boolean, prepared?: INodeExecutionData): Promise<Outcome> {
@@ -58,10 +58,10 @@ async function measure(command: ClientCommand): Promise<ClientMeasurement> {
 	process.once('exit', () => rmSync(saveDir, { recursive: true, force: true }));
 	try {
 		// Two warm-up rounds: one task (the single-task path) and three (the many-task path).
-		const warmupFile = await prepare(scenario, command.warmupUrl);
+		const warmupFile = await prepare(scenario, command.warmupUrl, 1024 * 1024);
 		await runOnce(scenario, command.warmupUrl, 1, saveDir, true, warmupFile);
 		await runOnce(scenario, command.warmupUrl, 3, saveDir, true, warmupFile);
-		const prepared = await prepare(scenario, command.url);
+		const prepared = await prepare(scenario, command.warmupUrl, scenario.emulator.outputBytes);
 		await settle();
 
 		// Diagnosis only (BENCH_FORCE_GC_MS=20): collect garbage every so often while measuring, to
