@@ -109,7 +109,8 @@ export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: num
 				'The file is no longer stored, for example because the execution that made it was pruned. Run the node that produces the file again.',
 			);
 		}
-		// Appended without a file name: a name given here would make FormData copy the file into memory.
+		// Appended without a file name (the file has it): given one, FormData would wrap the file in a
+		// new File of the bytes it was constructed with, which for a stored file are none.
 		form.append(file.name, upload);
 	}
 
