@@ -9,31 +9,11 @@ import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { BinaryDataService } from 'n8n-core';
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { VisionatrixApi } from '../../credentials/VisionatrixApi.credentials';
-import { Visionatrix } from '../../nodes/Visionatrix/Visionatrix.node';
-import { runWorkflow, type HarnessNode } from '../../test/harness';
 import { Container } from '../../test/harness/di';
-import { NODE_TYPE, createTask } from '../../test/integration/visionatrix';
-import type { NodeRun } from './node';
-import { API_VERSION, USER } from './plain-http';
+import { createTask } from '../../test/integration/visionatrix';
+import { runInEngine, type NodeRun } from './node';
 
 const STEP = 'Create Task';
-
-async function runStep(baseUrl: string, node: HarnessNode, inputItems: INodeExecutionData[], timeoutMs: number): Promise<INodeExecutionData[]> {
-	const result = await runWorkflow({
-		nodes: [node],
-		nodeTypes: { [NODE_TYPE]: new Visionatrix() },
-		credentialTypes: [new VisionatrixApi()],
-		credentials: { visionatrixApi: { baseUrl: `${baseUrl}/`, apiVersion: API_VERSION, ...USER } },
-		inputItems,
-		binaryDataMode: 'filesystem',
-		timeoutMs,
-	});
-	if (result.status !== 'success') {
-		throw new Error(`The workflow ended with status ${result.status}: ${result.error?.message ?? 'no error'}`);
-	}
-	return result.outputOf(node.name);
-}
 
 /**
  * A file of `bytes` bytes in the binary data store, put there without passing through this
@@ -43,7 +23,7 @@ async function runStep(baseUrl: string, node: HarnessNode, inputItems: INodeExec
  * baseline, and the measured upload would reuse them rather than grow.
  */
 export async function storeFile(baseUrl: string, bytes: number, timeoutMs: number): Promise<INodeExecutionData> {
-	const [item] = await runStep(baseUrl, createTask(STEP, 'sdxl_lighting', { prompt: 'to upload' }, { downloadResults: true }), [{ json: {} }], timeoutMs);
+	const [item] = (await runInEngine(baseUrl, [createTask(STEP, 'sdxl_lighting', { prompt: 'to upload' }, { downloadResults: true })], [{ json: {} }], timeoutMs)).outputOf(STEP);
 	const binary = item?.binary?.data;
 	if (!binary?.id) throw new Error('The generated file was not stored in the binary data store');
 	const store = Container.get(BinaryDataService);
@@ -60,7 +40,7 @@ export async function storeFile(baseUrl: string, bytes: number, timeoutMs: numbe
 /** Creates a background-removal task of the stored file: the upload. */
 export async function runNodeUpload(baseUrl: string, file: INodeExecutionData, timeoutMs: number): Promise<Omit<NodeRun, 'waitPhases'>> {
 	const startedAt = Date.now();
-	const created = await runStep(baseUrl, createTask(STEP, 'remove_background_birefnet', { input_image: 'data' }), [file], timeoutMs);
+	const created = (await runInEngine(baseUrl, [createTask(STEP, 'remove_background_birefnet', { input_image: 'data' })], [file], timeoutMs)).outputOf(STEP);
 	if (created.length !== 1 || created[0].json.task_id === undefined) throw new Error('Create Task gave no task');
 	return { files: 1, bytes: file.binary!.data.bytes ?? 0, phases: { [STEP]: { from: startedAt, to: Date.now() } } };
 }

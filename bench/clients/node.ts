@@ -5,7 +5,9 @@
  */
 import { VisionatrixApi } from '../../credentials/VisionatrixApi.credentials';
 import { Visionatrix } from '../../nodes/Visionatrix/Visionatrix.node';
-import { runWorkflow } from '../../test/harness';
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import { runWorkflow, type HarnessNode, type RunResult } from '../../test/harness';
 import { NODE_TYPE, createTask, getResults, waitFor } from '../../test/integration/visionatrix';
 import { API_VERSION, USER } from './plain-http';
 
@@ -22,25 +24,33 @@ export interface NodeRun {
 
 export const STEPS = ['Create Task', WAIT_NODE, 'Get Results'] as const;
 
-export async function runNode(baseUrl: string, n: number, timeoutMs: number): Promise<NodeRun> {
+/**
+ * Runs Visionatrix steps as a workflow in n8n's engine against the emulator at `baseUrl`, binary
+ * data in `filesystem` mode; throws unless the run succeeded.
+ */
+export async function runInEngine(baseUrl: string, nodes: HarnessNode[], inputItems: INodeExecutionData[], timeoutMs: number): Promise<RunResult> {
 	const result = await runWorkflow({
-		nodes: [
-			createTask(STEPS[0], 'sdxl_lighting', { prompt: '={{ $json.prompt }}', steps_number: '4 steps' }),
-			waitFor(STEPS[1]),
-			getResults(STEPS[2]),
-		],
+		nodes,
 		nodeTypes: { [NODE_TYPE]: new Visionatrix() },
 		credentialTypes: [new VisionatrixApi()],
-		credentials: {
-			visionatrixApi: { baseUrl: `${baseUrl}/`, apiVersion: API_VERSION, ...USER },
-		},
-		inputItems: Array.from({ length: n }, (_, index) => ({ json: { prompt: `bench prompt ${index}` } })),
+		credentials: { visionatrixApi: { baseUrl: `${baseUrl}/`, apiVersion: API_VERSION, ...USER } },
+		inputItems,
 		binaryDataMode: 'filesystem',
 		timeoutMs,
 	});
 	if (result.status !== 'success') {
 		throw new Error(`The workflow ended with status ${result.status}: ${result.error?.message ?? 'no error'}`);
 	}
+	return result;
+}
+
+export async function runNode(baseUrl: string, n: number, timeoutMs: number): Promise<NodeRun> {
+	const result = await runInEngine(
+		baseUrl,
+		[createTask(STEPS[0], 'sdxl_lighting', { prompt: '={{ $json.prompt }}', steps_number: '4 steps' }), waitFor(STEPS[1]), getResults(STEPS[2])],
+		Array.from({ length: n }, (_, index) => ({ json: { prompt: `bench prompt ${index}` } })),
+		timeoutMs,
+	);
 	const files = result.outputOf(STEPS[2]);
 	if (files.length !== n) throw new Error(`Get Results gave ${files.length} items for ${n} tasks`);
 	const bytes = files.reduce((sum, item) => sum + Number(item.json.file_size ?? 0), 0);
