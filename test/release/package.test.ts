@@ -69,6 +69,17 @@ describe('the packed tarball', () => {
 	});
 });
 
+describe('the changelog', () => {
+	it('has a dated Keep a Changelog section for this version, linked, below Unreleased', () => {
+		const changelog = readFileSync(join(packed.dir, 'CHANGELOG.md'), 'utf8');
+		const { version } = packed.packageJson;
+		const sections = [...changelog.matchAll(/^## \[([^\]]+)\](?: - (\d{4}-\d{2}-\d{2}))?$/gm)].map((match) => [match[1], match[2]]);
+		expect(sections[0]).toEqual(['Unreleased', undefined]);
+		expect(sections[1]).toEqual([version, expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/)]);
+		expect(changelog).toMatch(new RegExp(`^\\[${version.replace(/\./g, '\\.')}\\]: https://github\\.com/.+/v${version.replace(/\./g, '\\.')}$`, 'm'));
+	});
+});
+
 describe("n8n's verification scanner", () => {
 	it('passes the source (package.json, nodes/, credentials/) with its own rules', () => {
 		const result = scan('--source', REPO_ROOT);
