@@ -7,7 +7,7 @@
  * Needs `npm run build` (scripts/test.sh builds first).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { checkNodesApiVersion } from 'n8n-workflow';
@@ -95,30 +95,39 @@ describe("n8n's verification scanner", () => {
 
 	// Each break is one the scanner rejects; `npm run lint` must reject it too.
 	const ourPackageJson = () => JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
-	const breaks: Array<[string, string, (pkg: Record<string, unknown>) => void]> = [
-		['an author without an email', 'valid-author', (pkg) => (pkg.author = { name: 'someone' })],
-		['an overrides field', 'no-overrides-field', (pkg) => (pkg.overrides = { xlsx: '0.18.5' })],
-		['a pinned n8n-workflow peer', 'valid-peer-dependencies', (pkg) => (pkg.peerDependencies = { 'n8n-workflow': '2.41.0' })],
+	const brokenPackageJson = (change: (pkg: Record<string, unknown>) => void) => {
+		const pkg = ourPackageJson();
+		change(pkg);
+		return { path: 'package.json', text: JSON.stringify(pkg, null, 2) };
+	};
+	const breaks: Array<[string, string, { path: string; text: string }]> = [
+		['an author without an email', '@n8n/community-nodes/valid-author', brokenPackageJson((pkg) => (pkg.author = { name: 'someone' }))],
+		['an overrides field', '@n8n/community-nodes/no-overrides-field', brokenPackageJson((pkg) => (pkg.overrides = { xlsx: '0.18.5' }))],
+		[
+			'a pinned n8n-workflow peer',
+			'@n8n/community-nodes/valid-peer-dependencies',
+			brokenPackageJson((pkg) => (pkg.peerDependencies = { 'n8n-workflow': '2.41.0' })),
+		],
+		['console output in node code', 'no-console', { path: 'nodes/Visionatrix/shared/log.ts', text: 'export const log = (text: string) => console.log(text);\n' }],
+		['a restricted global in node code', '@n8n/community-nodes/no-restricted-globals', { path: 'nodes/Visionatrix/shared/later.ts', text: 'export const later = (run: () => void) => setTimeout(run, 10);\n' }],
 	];
 
-	it.each(breaks)('and npm run lint both reject a package.json with %s (%s)', (_what, rule, change) => {
-		const broken = ourPackageJson();
-		change(broken);
-		const text = JSON.stringify(broken, null, 2);
-
+	it.each(breaks)('and npm run lint both reject %s (%s)', (_what, rule, file) => {
 		const folder = mkdtempSync(join(tmpdir(), 'vix-scan-broken-'));
 		try {
-			writeFileSync(join(folder, 'package.json'), text);
+			if (file.path !== 'package.json') writeFileSync(join(folder, 'package.json'), JSON.stringify(ourPackageJson(), null, 2));
+			mkdirSync(dirname(join(folder, file.path)), { recursive: true });
+			writeFileSync(join(folder, file.path), file.text);
 			const scanned = scan('--source', folder);
-			expect(scanned.output).toContain(`@n8n/community-nodes/${rule}`);
+			expect(scanned.output).toContain(rule);
 			expect(scanned.status).toBe(1);
 		} finally {
 			rmSync(folder, { recursive: true, force: true });
 		}
 
 		const eslint = join(dirname(require.resolve('eslint/package.json')), 'bin', 'eslint.js');
-		const linted = node24([eslint, '--stdin', '--stdin-filename', 'package.json'], text);
-		expect(linted.output).toContain(`@n8n/community-nodes/${rule}`);
+		const linted = node24([eslint, '--stdin', '--stdin-filename', file.path], file.text);
+		expect(linted.output).toContain(rule);
 		expect(linted.status).toBe(1);
 	}, 120_000);
 });
