@@ -9,7 +9,7 @@
 //
 // Exits 1 when either leg finds a violation, printing the scanner's report.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +59,7 @@ try {
 	let passed = true;
 	if (source || both) passed = (await scan('source', resolve(source ?? repoRoot), SOURCE_FILE_PATTERNS)) && passed;
 	if (both) {
+		if (!existsSync(join(repoRoot, 'dist', 'nodes'))) throw new Error('dist/ is missing: run "npm run build" first.');
 		run('npm', ['pack', '--pack-destination', work, '--silent'], repoRoot);
 		tarball = join(work, readdirSync(work).find((name) => name.endsWith('.tgz')));
 	}
