@@ -26,8 +26,16 @@ export default tseslint.config(
 		...n8nCommunityNodesPlugin.configs.recommended,
 	},
 	{
+		// n8n's scanner adds this to the rule sets (scan-community-package's buildScanConfig).
+		files: ['credentials/**/*.ts', 'nodes/**/*.ts'],
+		rules: { 'no-console': 'error' },
+	},
+	{
+		// As n8n's scanner reads package.json: with the TypeScript parser, which gives the
+		// package.json rules (valid-author, valid-peer-dependencies, no-overrides-field, …) the
+		// ObjectExpression they walk. A JSON parser's AST would leave them silent.
 		files: ['package.json'],
-		languageOptions: { parser: (await import('jsonc-eslint-parser')).default },
+		languageOptions: { parser: tseslint.parser },
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
 		rules: legacyRules('community'),
 	},

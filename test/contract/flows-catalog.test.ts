@@ -1,6 +1,6 @@
 /** The installed-flows list, compared byte for byte with what a 2.7 server returned. */
 import { REMOVE_BACKGROUND_BIREFNET, SDXL_LIGHTING, startEmulator, type VisionatrixEmulator } from '../emulator';
-import { recorded } from '../fixtures/recorded';
+import { recorded, testWithRecordings } from '../fixtures/recorded';
 import { VisionatrixTestClient } from './client';
 import { expectRecordedExactly } from './expectations';
 
@@ -18,12 +18,12 @@ afterAll(async () => {
 });
 
 describe('listing installed flows', () => {
-	test('alice sees the two image flows exactly as the server listed them before any worker connected (08)', async () => {
+	testWithRecordings('alice sees the two image flows exactly as the server listed them before any worker connected (08)', async () => {
 		const client = await clientFor({ workers: 0, flows: [SDXL_LIGHTING, REMOVE_BACKGROUND_BIREFNET] });
 		expectRecordedExactly(await client.get('/flows/installed'), recorded(8));
 	});
 
-	test('with the media flows installed too, the list matches the five-flow recording (12)', async () => {
+	testWithRecordings('with the media flows installed too, the list matches the five-flow recording (12)', async () => {
 		const client = await clientFor({ workers: 0 });
 		expectRecordedExactly(await client.get('/flows/installed'), recorded(12));
 	});

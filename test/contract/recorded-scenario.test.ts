@@ -6,7 +6,7 @@
  */
 import { startEmulator, type VisionatrixEmulator } from '../emulator';
 import { makePng, pngInfo, zipEntries } from '../fixtures/media';
-import { queryOf, recorded, recordedWebhookCalls, textFields } from '../fixtures/recorded';
+import { describeWithRecordings, queryOf, recorded, recordedWebhookCalls, textFields } from '../fixtures/recorded';
 import { startWebhookReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver';
 import { VisionatrixTestClient, type FieldValue } from './client';
 import { expectRecordedExactly, expectRecordedHeaders, expectRecordedJson } from './expectations';
@@ -19,15 +19,15 @@ let alice: VisionatrixTestClient;
 let admin: VisionatrixTestClient;
 let receiver: WebhookReceiver;
 
-const workerDetails = recorded(27).request.json_body!.worker_details;
+const workerDetails = () => recorded(27).request.json_body!.worker_details;
 
 /** The recorded worker: takes tasks, reports progress, uploads two 16x16 PNGs per output, unlocks. */
 const worker = {
 	next: (tasksNames: string[], lastTaskName = '') =>
-		admin.postJson('/tasks/next', { worker_details: workerDetails, tasks_names: tasksNames, last_task_name: lastTaskName }),
+		admin.postJson('/tasks/next', { worker_details: workerDetails(), tasks_names: tasksNames, last_task_name: lastTaskName }),
 	progress: (taskId: number, progress: number, executionTime: number, error = '', executionDetails?: object) =>
 		admin.putJson('/tasks/progress', {
-			worker_details: workerDetails,
+			worker_details: workerDetails(),
 			task_id: taskId,
 			progress,
 			execution_time: executionTime,
@@ -76,7 +76,7 @@ afterAll(async () => {
 	await receiver?.close();
 });
 
-describe('replaying the recorded Visionatrix 2.7 session', () => {
+describeWithRecordings('replaying the recorded Visionatrix 2.7 session', () => {
 	test('admin and alice can check who they are (01, 02)', async () => {
 		expectRecordedExactly(await admin.get('/other/whoami'), recorded(1));
 		expectRecordedExactly(await alice.get('/other/whoami'), recorded(2));

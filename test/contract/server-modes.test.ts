@@ -3,7 +3,7 @@ import axios from 'axios';
 import { Agent } from 'node:http';
 
 import { startEmulator, type VisionatrixEmulator } from '../emulator';
-import { recorded } from '../fixtures/recorded';
+import { recorded, testWithRecordings } from '../fixtures/recorded';
 import { VisionatrixTestClient } from './client';
 import { expectRecordedExactly } from './expectations';
 
@@ -40,7 +40,7 @@ describe('a server with authentication turned off', () => {
 		expect((await anonymous.get('/no/such/route')).status).toBe(404);
 	});
 
-	test('can be switched on at run time, after which the 401 comes back', async () => {
+	testWithRecordings('can be switched on at run time, after which the 401 comes back', async () => {
 		const emulator = await start({ auth: false, workers: 0 });
 		const anonymous = new VisionatrixTestClient(emulator.url, '/vapi', null);
 		emulator.configure({ auth: true });
@@ -49,7 +49,7 @@ describe('a server with authentication turned off', () => {
 });
 
 describe('a legacy (1.5–1.6) server', () => {
-	test('serves the task routes under /api and answers 404 under /vapi', async () => {
+	testWithRecordings('serves the task routes under /api and answers 404 under /vapi', async () => {
 		const emulator = await start({ apiVersion: 'legacy', taskDurationMs: 30 });
 		expect(emulator.prefix).toBe('/api');
 		const legacy = new VisionatrixTestClient(emulator.url, '/api', ALICE);

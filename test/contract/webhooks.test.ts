@@ -1,6 +1,6 @@
 /** Webhook calls made while the emulator's own workers run tasks (compare recordings 90 and 91). */
 import { startEmulator, type VisionatrixEmulator } from '../emulator';
-import { recordedWebhookCalls } from '../fixtures/recorded';
+import { recordedWebhookCalls, testWithRecordings } from '../fixtures/recorded';
 import { startWebhookReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver';
 import { VisionatrixTestClient } from './client';
 
@@ -34,7 +34,7 @@ async function createWithWebhook(url: string, headers = '{"X-Token": "abc"}'): P
 }
 
 describe('a task created with a webhook_url', () => {
-	test('notifies {webhook_url}/task-progress at 10, 55.5 and 100, with the given headers, like the recording', async () => {
+	testWithRecordings('notifies {webhook_url}/task-progress at 10, 55.5 and 100, with the given headers, like the recording', async () => {
 		const taskId = await createWithWebhook(`${receiver.url}/hooks/vix`);
 		await alice.waitForTask(taskId);
 		const calls = await receiver.waitForCalls(3);
@@ -58,7 +58,7 @@ describe('a task created with a webhook_url', () => {
 		expect(final.outputs[0].batch_size).toBe(1);
 	});
 
-	test('a failure is announced as a progress call carrying the error', async () => {
+	testWithRecordings('a failure is announced as a progress call carrying the error', async () => {
 		emulator.failNextTasks(1, 'Fake worker: simulated failure');
 		const taskId = await createWithWebhook(`${receiver.url}/hooks/vix/`);
 		expect((await alice.waitForTask(taskId)).error).toBe('Fake worker: simulated failure');

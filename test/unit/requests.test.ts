@@ -1,6 +1,6 @@
 import nock from 'nock';
 
-import { recorded, textFields, type RecordedExchange } from '../fixtures/recorded';
+import { recorded, testWithRecordings, textFields, type RecordedExchange } from '../fixtures/recorded';
 import { createTask, run, visionatrix } from '../integration/visionatrix';
 import type { VisionatrixEmulator } from '../emulator';
 
@@ -44,7 +44,7 @@ afterAll(() => {
 });
 
 describe('the create request', () => {
-	it('sends the flow inputs as multipart form fields, as the recorded client did, with Basic auth', async () => {
+	testWithRecordings('sends the flow inputs as multipart form fields, as the recorded client did, with Basic auth', async () => {
 		const exchange = recorded(20);
 		let sent: { contentType: string; body: string; authorization: string } | undefined;
 		installedFlows();
@@ -70,7 +70,7 @@ describe('the create request', () => {
 		]);
 	});
 
-	it('gives one item per task when the server creates several (count)', async () => {
+	testWithRecordings('gives one item per task when the server creates several (count)', async () => {
 		installedFlows();
 		nock(HOST).put('/vapi/tasks/create/sdxl_lighting').reply(...reply(recorded(22)));
 		const result = await run(server, [createTask('Generate', 'sdxl_lighting', { prompt: 'x', count: 2 })]);
@@ -80,7 +80,7 @@ describe('the create request', () => {
 		]);
 	});
 
-	it("sends another task's output by reference, uploading nothing", async () => {
+	testWithRecordings("sends another task's output by reference, uploading nothing", async () => {
 		let fields: Array<[string, string]> = [];
 		installedFlows();
 		nock(HOST)
@@ -98,7 +98,7 @@ describe('the create request', () => {
 describe("the server's errors, mapped to what the user should do", () => {
 	const progressOf = (taskId: string) => [visionatrix('Progress', { operation: 'getProgress', taskId })];
 
-	it.each([
+	testWithRecordings.each([
 		[3, 'Visionatrix rejected the credentials while trying to get the progress of task 1 (401 Not authenticated) [item 0]'],
 		[47, 'Visionatrix has no task 1 (404 Task `999999` was not found.) [item 0]'],
 		[95, 'Visionatrix has no route to get the progress of task 1 (404 Not Found): the server probably speaks the other API generation [item 0]'],
@@ -109,7 +109,7 @@ describe("the server's errors, mapped to what the user should do", () => {
 		expect(result.error!.message).toBe(message);
 	});
 
-	it('a server error (500, plain text) asks to check the inputs the server cannot take, then its log', async () => {
+	testWithRecordings('a server error (500, plain text) asks to check the inputs the server cannot take, then its log', async () => {
 		installedFlows();
 		nock(HOST).put('/vapi/tasks/create/sdxl_lighting').reply(...reply(recorded(25)));
 		const result = await run(server, [createTask('Generate', 'sdxl_lighting', { prompt: 'x' })]);
@@ -117,7 +117,7 @@ describe("the server's errors, mapped to what the user should do", () => {
 		expect((result.error as { description?: string }).description).toMatch(/unknown list option, a bool it cannot parse, webhook headers that are not JSON/);
 	});
 
-	it("a 400 on create gives the server's detail", async () => {
+	testWithRecordings("a 400 on create gives the server's detail", async () => {
 		installedFlows();
 		nock(HOST).put('/vapi/tasks/create/remove_background_birefnet').reply(...reply(recorded(26)));
 		const result = await run(server, [createTask('Cut Out', 'remove_background_birefnet', { input_image: '{"task_id": 1, "node_id": 9}' })]);
