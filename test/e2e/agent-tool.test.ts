@@ -136,3 +136,38 @@ describe('examples/agent-generates-images.json: the Visionatrix node as the tool
 		]);
 	});
 });
+
+describe('the same agent when the task fails on the server', () => {
+	let emulator: VisionatrixEmulator | undefined;
+	let model: ScriptedChatModel | undefined;
+	let run: N8nRunData;
+
+	beforeAll(async () => {
+		locateN8n();
+		emulator = await startEmulator({ taskDurationMs: 300, workers: 1 });
+		emulator.failNextTasks(1, 'CUDA out of memory');
+		model = await startScriptedChatModel([
+			(request) => ({ toolCall: { name: request.tools![0].function.name, arguments: { prompt: MODEL_PROMPT, steps_number: '8 steps' } } }),
+			(request) => ({ text: `It did not work: ${(JSON.parse(messageText(request.messages.find((m) => m.role === 'tool')!)) as Array<{ error: string }>)[0].error}` }),
+		]);
+		const visionatrix = visionatrixCredential({ baseUrl: emulator.url, username: 'admin', password: 'admin' });
+		const openAi: CredentialExport = { id: 'vixDemoOpenAi001', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: 'sk-scripted', url: model.baseUrl } };
+		const workflow = prepareWorkflow(loadExample('agent-generates-images.json'), { credential: visionatrix });
+		(workflow.nodes.find((node) => node.name === TOOL_NODE)!.parameters.options as Record<string, unknown>).pollInterval = 0.5;
+		run = (await runWorkflowOnce({ workflow, credentials: [visionatrix, openAi], timeoutMs: N8N_TIMEOUT_MS })).run;
+	}, N8N_TIMEOUT_MS + 60_000);
+
+	afterAll(async () => {
+		await emulator?.stop();
+		await model?.stop();
+	});
+
+	it('hands the model the server\'s error, naming the task, and the agent can say so', () => {
+		expect(run.status).toBe('success');
+		const [task] = emulator!.tasks;
+		expect(task.state).toBe('failed');
+		const [toolMessage] = JSON.parse(messageText(model!.requests[1].messages.find((m) => m.role === 'tool')!)) as Array<{ error: string }>;
+		expect(toolMessage.error).toContain(`Task ${task.id} failed on the Visionatrix server: CUDA out of memory`);
+		expect(nodeOutput(run, AGENT).map((item) => item.json.output)).toEqual([`It did not work: ${toolMessage.error}`]);
+	});
+});
