@@ -154,6 +154,27 @@ describe('Visionatrix Trigger in an active workflow', () => {
 		expect(pngFacts(await result.binaryOf(TRIGGER, 0))).toMatchObject({ width: 64, hasAlpha: false });
 		expect(items[2].binary).toBeUndefined();
 	});
+
+	it('does not hold back a task whose files cannot be downloaded: it goes out once, as its state with the error', async () => {
+		const workflow = activeWorkflow({ options: { downloadResults: true } });
+		await workflow.activate();
+		const lost = await webUiTask();
+		const removeFault = emulator.intercept((request) =>
+			request.path === '/vapi/tasks/results' && request.query.task_id === String(lost)
+				? { reply: { status: 404, body: { detail: `Missing result for task=\`${lost}\` and node=\`9\`.` } } }
+				: undefined,
+		);
+		const kept = await webUiTask();
+
+		const emitted = await workflow.tick();
+		expect(jsonOf(emitted![0])).toEqual([
+			expect.objectContaining({ task_id: lost, status: 'completed', download_error: expect.stringContaining(`task ${lost}`) }),
+			expect.objectContaining({ task_id: kept, file_name: `${kept}_9_00001.png` }),
+		]);
+		expect(emitted![0][0].binary).toBeUndefined();
+		removeFault();
+		expect(await workflow.tick()).toBeNull();
+	});
 });
 
 describe('Visionatrix Trigger, tested by hand in the editor', () => {
