@@ -28,6 +28,9 @@ bash scripts/install-n8n.sh
 step "Redis for the queue-mode test (Debian's redis-server)"
 bash scripts/install-redis.sh
 
+step "Chromium for the node-panel test (Debian's chromium)"
+bash scripts/install-chromium.sh
+
 step "Tests"
 mkdir -p .cache
 status=0

@@ -546,7 +546,7 @@ export function prepareWorkflow(
 	copy.id = options.id ?? newWorkflowId();
 	if (options.name) copy.name = options.name;
 	for (const node of copy.nodes) {
-		if (options.credential && node.type === NODE_TYPE) {
+		if (options.credential && node.type.startsWith(`${PACKAGE_NAME}.`)) {
 			node.credentials = { [CREDENTIAL_TYPE]: { id: options.credential.id, name: options.credential.name } };
 		}
 		// Sticky notes keep the documented path; only real parameters are rewritten.

@@ -105,6 +105,12 @@ export interface RunOptions {
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	/** Items the trigger emits; binaries may be inline base64 and are stored in the run's binary mode. */
 	inputItems?: INodeExecutionData[];
+	/**
+	 * The node the run starts at instead of a Manual Trigger: a polling trigger, run by the engine
+	 * itself in `manual` mode, or (mode `trigger`) handed the items a poll emitted in `startData`.
+	 */
+	startNode?: string;
+	startData?: INodeExecutionData[][];
 	/** Default 30 s. On timeout the execution is cancelled and the run rejects. */
 	timeoutMs?: number;
 	/** Default `default` (inline base64). n8n 2.x itself defaults to `filesystem`. */
@@ -188,7 +194,7 @@ function buildNodes(
 		return node;
 	});
 
-	const existing = nodes.find((node) => node.type === MANUAL_TRIGGER_TYPE);
+	const existing = nodes.find((node) => (options.startNode ? node.name === options.startNode : node.type === MANUAL_TRIGGER_TYPE));
 	if (existing) return { nodes, start: existing, triggerAdded: false };
 
 	const trigger: INode = {
@@ -235,7 +241,7 @@ function buildConnections(
 	return connections;
 }
 
-function buildAdditionalData(
+export function buildAdditionalData(
 	credentialsHelper: HarnessCredentialsHelper,
 	hooks: ExecutionLifecycleHooks,
 	executionId: string,
@@ -403,7 +409,7 @@ export function startWorkflow(options: RunOptions): RunHandle {
 					nodeExecutionStack: [
 						{
 							node: start,
-							data: { main: [structuredClone(options.inputItems ?? [{ json: {} }])] },
+							data: { main: options.startData ?? [structuredClone(options.inputItems ?? [{ json: {} }])] },
 							source: null,
 						},
 					],

@@ -74,11 +74,11 @@ describe('as an AI agent tool', () => {
 
 	it('returns what an agent can read, without the binary data', async () => {
 		const asTool = await forAgentsToo(operation).call({ isToolExecution: () => true } as unknown as IExecuteFunctions);
-		expect(asTool).toEqual([[{ json: { task_id: 1, file_name: '1_9_00001.png', file_size: 82 } }]]);
+		expect(asTool).toEqual([[{ json: { task_id: 1, status: 'completed', files: [{ file_name: '1_9_00001.png', file_size: 82 }] } }]]);
 	});
 
 	it('keeps the files in a workflow', async () => {
-		const inWorkflow = await forAgentsToo(operation).call({ isToolExecution: () => false } as unknown as IExecuteFunctions);
+		const inWorkflow = await forAgentsToo(operation).call({ isToolExecution: () => false, getNode: () => ({}) } as unknown as IExecuteFunctions);
 		expect(inWorkflow[0][0].binary).toBeDefined();
 	});
 });

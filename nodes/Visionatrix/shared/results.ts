@@ -1,4 +1,4 @@
-import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -18,7 +18,17 @@ export interface DownloadedFile extends ResultFile {
 	binary: IBinaryData;
 	/** Bytes stored (the server's Content-Length when the store cannot tell). */
 	size?: number;
+	/** A `text` output's content, when it is at most {@link TEXT_IN_JSON_MAX_BYTES}. */
+	text?: string;
+	/** Why a `text` output's content is in the file only. */
+	textOmitted?: string;
 }
+
+/** Where result files are downloaded: an operation, n8n handling a webhook call, or the trigger's poll. */
+type DownloadContext = IExecuteFunctions | IWebhookFunctions | IPollFunctions;
+
+/** The largest text output whose content also goes into the item's JSON (64 KiB). */
+export const TEXT_IN_JSON_MAX_BYTES = 64 * 1024;
 
 /** Every (output node × batch index) of a completed task, in the server's output order. */
 export function resultFiles(task: TaskDetails): ResultFile[] {
@@ -43,7 +53,7 @@ export function fileNameFromDisposition(disposition: unknown): string | undefine
 
 /** One attempt: streams the file from the server into n8n's binary data store. */
 async function fetchResultFile(
-	this: IExecuteFunctions | IWebhookFunctions,
+	this: DownloadContext,
 	file: ResultFile,
 	itemIndex: number,
 	signal?: AbortSignal,
@@ -77,7 +87,7 @@ async function fetchResultFile(
  * server's Content-Length (or breaks off) is fetched again, a few times, before the item fails.
  */
 export async function downloadResultFile(
-	this: IExecuteFunctions | IWebhookFunctions,
+	this: DownloadContext,
 	file: ResultFile,
 	itemIndex: number,
 	signal?: AbortSignal,
@@ -99,7 +109,8 @@ export async function downloadResultFile(
 		const { binary, expected } = fetched;
 		const received = binary.bytes;
 		if (expected === undefined || received === undefined || received === expected) {
-			return { ...file, binary, size: received ?? expected };
+			const downloaded: DownloadedFile = { ...file, binary, size: received ?? expected };
+			return file.type === 'text' ? { ...downloaded, ...(await readText.call(this, downloaded)) } : downloaded;
 		}
 		shortBy = `got ${received} of ${expected} bytes`;
 	}
@@ -111,4 +122,24 @@ export async function downloadResultFile(
 			description: 'The connection to Visionatrix drops during downloads. The task and its files stay on the server: run Get Results again later.',
 		},
 	);
+}
+
+/**
+ * A text output's content for the item's JSON, read back from n8n's binary data store (inline or on
+ * disk), or why it stays in the file only: too large for an item's JSON, or not UTF-8.
+ */
+async function readText(this: DownloadContext, file: DownloadedFile): Promise<Pick<DownloadedFile, 'text' | 'textOmitted'>> {
+	const size = file.size ?? 0;
+	if (size > TEXT_IN_JSON_MAX_BYTES) {
+		return { textOmitted: `The text is ${size} bytes, more than the ${TEXT_IN_JSON_MAX_BYTES} bytes put in the JSON: read it from the file` };
+	}
+	const { binary } = file;
+	const bytes = binary.id
+		? await this.helpers.binaryToBuffer(await this.helpers.getBinaryStream(binary.id))
+		: Buffer.from(binary.data, 'base64');
+	try {
+		return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+	} catch {
+		return { textOmitted: 'The text is not UTF-8: read it from the file' };
+	}
 }

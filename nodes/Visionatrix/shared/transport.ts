@@ -6,6 +6,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
+	IPollFunctions,
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
@@ -51,8 +52,8 @@ export const REQUEST_DEFAULTS = {
 } satisfies Partial<IHttpRequestOptions>;
 
 // IWebhookFunctions: a node waiting on Visionatrix's webhook reads task states and downloads
-// results while n8n handles the call (see actions/task/webhookWait.ts).
-export type RequestContext = IExecuteFunctions | IExecuteSingleFunctions | ILoadOptionsFunctions | IWebhookFunctions;
+// results while n8n handles the call (see actions/task/webhookWait.ts). IPollFunctions: the trigger.
+export type RequestContext = IExecuteFunctions | IExecuteSingleFunctions | ILoadOptionsFunctions | IWebhookFunctions | IPollFunctions;
 
 export interface VisionatrixRequest {
 	method: IHttpRequestMethods;

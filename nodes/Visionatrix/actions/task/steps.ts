@@ -253,6 +253,8 @@ function fileJson(file: DownloadedFile, flow: string): IDataObject {
 		file_name: file.binary.fileName,
 		mime_type: file.binary.mimeType,
 		file_size: file.size,
+		...(file.text !== undefined && { text: file.text }),
+		...(file.textOmitted !== undefined && { text_omitted: file.textOmitted }),
 	};
 }
 
