@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { freePort, startN8nServer, type N8nInstance, type N8nServer } from './n8n-runner';
+import { freePort, startN8nServer, type N8nInstance, type N8nServer } from './index';
 
 function tail(text: string, lines = 40): string {
 	return text.trimEnd().split('\n').slice(-lines).join('\n');

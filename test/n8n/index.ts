@@ -31,7 +31,7 @@ export const PACKAGE_NAME = 'n8n-nodes-visionatrix';
 export const NODE_TYPE = `${PACKAGE_NAME}.visionatrix`;
 export const CREDENTIAL_TYPE = 'visionatrixApi';
 
-/** The repository root, found from this file whether it runs from scripts/lib or .cache/tools/scripts/lib. */
+/** The repository root, found from this file whether it runs from test/n8n or .cache/tools/test/n8n. */
 export function repoRoot(): string {
 	let dir = __dirname;
 	for (let i = 0; i < 6; i++) {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 
-import { runN8nCli, type N8nInstallation, type N8nInstance, type N8nNodeRun, type OwnerAccount } from './n8n-runner';
+import { runN8nCli, type N8nInstallation, type N8nInstance, type N8nNodeRun, type OwnerAccount } from './index';
 
 /**
  * `n8n publish:workflow`: the workflow's triggers (a Webhook trigger's production URL) are active
