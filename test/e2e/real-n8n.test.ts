@@ -277,7 +277,7 @@ describe.each<Case>([
 		// import + import + execute; n8n startup dominates (about 5 s per CLI call)
 		expect(result!.timings.totalMs).toBeLessThan(N8N_TIMEOUT_MS);
 		if (result!.crashedAtExit) {
-			console.warn('n8n execute crashed (SIGSEGV) while shutting down after a successful run; see test/n8n/index.ts');
+			console.warn('n8n execute crashed (SIGSEGV) while shutting down after a successful run; see test/n8n/execute.ts');
 		}
 	});
 });
