@@ -25,7 +25,7 @@ import {
 	runWorkflowOnce,
 	visionatrixCredential,
 	type N8nRunData,
-} from './lib/n8n-runner';
+} from '../test/n8n';
 
 const EXAMPLE = 'generate-and-remove-background.json';
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian's redis-server, for the queue-mode tests (scripts/lib/queue-mode.ts starts its own on
+# Debian's redis-server, for the queue-mode tests (test/n8n/queue-mode.ts starts its own on
 # loopback; the system service is not used). Idempotent: returns at once when it is installed.
 set -euo pipefail
 if command -v redis-server >/dev/null 2>&1 || [[ -x /usr/bin/redis-server ]]; then

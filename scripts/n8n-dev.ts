@@ -30,7 +30,7 @@ import {
 	visionatrixCredential,
 	type EmulatorProcess,
 	type N8nServer,
-} from './lib/n8n-runner';
+} from '../test/n8n';
 
 // Fixed ids so that a restart updates the same credential and workflows instead of adding copies.
 export const DEV_WORKFLOWS = [

@@ -2,7 +2,7 @@
  * Checks the cached n8n install on its own (no Visionatrix node): runs Manual Trigger → Edit Fields
  * headlessly and prints the output. `node scripts/node24.js .cache/tools/scripts/n8n-smoke.js`
  */
-import { nodeOutput, runWorkflowOnce } from './lib/n8n-runner';
+import { nodeOutput, runWorkflowOnce } from '../test/n8n';
 
 async function main(): Promise<void> {
 	const started = Date.now();

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { repoRoot } from './lib/n8n-runner';
+import { repoRoot } from '../test/n8n';
 import { DEV_WORKFLOWS, startDevSession } from './n8n-dev';
 
 // The part of playwright-core's API used here (playwright-core is loaded at run time, so that type

@@ -24,7 +24,7 @@ import {
 	visionatrixCredential,
 	type CredentialExport,
 	type N8nRunData,
-} from '../../scripts/lib/n8n-runner';
+} from '../n8n';
 import { messageText, startScriptedChatModel, type ChatRequest, type ScriptedChatModel } from './scripted-chat-model';
 
 const N8N_TIMEOUT_MS = 180_000;

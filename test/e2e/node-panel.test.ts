@@ -21,7 +21,7 @@ import {
 	startN8nServer,
 	type N8nInstance,
 	type N8nServer,
-} from '../../scripts/lib/n8n-runner';
+} from '../n8n';
 
 const OWNER = { email: 'e2e@visionatrix.local', password: 'Vix-e2e-2026' };
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';

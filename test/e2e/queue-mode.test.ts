@@ -28,9 +28,9 @@ import {
 	repoRoot,
 	visionatrixCredential,
 	type N8nInstance,
-} from '../../scripts/lib/n8n-runner';
-import { N8nRestClient, publishWorkflow } from '../../scripts/lib/n8n-rest';
-import { locateRedis, queueModeEnv, startQueueMode, startRedis, type QueueModeCluster, type RedisServer } from '../../scripts/lib/queue-mode';
+} from '../n8n';
+import { N8nRestClient, publishWorkflow } from '../n8n/rest';
+import { locateRedis, queueModeEnv, startQueueMode, startRedis, type QueueModeCluster, type RedisServer } from '../n8n/queue-mode';
 import { finalDelivery, nodeItems, progressReads, startByWebhook, tasksOfExecution, untilWaiting, withWebhookTrigger } from './webhook-workflows';
 
 const OWNER = { email: 'queue@visionatrix.local', password: 'Vix-queue-2026' };

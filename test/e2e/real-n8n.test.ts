@@ -27,7 +27,7 @@ import {
 	type N8nRunData,
 	type RunWorkflowResult,
 	type WorkflowExport,
-} from '../../scripts/lib/n8n-runner';
+} from '../n8n';
 
 const EXAMPLE = 'generate-and-remove-background.json';
 const N8N_TIMEOUT_MS = 120_000;
@@ -277,7 +277,7 @@ describe.each<Case>([
 		// import + import + execute; n8n startup dominates (about 5 s per CLI call)
 		expect(result!.timings.totalMs).toBeLessThan(N8N_TIMEOUT_MS);
 		if (result!.crashedAtExit) {
-			console.warn('n8n execute crashed (SIGSEGV) while shutting down after a successful run; see scripts/lib/n8n-runner.ts');
+			console.warn('n8n execute crashed (SIGSEGV) while shutting down after a successful run; see test/n8n/execute.ts');
 		}
 	});
 });

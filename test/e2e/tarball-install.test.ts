@@ -29,7 +29,7 @@ import {
 	visionatrixCredential,
 	type N8nRunData,
 	type WorkflowExport,
-} from '../../scripts/lib/n8n-runner';
+} from '../n8n';
 
 const EXAMPLE = 'generate-and-remove-background.json';
 const N8N_TIMEOUT_MS = 180_000;

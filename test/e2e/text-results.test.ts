@@ -6,7 +6,7 @@
  */
 import { startEmulator } from '../emulator';
 import type { VisionatrixEmulator } from '../emulator/types';
-import { loadExample, locateN8n, nodeOutput, prepareWorkflow, runWorkflowOnce, visionatrixCredential, type N8nRunData } from '../../scripts/lib/n8n-runner';
+import { loadExample, locateN8n, nodeOutput, prepareWorkflow, runWorkflowOnce, visionatrixCredential, type N8nRunData } from '../n8n';
 
 const N8N_TIMEOUT_MS = 120_000;
 const PROMPT = 'Write a one-line caption for a photo of a lighthouse at dusk';

@@ -31,8 +31,8 @@ import {
 	type N8nInstallation,
 	type N8nInstance,
 	type N8nServer,
-} from '../../scripts/lib/n8n-runner';
-import { N8nRestClient, publishWorkflow, type N8nExecution } from '../../scripts/lib/n8n-rest';
+} from '../n8n';
+import { N8nRestClient, publishWorkflow, type N8nExecution } from '../n8n/rest';
 
 const OWNER = { email: 'e2e@visionatrix.local', password: 'Vix-e2e-2026' };
 const TRIGGER = 'When a Task Completes';

@@ -36,8 +36,8 @@ import {
 	type N8nServer,
 	type WorkflowExport,
 	type WorkflowNode,
-} from '../../scripts/lib/n8n-runner';
-import { N8nRestClient, publishWorkflow } from '../../scripts/lib/n8n-rest';
+} from '../n8n';
+import { N8nRestClient, publishWorkflow } from '../n8n/rest';
 import {
 	finalDelivery as finalCall,
 	nodeItems as output,

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 
 import type { VisionatrixEmulator, WebhookDelivery } from '../emulator/types';
-import type { WorkflowExport, WorkflowNode } from '../../scripts/lib/n8n-runner';
-import { callWebhookTrigger, type N8nExecution, type N8nRestClient } from '../../scripts/lib/n8n-rest';
+import type { WorkflowExport, WorkflowNode } from '../n8n';
+import { callWebhookTrigger, type N8nExecution, type N8nRestClient } from '../n8n/rest';
 
 export const TRIGGER = 'Start';
 

@@ -5,7 +5,11 @@
  */
 import { join } from 'node:path';
 
-import { runN8nCli, type N8nInstallation, type N8nInstance, type N8nNodeRun, type OwnerAccount } from './n8n-runner';
+import { runN8nCli } from './cli';
+import type { N8nInstallation } from './install';
+import type { N8nInstance } from './instance';
+import type { N8nNodeRun } from './run-data';
+import type { OwnerAccount } from './server';
 
 /**
  * `n8n publish:workflow`: the workflow's triggers (a Webhook trigger's production URL) are active

@@ -17,11 +17,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { freePort, startN8nServer, type N8nInstance, type N8nServer } from './n8n-runner';
-
-function tail(text: string, lines = 40): string {
-	return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
+import { tail } from './cli';
+import { freePort } from './free-port';
+import type { N8nInstance } from './instance';
+import { startN8nServer, type N8nServer } from './server';
 
 async function stopProcess(child: ChildProcess, graceMs = 15_000): Promise<void> {
 	if (child.exitCode !== null || child.signalCode !== null) return;

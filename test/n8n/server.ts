@@ -1,0 +1,96 @@
+/** A running n8n (`n8n start`) on loopback, for hand testing, screenshots and the tests that need one. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+import { tail } from './cli';
+import { freePort } from './free-port';
+import type { N8nInstallation } from './install';
+import type { N8nInstance } from './instance';
+
+export interface N8nServer {
+	url: string;
+	port: number;
+	process: ChildProcess;
+	log: () => string;
+	stop(): Promise<void>;
+}
+
+/** `n8n start` on 127.0.0.1:<port>; resolves when /healthz answers. */
+export async function startN8nServer(
+	instance: N8nInstance,
+	options: { port?: number; timeoutMs?: number; echo?: boolean } = {},
+): Promise<N8nServer> {
+	const port = options.port ?? (await freePort());
+	const { node, bin, dir } = instance.installation;
+	const env = {
+		...instance.env,
+		N8N_PORT: String(port),
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
+		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		N8N_SECURE_COOKIE: 'false',
+		N8N_DISABLED_MODULES: instance.env.N8N_DISABLED_MODULES ?? 'mcp-registry',
+	};
+	const child = spawn(node, [bin, 'start'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	let log = '';
+	const onData = (chunk: string) => {
+		log += chunk;
+		if (options.echo) process.stdout.write(chunk);
+	};
+	child.stdout.setEncoding('utf8').on('data', onData);
+	child.stderr.setEncoding('utf8').on('data', onData);
+	const url = `http://127.0.0.1:${port}`;
+	const stop = async () => {
+		if (child.exitCode !== null || child.signalCode !== null) return;
+		const exited = new Promise<void>((done) => child.once('exit', () => done()));
+		child.kill('SIGTERM');
+		const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+		await exited;
+		clearTimeout(killer);
+	};
+	const deadline = Date.now() + (options.timeoutMs ?? 90_000);
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`n8n start exited with ${child.exitCode}:\n${tail(log)}`);
+		try {
+			const res = await fetch(`${url}/healthz/readiness`);
+			if (res.ok) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`n8n start did not become ready within ${options.timeoutMs ?? 90_000} ms:\n${tail(log)}`);
+		}
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	return { url, port, process: child, log: () => log, stop };
+}
+
+// Owner account for `n8n start` (skips the setup screen)
+
+export interface OwnerAccount {
+	email: string;
+	password: string;
+	firstName?: string;
+	lastName?: string;
+}
+
+/**
+ * Environment that makes `n8n start` (2.41) create/overwrite the instance owner at boot
+ * (N8N_INSTANCE_OWNER_MANAGED_BY_ENV): the editor then shows the sign-in page, not the setup form.
+ * The password hash is made with the bcryptjs that n8n itself ships.
+ */
+export function ownerEnv(installation: N8nInstallation, owner: OwnerAccount): Record<string, string> {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const bcrypt = require(join(installation.dir, 'node_modules', 'bcryptjs')) as {
+		hashSync(password: string, rounds: number): string;
+	};
+	return {
+		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+		N8N_INSTANCE_OWNER_EMAIL: owner.email,
+		N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName ?? 'Demo',
+		N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName ?? 'Owner',
+		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(owner.password, 10),
+	};
+}
