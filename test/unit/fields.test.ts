@@ -38,7 +38,8 @@ describe("the flow's inputs as fields in the editor", () => {
 		expect(byId.style).toMatchObject({ type: 'options', options: [{ name: 'Photo', value: 'Photo' }, { name: 'Anime', value: 'Anime' }] });
 		expect(byId.upscale).toMatchObject({ type: 'boolean', removed: true });
 		expect(byId.source).toMatchObject({ type: 'string', required: true, defaultValue: 'data' });
-		expect(byId.source.displayName).toMatch(/binary field/);
+		// A short label; what a file input takes is the Inputs field's hint.
+		expect(byId.source.displayName).toBe('Source (File)');
 		expect(byId.internal_seed).toMatchObject({ display: false });
 		expect(fields.map((f) => f.id)).not.toContain('seed');
 	});
@@ -48,10 +49,21 @@ describe("the flow's inputs as fields in the editor", () => {
 		expect(fields.filter((f) => ['seed', 'count', 'translate'].includes(f.id)).map((f) => [f.id, f.type])).toEqual([
 			['seed', 'number'],
 			['count', 'number'],
-			['translate', 'boolean'],
+			['translate', 'options'],
 		]);
 		const none = await getFlowInputs.call(editorContext('remove_background_birefnet'));
 		expect(none.fields.map((f) => f.id)).toEqual(['input_image']);
+	});
+
+	it("offers Translate Prompt as the server's default, on or off, and starts at the server's default", async () => {
+		const { fields } = await getFlowInputs.call(editorContext('sdxl_lighting'));
+		const translate = fields.find((f) => f.id === 'translate')!;
+		expect(translate).toMatchObject({ type: 'options', removed: true, defaultValue: 'default' });
+		expect(translate.options!.map((o) => [o.name, o.value])).toEqual([
+			["Server's Default (Not Sent)", 'default'],
+			['On', 'on'],
+			['Off', 'off'],
+		]);
 	});
 
 	it('says so when the flow is not installed', async () => {

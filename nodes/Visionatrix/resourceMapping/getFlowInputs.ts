@@ -14,10 +14,16 @@ const FIELD_TYPE: Record<string, FieldType> = {
 	bool: 'boolean',
 };
 
+/** Translate Prompt: the server's own default (nothing sent), on or off. */
+export const TRANSLATE_OPTIONS = [
+	{ name: "Server's Default (Not Sent)", value: 'default' },
+	{ name: 'On', value: 'on' },
+	{ name: 'Off', value: 'off' },
+];
+
+/** The field's label; what a file input takes is the Inputs field's hint (a label is cut at its width). */
 function describe(param: FlowInputParam): string {
-	if (FILE_INPUT_TYPES.includes(param.type)) {
-		return `${param.display_name} (binary field, or {"task_id": N, "node_id": M})`;
-	}
+	if (FILE_INPUT_TYPES.includes(param.type)) return `${param.display_name || param.name} (File)`;
 	if (param.min !== undefined || param.max !== undefined) {
 		return `${param.display_name} (${param.min ?? ''}–${param.max ?? ''})`;
 	}
@@ -66,9 +72,10 @@ export async function getFlowInputs(this: ILoadOptionsFunctions): Promise<Resour
 			canBeUsedToMatch: false,
 			display: true,
 			removed: true,
-			type: RESERVED_INPUTS[name].type,
-			// A toggle with no value would show as on in the editor; the server's default is off.
-			...(RESERVED_INPUTS[name].type === 'boolean' ? { defaultValue: false } : {}),
+			// Translate is a choice, not a toggle: a toggle shows on or off even when nothing is sent.
+			...(name === 'translate'
+				? { type: 'options' as FieldType, options: TRANSLATE_OPTIONS, defaultValue: 'default' }
+				: { type: RESERVED_INPUTS[name].type }),
 		}),
 	);
 	return {

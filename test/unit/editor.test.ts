@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { Visionatrix } from '../../nodes/Visionatrix/Visionatrix.node';
+
+/** What the editor shows before anything runs: the node panel's codex and the canvas subtitle. */
+
+const codex = JSON.parse(readFileSync(join(__dirname, '../../nodes/Visionatrix/Visionatrix.node.json'), 'utf8')) as {
+	categories: string[];
+	subcategories?: Record<string, string[]>;
+};
+
+describe('the node panel finds the node', () => {
+	it("is kept by n8n's search: an AI node that is a root node, as n8n's OpenAI and Gemini nodes declare", () => {
+		// n8n 2.41's node creator (filterOutAiNodes) drops an `AI` node from search on a canvas with no
+		// AI nodes unless its AI subcategories hold "Root Nodes". The browser suite checks the panel itself.
+		expect(codex.categories).toContain('AI');
+		expect(codex.subcategories?.AI).toEqual(['Agents', 'Miscellaneous', 'Root Nodes']);
+	});
+
+	it("lists only categories n8n has ('Marketing & Content', not 'Marketing')", () => {
+		expect(codex.categories).toEqual(['AI', 'Marketing & Content']);
+	});
+});
+
+describe('the canvas subtitle', () => {
+	const { description } = new Visionatrix();
+	// The subtitle is one lookup `{ "resource.operation": "Resource: Operation" }[...]`.
+	const lookup = JSON.parse(/^=\{\{ (\{.*\})\[/.exec(String(description.subtitle))![1]) as Record<string, string>;
+
+	it("names every operation as the Operation field does, e.g. 'Task: Wait for Completion'", () => {
+		const resources = (description.properties.find((p) => p.name === 'resource')!.options as INodePropertyOptions[]).map((o) => [o.value, o.name]);
+		const expected: Record<string, string> = {};
+		for (const [resource, resourceName] of resources) {
+			const operation = description.properties.find((p: INodeProperties) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource))!;
+			for (const option of operation.options as INodePropertyOptions[]) expected[`${resource}.${option.value}`] = `${resourceName}: ${option.name}`;
+		}
+		expect(lookup).toEqual(expected);
+		expect(lookup['task.waitForCompletion']).toBe('Task: Wait for Completion');
+	});
+});
