@@ -34,7 +34,7 @@ describe("the flow's inputs as fields in the editor", () => {
 		const byId = Object.fromEntries(fields.map((f) => [f.id, f]));
 		expect(byId.prompt).toMatchObject({ type: 'string', required: true, display: true, removed: false });
 		expect(byId.strength).toMatchObject({ type: 'number', required: false, defaultValue: 0.5 });
-		expect(byId.width).toMatchObject({ type: 'number', displayName: 'Width (64–2048)', defaultValue: 512 });
+		expect(byId.width).toMatchObject({ type: 'number', displayName: 'Width (64–2048, default 512)', defaultValue: 512 });
 		expect(byId.style).toMatchObject({ type: 'options', options: [{ name: 'Photo', value: 'Photo' }, { name: 'Anime', value: 'Anime' }] });
 		expect(byId.upscale).toMatchObject({ type: 'boolean', removed: true });
 		expect(byId.source).toMatchObject({ type: 'string', required: true, defaultValue: 'data' });
@@ -51,6 +51,11 @@ describe("the flow's inputs as fields in the editor", () => {
 			['count', 'number'],
 			['translate', 'options'],
 		]);
+		// "Add All Inputs" leaves fields empty (nothing sent): the label says what the server then uses.
+		expect(Object.fromEntries(fields.map((f) => [f.id, f.displayName]))).toMatchObject({
+			steps_number: 'Number of steps (default 8 steps)',
+			negative_prompt: 'Negative Prompt (default ugly)',
+		});
 		const none = await getFlowInputs.call(editorContext('remove_background_birefnet'));
 		expect(none.fields.map((f) => f.id)).toEqual(['input_image']);
 	});

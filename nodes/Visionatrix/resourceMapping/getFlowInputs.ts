@@ -21,13 +21,24 @@ export const TRANSLATE_OPTIONS = [
 	{ name: 'Off', value: 'off' },
 ];
 
-/** The field's label; what a file input takes is the Inputs field's hint (a label is cut at its width). */
+/** A default as a label shows it: short, on one line. */
+function shortDefault(value: unknown): string {
+	const text = String(value).replace(/\s+/g, ' ').trim();
+	return text.length > 24 ? `${text.slice(0, 23)}…` : text;
+}
+
+/**
+ * The field's label, with the server's default: "Add All Inputs" leaves fields empty, and an empty
+ * field sends nothing, so the server's default applies. What a file input takes is the notice below
+ * the inputs (a label is cut at its width).
+ */
 function describe(param: FlowInputParam): string {
-	if (FILE_INPUT_TYPES.includes(param.type)) return `${param.display_name || param.name} (File)`;
-	if (param.min !== undefined || param.max !== undefined) {
-		return `${param.display_name} (${param.min ?? ''}–${param.max ?? ''})`;
-	}
-	return param.display_name || param.name;
+	const name = param.display_name || param.name;
+	if (FILE_INPUT_TYPES.includes(param.type)) return `${name} (File)`;
+	const parts: string[] = [];
+	if (param.min !== undefined || param.max !== undefined) parts.push(`${param.min ?? ''}–${param.max ?? ''}`);
+	if (param.default !== undefined && param.default !== '') parts.push(`default ${shortDefault(param.default)}`);
+	return parts.length ? `${name} (${parts.join(', ')})` : name;
 }
 
 function inputField(param: FlowInputParam): ResourceMapperField {

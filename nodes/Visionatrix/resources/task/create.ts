@@ -117,8 +117,7 @@ export const createDescription: INodeProperties[] = [
 		noDataExpression: true,
 		default: { mappingMode: 'defineBelow', value: null },
 		required: true,
-		description: "The flow's inputs, as the server describes them, with the server's defaults filled in",
-		hint: 'A (File) input takes the name of a binary field of the incoming item, e.g. data, or another task\'s output as {"task_id": N, "node_id": M}',
+		description: "The flow's inputs, as the server describes them. An input left out or empty takes the server's default, shown in its label.",
 		displayOptions: { show: showOnlyForCreate },
 		typeOptions: {
 			loadOptionsDependsOn: ['flow.value'],
@@ -132,6 +131,15 @@ export const createDescription: INodeProperties[] = [
 				supportAutoMap: false,
 			},
 		},
+	},
+	{
+		// The resource mapper shows no hint of its own: what a file input takes is said here.
+		displayName:
+			'A (File) input takes the name of a binary field of the incoming item (e.g. data), or another task\'s output as {"task_id": N, "node_id": M}',
+		name: 'fileInputNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: showOnlyForCreate },
 	},
 	{
 		displayName: 'Inputs by Name',
