@@ -29,7 +29,8 @@ export class VisionatrixApi implements ICredentialType {
 			placeholder: 'e.g. http://192.168.1.20:8288',
 			required: true,
 			description: 'Address of the Visionatrix server, without the API path (/vapi or /api)',
-			hint: 'n8n in Docker: localhost is n8n\'s own container. Use the host\'s address or http://host.docker.internal:8288.',
+			// Also the fix-it message of an unreachable server: n8n shows only its error code for that.
+			hint: 'Unreachable (ECONNREFUSED, ENOTFOUND, ETIMEDOUT)? n8n in Docker: localhost is n8n\'s own container; use the host\'s address or http://host.docker.internal:8288.',
 		},
 		{
 			displayName: 'API Version',

@@ -67,7 +67,15 @@ export function checkPrerequisites(): void {
 	if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: as root run "apt-get install -y chromium" (scripts/test.sh does), or set CHROMIUM_PATH.`);
 }
 
-export async function startEditor(examples: string[], extra: WorkflowExport[] = []): Promise<EditorSession> {
+/**
+ * Starts it all. `examples` are imported with the credential; `credentials` are more credentials of
+ * the same server (for tests that change one), by id and name.
+ */
+export async function startEditor(
+	examples: string[],
+	extra: WorkflowExport[] = [],
+	credentials: Array<{ id: string; name: string }> = [],
+): Promise<EditorSession> {
 	checkPrerequisites();
 	const installation = locateN8n();
 	const emulator = await startEmulator({ auth: true, taskDurationMs: 200, workers: 2 });
@@ -76,7 +84,8 @@ export async function startEditor(examples: string[], extra: WorkflowExport[] = 
 	try {
 		const instance = await createN8nInstance({ installation, userFolder, logLevel: 'warn', extraEnv: ownerEnv(installation, OWNER) });
 		const credential = visionatrixCredential({ baseUrl: emulator.url, apiVersion: 'current', username: 'admin', password: 'admin' });
-		await importCredentials(instance, [credential]);
+		const connection = { baseUrl: emulator.url, apiVersion: 'current' as const, username: 'admin', password: 'admin' };
+		await importCredentials(instance, [credential, ...credentials.map(({ id, name }) => visionatrixCredential(connection, id, name))]);
 		const workflows = new Map<string, string>();
 		for (const file of examples) {
 			workflows.set(file, await importWorkflow(instance, prepareWorkflow(loadExample(file), { credential, outputDir: instance.filesDir })));
@@ -135,6 +144,9 @@ export async function dismissPopups(page: Page): Promise<void> {
 /** Opens a workflow in the editor and waits for its canvas. */
 export async function openWorkflow(session: EditorSession, page: Page, id: string): Promise<void> {
 	await page.goto(`${session.server.url}/workflow/${id}`, { waitUntil: 'load' });
+	// Leaving a workflow with changes asks whether to save them: the tests never save.
+	const leave = page.getByRole('button', { name: /Leave without saving/i });
+	if (await leave.isVisible().catch(() => false)) await leave.click();
 	await page.locator('[data-test-id="canvas-node"]').first().waitFor({ state: 'visible' });
 	await dismissPopups(page);
 }
