@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command of the README (`npm test`), and what CI runs (.ci/run). On a fresh clone it
-# installs what the tests need (dev dependencies, Node 24, real n8n once into .cache/, Redis), then runs
+# installs what the tests need (dev dependencies, Node 24, real n8n once into .cache/, Redis, Chromium), then runs
 # lint, the type check, the build and every jest suite: unit, contract (emulator vs recordings),
-# integration (the node in n8n's execution engine) and end-to-end (real n8n).
+# integration (the node in n8n's execution engine), end-to-end (real n8n) and the browser suite
+# (the real n8n editor in Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -27,6 +28,15 @@ bash scripts/install-n8n.sh
 
 step "Redis for the queue-mode test (Debian's redis-server)"
 bash scripts/install-redis.sh
+
+step "Chromium for the browser suite (Debian's chromium)"
+if [[ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]]; then
+	if [[ $(id -u) -ne 0 ]]; then
+		echo "[test] chromium is missing; as root run: apt-get update && apt-get install -y chromium" >&2
+		exit 1
+	fi
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
 
 step "Tests"
 mkdir -p .cache
