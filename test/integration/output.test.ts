@@ -115,3 +115,22 @@ describe('Translate Prompt sends what the field shows', () => {
 		expect(translate).toEqual(sent === undefined ? [] : [{ name: 'translate', value: sent }]);
 	});
 });
+
+describe('Inputs by Name in 1.1', () => {
+	it('applies to a flow chosen by expression, whose fields the editor cannot show', async () => {
+		const result = await run(emulator, [
+			visionatrix(
+				'Create',
+				{
+					operation: 'create',
+					flow: { __rl: true, mode: 'name', value: "={{ 'sdxl_' + 'lighting' }}" },
+					inputs: { input: [{ name: 'prompt', value: 'by name' }] },
+					output: 'taskIds',
+				},
+				{ typeVersion: 1.1 },
+			),
+		]);
+		expect(result.status).toBe('success');
+		expect(emulator.task(result.outputOf('Create')[0].json.task_id as number)!.inputParams.prompt).toBe('by name');
+	});
+});

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { VisionatrixApi } from '../../credentials/VisionatrixApi.credentials';
 import { Visionatrix } from '../../nodes/Visionatrix/Visionatrix.node';
 
 /** What the editor shows before anything runs: the node panel's codex and the canvas subtitle. */
@@ -39,5 +40,30 @@ describe('the canvas subtitle', () => {
 		}
 		expect(lookup).toEqual(expected);
 		expect(lookup['task.waitForCompletion']).toBe('Task: Wait for Completion');
+	});
+});
+
+describe('the credential', () => {
+	const baseUrl = new VisionatrixApi().properties.find((p) => p.name === 'baseUrl')!;
+
+	it('has no Base URL until one is given: an example address is only the placeholder', () => {
+		expect(baseUrl.default).toBe('');
+		expect(baseUrl.placeholder).toMatch(/^e\.g\. http:\/\//);
+		expect(baseUrl.hint).toContain('host.docker.internal');
+	});
+});
+
+describe('Wait for Completion', () => {
+	const { description } = new Visionatrix();
+	const forOperation = (operation: string) =>
+		description.properties.filter((p) => p.displayOptions?.show?.operation?.includes(operation) && p.displayOptions?.show?.resource?.includes('task'));
+
+	it("says its Task ID comes from Create, and On Webhook's first words are the resume URL to give", () => {
+		const taskId = forOperation('waitForCompletion').find((p) => p.name === 'taskId')!;
+		expect(taskId.description).toContain('Create outputs it');
+		const options = forOperation('waitForCompletion').find((p) => p.name === 'options')!.options as INodeProperties[];
+		const onWebhook = (options.find((o) => o.name === 'waitMode')!.options as INodePropertyOptions[]).find((o) => o.value === 'webhook')!;
+		expect(onWebhook.description).toMatch(/^Create the tasks with Webhook URL \{\{ \$execution\.resumeUrl \}\}/);
+		expect(options.find((o) => o.name === 'fallbackInterval')!.displayOptions).toEqual({ show: { waitMode: ['webhook'] } });
 	});
 });
