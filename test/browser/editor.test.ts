@@ -170,7 +170,8 @@ describe('the Create node of the flagship example', () => {
 		expect(labels).toContain('Number of steps (default 8 steps)');
 		expect(labels).toContain('Negative Prompt (default ugly)');
 
-		// Nothing chosen: nothing is sent, the server's default applies.
+		// Nothing chosen (or the server's default): it shows neither on nor off, and nothing is sent.
+		expect(['', "Server's Default (Not Sent)"]).toContain(await ndv.locator('[data-test-id="parameter-input-translate"] input').inputValue());
 		const untouched = await executeStep(ndv);
 		expect(untouched.formFields.map((f) => f.name)).not.toContain('translate');
 
