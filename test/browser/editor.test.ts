@@ -13,6 +13,7 @@ import type { RecordedRequest } from '../emulator';
 import { dismissPopups, openNode, openWorkflow, startEditor, type EditorSession } from './editor';
 
 const FLAGSHIP = 'generate-and-remove-background.json';
+const STEP_BY_STEP = 'generate-and-remove-background-step-by-step.json';
 /** A copy of the flagship for the tests that change its Create node (the run uses the original). */
 const FLAGSHIP_COPY = 'Flagship copy for the field tests';
 const TEST_CREDENTIAL = { id: 'vixCredentialTst', name: 'Visionatrix (credential test)' };
@@ -21,7 +22,7 @@ let session: EditorSession;
 let page: Page;
 
 beforeAll(async () => {
-	session = await startEditor([FLAGSHIP], [{ ...loadExample(FLAGSHIP), name: FLAGSHIP_COPY }], [TEST_CREDENTIAL]);
+	session = await startEditor([FLAGSHIP, STEP_BY_STEP], [{ ...loadExample(FLAGSHIP), name: FLAGSHIP_COPY }], [TEST_CREDENTIAL]);
 	page = await session.context.newPage();
 	page.setDefaultTimeout(30_000);
 }, 300_000);
@@ -187,6 +188,22 @@ describe('the Create node of the flagship example', () => {
 		}
 		expect(sent).toEqual({ on: { name: 'translate', value: '1' }, off: { name: 'translate', value: '0' }, default: undefined });
 	}, 180_000);
+});
+
+describe('Wait for Completion in the step-by-step example', () => {
+	it('shows Fallback Check only On Webhook, whose description starts with the resume URL to give', async () => {
+		await openWorkflow(session, page, session.workflows.get(STEP_BY_STEP)!);
+		expect(await page.locator('[data-test-id="canvas-node"][data-node-name="Wait for Image"]').innerText()).toContain('Task: Wait for Completion');
+		const ndv = await openNode(page, 'Wait for Image');
+		expect(await addOptionChoices(ndv)).toEqual(['Cancel Tasks When Stopped', 'Wait Mode']);
+		await ndv.locator('[data-test-id="collection-parameter-add"]').click();
+		await page.getByRole('option', { name: 'Wait Mode' }).click();
+		await ndv.locator('[data-test-id="parameter-input-waitMode"]').click();
+		const onWebhook = await page.getByRole('option', { name: /^On Webhook/ }).innerText();
+		expect(onWebhook).toContain('Create the tasks with Webhook URL {{ $execution.resumeUrl }}');
+		await page.getByRole('option', { name: /^On Webhook/ }).click();
+		expect(await addOptionChoices(ndv)).toContain('Fallback Check (Seconds)');
+	}, 120_000);
 });
 
 describe('the flagship example', () => {
