@@ -25,10 +25,12 @@ export class VisionatrixApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'http://localhost:8288',
-			placeholder: 'http://localhost:8288',
+			default: '',
+			placeholder: 'e.g. http://192.168.1.20:8288',
 			required: true,
-			description: 'Address of the Visionatrix server, without the API path',
+			description: 'Address of the Visionatrix server, without the API path (/vapi or /api)',
+			// Also the fix-it message of an unreachable server: n8n shows only its error code for that.
+			hint: 'Unreachable (ECONNREFUSED, ENOTFOUND, ETIMEDOUT)? n8n in Docker: localhost is n8n\'s own container; use the host\'s address or http://host.docker.internal:8288.',
 		},
 		{
 			displayName: 'API Version',
@@ -74,10 +76,29 @@ export class VisionatrixApi implements ICredentialType {
 		return { ...requestOptions, auth: { username, password } };
 	};
 
+	// n8n shows a failed test's answer as the message; these say what to fix instead. An
+	// unreachable server has no answer to map (n8n shows its error code, e.g. ECONNREFUSED): the Base
+	// URL's hint covers that case.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: API_BASE_URL_EXPRESSION,
 			url: '/other/whoami',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Visionatrix refused the Username and Password (401). Check both; leave both empty only when the server runs with authentication off.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: 'The server has no Visionatrix API at this address (404). Check API Version (Current for Visionatrix 1.7 and later, Legacy before), and give the Base URL without /vapi or /api at its end.',
+				},
+			},
+		],
 	};
 }

@@ -35,6 +35,7 @@ import {
 // Fixed ids so that a restart updates the same credential and workflows instead of adding copies.
 export const DEV_WORKFLOWS = [
 	{ file: 'generate-and-remove-background.json', id: 'vixExampleGenRmb' },
+	{ file: 'generate-and-remove-background-step-by-step.json', id: 'vixExampleSteps1' },
 	{ file: 'daily-image-pipeline.json', id: 'vixExampleDaily1' },
 	{ file: 'chain-flows-by-reference.json', id: 'vixExampleChain1' },
 	{ file: 'webhook-wait.json', id: 'vixExampleWebhk1' },

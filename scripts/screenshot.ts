@@ -3,7 +3,7 @@
  * emulator and a real n8n editor with the examples (as `npm run n8n:dev` does, in a fresh user
  * folder), signs in and saves
  *   docs/workflow.png     examples/generate-and-remove-background.json on the canvas
- *   docs/node-panel.png   the Create Task node ("Generate Image") opened
+ *   docs/node-panel.png   the Create node ("Generate Image") opened
  *
  * Drives Debian's Chromium (/usr/bin/chromium, `apt-get install -y chromium`; or CHROMIUM_PATH)
  * with playwright-core. Every request that is not for 127.0.0.1/localhost is aborted.
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
 		await page.screenshot({ path: workflowPng });
 		console.log(`[screenshot] saved ${workflowPng}`);
 
-		// Open the Create Task node's panel
+		// Open the Create node's panel
 		await page.locator('[data-test-id="canvas-node"][data-node-name="Generate Image"]').first().dblclick({ timeout: 10_000 });
 		await page.locator('[data-test-id="ndv"]').first().waitFor({ state: 'visible', timeout: 20_000 });
 		await page.waitForLoadState('networkidle', { timeout: 20_000 }).catch(() => undefined);

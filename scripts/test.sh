@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command of the README (`npm test`), and what CI runs (.ci/run). On a fresh clone it
-# installs what the tests need (dev dependencies, Node 24, real n8n once into .cache/, Redis), then runs
+# installs what the tests need (dev dependencies, Node 24, real n8n once into .cache/, Redis, Chromium), then runs
 # lint, the type check, the build and every jest suite: unit, contract (emulator vs recordings),
-# integration (the node in n8n's execution engine) and end-to-end (real n8n).
+# integration (the node in n8n's execution engine), end-to-end (real n8n) and the browser suite
+# (the real n8n editor in Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -28,7 +29,7 @@ bash scripts/install-n8n.sh
 step "Redis for the queue-mode test (Debian's redis-server)"
 bash scripts/install-redis.sh
 
-step "Chromium for the node-panel test (Debian's chromium)"
+step "Chromium for the browser suites (Debian's chromium)"
 bash scripts/install-chromium.sh
 
 step "Tests"

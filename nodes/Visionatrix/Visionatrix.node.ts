@@ -20,8 +20,13 @@ export class Visionatrix implements INodeType {
 		name: 'visionatrix',
 		icon: { light: 'file:../../icons/visionatrix.svg', dark: 'file:../../icons/visionatrix.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		// 1.1: Create's Output field (Task IDs, Final State, Files) in place of its Wait for Completion
+		// and Download Results options; version 1 nodes keep those (see resources/task/create.ts).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
+		// The operation as the panel names it (a test keeps this in step with the Operation options).
+		subtitle:
+			'={{ {"task.cancel":"Task: Cancel","task.create":"Task: Create","task.delete":"Task: Delete","task.getMany":"Task: Get Many","task.getProgress":"Task: Get Progress","task.getResults":"Task: Get Results","task.restart":"Task: Restart","task.setPriority":"Task: Set Priority","task.waitForCompletion":"Task: Wait for Completion","flow.get":"Flow: Get","flow.getMany":"Flow: Get Many"}[$parameter["resource"] + "." + $parameter["operation"]] }}',
 		description: 'Run AI flows (image, video, audio, text) on a self-hosted Visionatrix server',
 		defaults: { name: 'Visionatrix' },
 		inputs: [NodeConnectionTypes.Main],

@@ -4,7 +4,7 @@
  * file for all of them, and the emulator. Workflows start from a Webhook trigger; the main process
  * puts them on the queue and a worker runs them.
  *
- * - examples/generate-and-remove-background.json runs on a worker; both images reach the disk
+ * - examples/generate-and-remove-background-step-by-step.json runs on a worker; both images reach the disk
  *   byte for byte.
  * - examples/webhook-wait.json waits on Visionatrix's webhook: the wait starts on one worker, that
  *   worker is then stopped, and the execution resumes (main handles the call) and ends on the other.
@@ -60,7 +60,7 @@ describe('queue mode: n8n main, two workers, Redis', () => {
 		const credential = visionatrixCredential({ baseUrl: emulator.url, username: 'admin', password: 'admin' });
 		await importCredentials(instance, [credential]);
 
-		const example = withWebhookTrigger(prepareWorkflow(loadExample('generate-and-remove-background.json'), { credential, outputDir: outDir }), 'vix-queue-example');
+		const example = withWebhookTrigger(prepareWorkflow(loadExample('generate-and-remove-background-step-by-step.json'), { credential, outputDir: outDir }), 'vix-queue-example');
 		for (const node of example.nodes) {
 			if (node.type === NODE_TYPE && node.parameters.operation === 'waitForCompletion') node.parameters.options = { pollInterval: 0.5, timeout: 60 };
 		}

@@ -1,5 +1,5 @@
 /**
- * End to end: examples/generate-and-remove-background.json runs in a real n8n (the one
+ * End to end: examples/generate-and-remove-background-step-by-step.json runs in a real n8n (the one
  * scripts/install-n8n.sh puts into .cache/n8n/<version>/) with the built package linked in as a
  * community package, against the Visionatrix emulator started in this process.
  *
@@ -29,7 +29,7 @@ import {
 	type WorkflowExport,
 } from '../n8n';
 
-const EXAMPLE = 'generate-and-remove-background.json';
+const EXAMPLE = 'generate-and-remove-background-step-by-step.json';
 const N8N_TIMEOUT_MS = 120_000;
 
 // Node names in the example, in execution order.

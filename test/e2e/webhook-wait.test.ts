@@ -83,6 +83,7 @@ function waitOperationWorkflow(credential: { id: string; name: string }): Workfl
 	create.position = [224, 0];
 	(create.parameters.flowInputs as { value: Record<string, unknown> }).value = { prompt: '={{ $json.body.prompt }}' };
 	// The user's part: the task reports to this execution (or, for the test of a refusal, elsewhere).
+	create.parameters.output = 'taskIds';
 	create.parameters.options = { webhookUrl: '={{ $json.body.webhook_url || $execution.resumeUrl }}' };
 	const wait: WorkflowNode = {
 		id: randomUUID(),

@@ -21,9 +21,13 @@ export function credentialFor(
 	return { baseUrl: `${emulator.url}/`, apiVersion, username: user?.username ?? '', password: user?.password ?? '' };
 }
 
-/** A Visionatrix step: `visionatrix('Generate', { operation: 'create', ... })`. */
+/**
+ * A Visionatrix step: `visionatrix('Generate', { operation: 'create', ... })`. A version 1 node
+ * unless `extra.typeVersion` says otherwise: the suites written before 1.1 keep testing what stored
+ * version 1 workflows do (1.1 changed only Create's Output; see test/integration/output.test.ts).
+ */
 export function visionatrix(name: string, parameters: INodeParameters, extra: Partial<HarnessNode> = {}): HarnessNode {
-	return { name, type: NODE_TYPE, parameters: { resource: 'task', ...parameters }, ...extra };
+	return { name, type: NODE_TYPE, typeVersion: 1, parameters: { resource: 'task', ...parameters }, ...extra };
 }
 
 /** The flow picker's value, as the editor stores it. */

@@ -34,11 +34,12 @@ describe("the flow's inputs as fields in the editor", () => {
 		const byId = Object.fromEntries(fields.map((f) => [f.id, f]));
 		expect(byId.prompt).toMatchObject({ type: 'string', required: true, display: true, removed: false });
 		expect(byId.strength).toMatchObject({ type: 'number', required: false, defaultValue: 0.5 });
-		expect(byId.width).toMatchObject({ type: 'number', displayName: 'Width (64–2048)', defaultValue: 512 });
+		expect(byId.width).toMatchObject({ type: 'number', displayName: 'Width (64–2048, default 512)', defaultValue: 512 });
 		expect(byId.style).toMatchObject({ type: 'options', options: [{ name: 'Photo', value: 'Photo' }, { name: 'Anime', value: 'Anime' }] });
 		expect(byId.upscale).toMatchObject({ type: 'boolean', removed: true });
 		expect(byId.source).toMatchObject({ type: 'string', required: true, defaultValue: 'data' });
-		expect(byId.source.displayName).toMatch(/binary field/);
+		// A short label; what a file input takes is the Inputs field's hint.
+		expect(byId.source.displayName).toBe('Source (File)');
 		expect(byId.internal_seed).toMatchObject({ display: false });
 		expect(fields.map((f) => f.id)).not.toContain('seed');
 	});
@@ -48,10 +49,26 @@ describe("the flow's inputs as fields in the editor", () => {
 		expect(fields.filter((f) => ['seed', 'count', 'translate'].includes(f.id)).map((f) => [f.id, f.type])).toEqual([
 			['seed', 'number'],
 			['count', 'number'],
-			['translate', 'boolean'],
+			['translate', 'options'],
 		]);
+		// "Add All Inputs" leaves fields empty (nothing sent): the label says what the server then uses.
+		expect(Object.fromEntries(fields.map((f) => [f.id, f.displayName]))).toMatchObject({
+			steps_number: 'Number of steps (default 8 steps)',
+			negative_prompt: 'Negative Prompt (default ugly)',
+		});
 		const none = await getFlowInputs.call(editorContext('remove_background_birefnet'));
 		expect(none.fields.map((f) => f.id)).toEqual(['input_image']);
+	});
+
+	it("offers Translate Prompt as the server's default, on or off, and starts at the server's default", async () => {
+		const { fields } = await getFlowInputs.call(editorContext('sdxl_lighting'));
+		const translate = fields.find((f) => f.id === 'translate')!;
+		expect(translate).toMatchObject({ type: 'options', removed: true, defaultValue: 'default' });
+		expect(translate.options!.map((o) => [o.name, o.value])).toEqual([
+			["Server's Default (Not Sent)", 'default'],
+			['On', 'on'],
+			['Off', 'off'],
+		]);
 	});
 
 	it('says so when the flow is not installed', async () => {

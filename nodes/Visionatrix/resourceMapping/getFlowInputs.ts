@@ -14,14 +14,31 @@ const FIELD_TYPE: Record<string, FieldType> = {
 	bool: 'boolean',
 };
 
+/** Translate Prompt: the server's own default (nothing sent), on or off. */
+export const TRANSLATE_OPTIONS = [
+	{ name: "Server's Default (Not Sent)", value: 'default' },
+	{ name: 'On', value: 'on' },
+	{ name: 'Off', value: 'off' },
+];
+
+/** A default as a label shows it: short, on one line. */
+function shortDefault(value: unknown): string {
+	const text = String(value).replace(/\s+/g, ' ').trim();
+	return text.length > 24 ? `${text.slice(0, 23)}…` : text;
+}
+
+/**
+ * The field's label, with the server's default: "Add All Inputs" leaves fields empty, and an empty
+ * field sends nothing, so the server's default applies. What a file input takes is the notice below
+ * the inputs (a label is cut at its width).
+ */
 function describe(param: FlowInputParam): string {
-	if (FILE_INPUT_TYPES.includes(param.type)) {
-		return `${param.display_name} (binary field, or {"task_id": N, "node_id": M})`;
-	}
-	if (param.min !== undefined || param.max !== undefined) {
-		return `${param.display_name} (${param.min ?? ''}–${param.max ?? ''})`;
-	}
-	return param.display_name || param.name;
+	const name = param.display_name || param.name;
+	if (FILE_INPUT_TYPES.includes(param.type)) return `${name} (File)`;
+	const parts: string[] = [];
+	if (param.min !== undefined || param.max !== undefined) parts.push(`${param.min ?? ''}–${param.max ?? ''}`);
+	if (param.default !== undefined && param.default !== '') parts.push(`default ${shortDefault(param.default)}`);
+	return parts.length ? `${name} (${parts.join(', ')})` : name;
 }
 
 function inputField(param: FlowInputParam): ResourceMapperField {
@@ -66,9 +83,10 @@ export async function getFlowInputs(this: ILoadOptionsFunctions): Promise<Resour
 			canBeUsedToMatch: false,
 			display: true,
 			removed: true,
-			type: RESERVED_INPUTS[name].type,
-			// A toggle with no value would show as on in the editor; the server's default is off.
-			...(RESERVED_INPUTS[name].type === 'boolean' ? { defaultValue: false } : {}),
+			// Translate is a choice, not a toggle: a toggle shows on or off even when nothing is sent.
+			...(name === 'translate'
+				? { type: 'options' as FieldType, options: TRANSLATE_OPTIONS, defaultValue: 'default' }
+				: { type: RESERVED_INPUTS[name].type }),
 		}),
 	);
 	return {

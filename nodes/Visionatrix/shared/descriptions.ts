@@ -12,7 +12,7 @@ export function taskIdField(operation: string): INodeProperties {
 		default: '={{ $json.task_id }}',
 		placeholder: 'e.g. 42',
 		description:
-			'ID of the Visionatrix task. Create Task outputs it as <code>task_id</code>, so the default takes it from the incoming item.',
+			'ID of the Visionatrix task. Create outputs it as <code>task_id</code>, so the default takes it from the incoming item.',
 		displayOptions: { show: { resource: ['task'], operation: [operation] } },
 	};
 }
@@ -58,7 +58,7 @@ export function flowField(displayOptions: IDisplayOptions, description: string):
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 5;
 
-/** Options of waiting (Wait for Completion, and Create Task when it waits). */
+/** Options of waiting (Wait for Completion, and Create when it waits). */
 export const waitOptions: INodeProperties[] = [
 	{
 		displayName: 'Cancel Tasks When Stopped',
@@ -88,7 +88,7 @@ export const waitOptions: INodeProperties[] = [
 	},
 ];
 
-/** Option of downloading (Get Results, and Create Task when it downloads). */
+/** Option of downloading (Get Results, and Create when it downloads). */
 export const allFilesInOneItemOption: INodeProperties = {
 	displayName: 'All Files in One Item',
 	name: 'allFilesInOneItem',
@@ -100,18 +100,24 @@ export const allFilesInOneItemOption: INodeProperties = {
 
 export const DEFAULT_FALLBACK_INTERVAL_SECONDS = 300;
 
-/** Options of Wait Mode "On Webhook" (Wait for Completion, and Create Task when it waits); see actions/task/webhookWait.ts. */
-export const waitModeOptions: INodeProperties[] = [
-	{
-		displayName: 'Fallback Check Interval (Seconds)',
-		name: 'fallbackInterval',
-		type: 'number',
-		typeOptions: { minValue: 0, numberPrecision: 0 },
-		default: DEFAULT_FALLBACK_INTERVAL_SECONDS,
-		description:
-			'With Wait Mode On Webhook: how often n8n checks the tasks itself in case a call from Visionatrix was lost (the server does not retry). 0 turns the checks off; Timeout still ends the wait.',
-	},
-	{
+/** Fallback of Wait Mode "On Webhook" (Wait for Completion, and Create when it waits); shown only in that mode. */
+export const fallbackIntervalOption: INodeProperties = {
+	displayName: 'Fallback Check (Seconds)',
+	name: 'fallbackInterval',
+	type: 'number',
+	typeOptions: { minValue: 0, numberPrecision: 0 },
+	default: DEFAULT_FALLBACK_INTERVAL_SECONDS,
+	description:
+		'How often n8n checks the tasks itself in case a call from Visionatrix was lost (the server does not retry). 0: no checks; Timeout still ends the wait.',
+	displayOptions: { show: { waitMode: ['webhook'] } },
+};
+
+/**
+ * Wait Mode (see actions/task/webhookWait.ts). With Create the node gives the tasks the resume URL
+ * itself; Wait for Completion waits for tasks created with it.
+ */
+export function waitModeOption(operation: 'create' | 'waitForCompletion'): INodeProperties {
+	return {
 		displayName: 'Wait Mode',
 		name: 'waitMode',
 		type: 'options',
@@ -120,7 +126,9 @@ export const waitModeOptions: INodeProperties[] = [
 				name: 'On Webhook',
 				value: 'webhook',
 				description:
-					"Put the execution to wait until Visionatrix calls n8n's resume URL with a final progress; nothing runs in n8n meanwhile. The server must reach n8n's webhook URL. For the tasks of Wait for Completion: create them in the same execution with Webhook URL {{ $execution.resumeUrl }}.",
+					operation === 'create'
+						? 'The execution waits, with nothing running in n8n, until Visionatrix calls back (Create gives the tasks the URL). Visionatrix must reach n8n.'
+						: 'Create the tasks with Webhook URL {{ $execution.resumeUrl }} in this execution; it then waits, with nothing running in n8n, until Visionatrix calls back',
 			},
 			{
 				name: 'Poll',
@@ -129,6 +137,6 @@ export const waitModeOptions: INodeProperties[] = [
 			},
 		],
 		default: 'poll',
-		description: 'How to wait for the tasks. The first item\'s setting applies to all items.',
-	},
-];
+		description: "How to wait for the tasks. The first item's setting applies to all items.",
+	};
+}

@@ -133,7 +133,8 @@ export function prepareFlowInputs(flow: InstalledFlow, values: Record<string, un
 	for (const [name, value] of Object.entries(values)) {
 		if (params.has(name)) continue;
 		if (name in RESERVED_INPUTS) {
-			if (isEmpty(value)) continue;
+			// Translate Prompt "Server's Default": nothing is sent (see getFlowInputs).
+			if (isEmpty(value) || (name === 'translate' && value === 'default')) continue;
 			if (!reserved.has(name)) {
 				throw new FlowInputError(name, `Flow '${flow.name}' does not support '${RESERVED_INPUTS[name as ReservedInput].displayName}'`, `Remove '${name}': this flow does not take it.`);
 			}

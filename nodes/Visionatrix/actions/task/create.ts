@@ -32,6 +32,30 @@ interface CreateOptions extends WaitSettings {
 	webhookUrl?: string;
 }
 
+/** What Create outputs: in 1.1 its Output field; in version 1 its Wait for Completion and Download Results options. */
+export type CreateOutput = 'taskIds' | 'finalState' | 'files';
+
+function createOutput(this: IExecuteFunctions, itemIndex: number, options: CreateOptions): { wait: boolean; download: boolean } {
+	const output: CreateOutput =
+		this.getNode().typeVersion >= 1.1
+			? (this.getNodeParameter('output', itemIndex, 'files') as CreateOutput)
+			: options.downloadResults === true
+				? 'files'
+				: options.waitForCompletion === true
+					? 'finalState'
+					: 'taskIds';
+	return { wait: output !== 'taskIds', download: output === 'files' };
+}
+
+/** A queued task's outputs, without the sizes the server does not know yet (it sends -1). */
+function queuedOutputs(outputs: CreateTaskResponse['outputs']): IDataObject[] {
+	return outputs.map((output) => {
+		const known: IDataObject = { ...(output as unknown as IDataObject) };
+		for (const size of ['file_size', 'batch_size']) if (known[size] === -1) delete known[size];
+		return known;
+	});
+}
+
 interface Created {
 	flow: string;
 	response: CreateTaskResponse;
@@ -47,10 +71,7 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 	const optionsOf = (itemIndex: number) => this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
 	const concurrency = optionsOf(0).concurrency ?? DEFAULT_CONCURRENCY;
 	const signal = this.getExecutionCancelSignal();
-	const wants = (itemIndex: number) => {
-		const options = optionsOf(itemIndex);
-		return { download: options.downloadResults === true, wait: options.waitForCompletion === true || options.downloadResults === true };
-	};
+	const wants = (itemIndex: number) => createOutput.call(this, itemIndex, optionsOf(itemIndex));
 	// Wait Mode "On Webhook" (the first item's setting): the tasks report to this execution's resume URL.
 	const onWebhook = optionsOf(0).waitMode === 'webhook' && items.some((_, i) => wants(i).wait) ? new CreateOnWebhook(this) : undefined;
 
@@ -75,7 +96,7 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 					: {
 							flow: result.flow,
 							taskIds: result.response.tasks_ids,
-							json: (taskId: number): IDataObject => ({ task_id: taskId, flow: result.flow, outputs: result.response.outputs as unknown as IDataObject[] }),
+							json: (taskId: number): IDataObject => ({ task_id: taskId, flow: result.flow, outputs: queuedOutputs(result.response.outputs) }),
 						},
 			),
 			(itemIndex) => ({ ...wants(itemIndex), options: optionsOf(itemIndex) }),
@@ -109,7 +130,7 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 		}
 		const { download, wait } = wants(itemIndex);
 		for (const taskId of result.response.tasks_ids) {
-			const createdJson: IDataObject = { task_id: taskId, flow: result.flow, outputs: result.response.outputs as unknown as IDataObject[] };
+			const createdJson: IDataObject = { task_id: taskId, flow: result.flow, outputs: queuedOutputs(result.response.outputs) };
 			if (!wait) {
 				output.push({ json: createdJson, pairedItem: { item: itemIndex } });
 				continue;

@@ -1,0 +1,262 @@
+/**
+ * The first five minutes in the real n8n editor (n8n 2.41 in headless Debian Chromium, against the
+ * emulator): finding the node, picking a flow, the Create fields and what they send, the Output
+ * field, the credential's test messages and the flagship example. One n8n for the whole suite.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { Locator, Page } from 'playwright-core';
+
+import { freePort, loadExample, repoRoot } from '../../scripts/lib/n8n-runner';
+import type { RecordedRequest } from '../emulator';
+import { dismissPopups, openNode, openWorkflow, startEditor, type EditorSession } from './editor';
+
+const FLAGSHIP = 'generate-and-remove-background.json';
+const STEP_BY_STEP = 'generate-and-remove-background-step-by-step.json';
+/** A copy of the flagship for the tests that change its Create node (the run uses the original). */
+const FLAGSHIP_COPY = 'Flagship copy for the field tests';
+const TEST_CREDENTIAL = { id: 'vixCredentialTst', name: 'Visionatrix (credential test)' };
+
+let session: EditorSession;
+let page: Page;
+
+beforeAll(async () => {
+	session = await startEditor([FLAGSHIP, STEP_BY_STEP], [{ ...loadExample(FLAGSHIP), name: FLAGSHIP_COPY }], [TEST_CREDENTIAL]);
+	page = await session.context.newPage();
+	page.setDefaultTimeout(30_000);
+}, 300_000);
+
+afterAll(async () => {
+	await session?.stop();
+});
+
+afterEach(() => {
+	// Everything the editor loads comes from n8n itself, on loopback.
+	expect([...(session?.blocked ?? [])]).toEqual([]);
+});
+
+/** Polls until `check` holds (every 250 ms, up to the test's own timeout). */
+async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await check())) {
+		if (Date.now() > deadline) {
+			const shot = join(repoRoot(), '.cache', `browser-failure-${what.replace(/\W+/g, '-')}.png`);
+			await page.screenshot({ path: shot }).catch(() => undefined);
+			throw new Error(`timed out waiting for ${what} (screenshot: ${shot})`);
+		}
+		await page.waitForTimeout(250);
+	}
+}
+
+async function nodeCreatorNames(): Promise<string[]> {
+	await page.locator('[data-test-id="node-creator-item-name"]').first().waitFor();
+	return await page.locator('[data-test-id="node-creator-item-name"]').allInnerTexts();
+}
+
+async function searchNodeCreator(text: string): Promise<string[]> {
+	await page.locator('[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]').first().fill(text);
+	await page.waitForTimeout(500);
+	return await nodeCreatorNames();
+}
+
+const creates = (flow?: string): RecordedRequest[] =>
+	session.emulator.requests.filter((r) => r.method === 'PUT' && r.path.includes('/tasks/create/') && (!flow || r.path.endsWith(`/${flow}`)));
+
+/** Runs the open node ("Execute step") and returns the create request it sent. */
+async function executeStep(ndv: Locator): Promise<RecordedRequest> {
+	const before = creates().length;
+	await ndv.locator('[data-test-id="node-execute-button"]').click();
+	await until(() => creates().length > before, 'the create request');
+	await ndv.locator('[data-test-id="output-panel"]').getByText('task_id').first().waitFor();
+	return creates().at(-1)!;
+}
+
+async function choose(ndv: Locator, parameterName: string, option: string | RegExp): Promise<void> {
+	await ndv.locator(`[data-test-id="parameter-input-${parameterName}"]`).click();
+	await page.getByRole('option', { name: option, exact: typeof option === 'string' }).click();
+}
+
+/** The names "Add Option" offers in the open panel's options. */
+async function addOptionChoices(ndv: Locator): Promise<string[]> {
+	await ndv.locator('[data-test-id="collection-parameter-add"]').click();
+	const options = page.getByRole('option');
+	await options.first().waitFor();
+	const names = await options.allInnerTexts();
+	await page.keyboard.press('Escape');
+	await options.first().waitFor({ state: 'hidden' });
+	return names.map((n) => n.trim());
+}
+
+describe('finding the node', () => {
+	it('search finds Visionatrix on an empty canvas', async () => {
+		await page.goto(`${session.server.url}/workflow/new`, { waitUntil: 'load' });
+		await dismissPopups(page);
+		await page.locator('[data-test-id="canvas-plus-button"]').click();
+		expect(await searchNodeCreator('Visionatrix')).toContain('Visionatrix');
+	}, 120_000);
+
+	it('search finds Visionatrix after a trigger, and the AI category lists it beside OpenAI', async () => {
+		expect(await searchNodeCreator('Manual')).toContain('Manual Trigger');
+		await page.keyboard.press('Enter');
+		await page.locator('[data-test-id="canvas-trigger-node"]').first().waitFor();
+		await page.keyboard.press('Escape');
+		await page.locator('[data-test-id="canvas-handle-plus"]').first().click();
+		expect(await searchNodeCreator('Visionatrix')).toContain('Visionatrix');
+
+		await searchNodeCreator('');
+		await page.locator('[data-test-id="node-creator"]').getByText('AI', { exact: true }).first().click();
+		expect(await nodeCreatorNames()).toEqual(expect.arrayContaining(['OpenAI', 'Visionatrix']));
+	}, 120_000);
+});
+
+describe('the Create node of the flagship example', () => {
+	let ndv: Locator;
+	beforeAll(async () => {
+		await openWorkflow(session, page, session.workflows.get(FLAGSHIP_COPY)!);
+		ndv = await openNode(page, 'Generate Image');
+	}, 120_000);
+
+	it("opens with no stale field: the subtitle, Output: Files, the prompt, no input without a value", async () => {
+		await page.keyboard.press('Escape');
+		const canvasNode = page.locator('[data-test-id="canvas-node"][data-node-name="Generate Image"]');
+		expect(await canvasNode.innerText()).toContain('Task: Create');
+		ndv = await openNode(page, 'Generate Image');
+		await expect(ndv.locator('[data-test-id="parameter-input-output"] input').inputValue()).resolves.toBe('Files');
+		const fields = ndv.locator('[data-test-id="mapping-fields-container"]');
+		await fields.locator('[data-test-id="parameter-input-prompt"]').waitFor();
+		// An options input with no value shows "Select": none of the example's inputs does.
+		const inputs = await fields.locator('input').evaluateAll((all) => all.map((i) => ({ value: (i as HTMLInputElement).value, placeholder: (i as HTMLInputElement).placeholder })));
+		expect(inputs.filter((i) => i.value === '')).toEqual([]);
+		expect(await ndv.locator('[data-test-id="parameter-issues"]').count()).toBe(0);
+	}, 120_000);
+
+	it("lists the server's flows", async () => {
+		const response = await fetch(`${session.emulator.url}/vapi/flows/installed`, { headers: { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` } });
+		const installed = (await response.json()) as Array<{ name: string; display_name: string; hidden?: boolean }>;
+		const expected = installed.filter((f) => !f.hidden).map((f) => `${f.display_name} (${f.name})`);
+		await ndv.locator('[data-test-id="rlc-input"]').click();
+		const items = page.locator('[data-test-id="rlc-item"]');
+		await until(async () => (await items.count()) >= expected.length, 'the list of flows');
+		const listed = await items.allInnerTexts();
+		await page.keyboard.press('Escape');
+		expect(listed.map((l) => l.trim()).sort()).toEqual(expected.sort());
+	}, 120_000);
+
+	it('shows wait options only when Create waits, Fallback Check only On Webhook', async () => {
+		const files = await addOptionChoices(ndv);
+		expect(files).toEqual(expect.arrayContaining(['Timeout (Seconds)', 'Wait Mode', 'Put Output File in Field', 'All Files in One Item']));
+		expect(files).not.toContain('Fallback Check (Seconds)');
+
+		await choose(ndv, 'output', /^Task IDs/);
+		const taskIds = await addOptionChoices(ndv);
+		expect(taskIds).toEqual(['Concurrency', 'Group Scope', 'Priority', 'Webhook Headers', 'Webhook URL']);
+
+		await choose(ndv, 'output', /^Final State/);
+		const finalState = await addOptionChoices(ndv);
+		expect(finalState).toEqual(expect.arrayContaining(['Timeout (Seconds)', 'Wait Mode']));
+		expect(finalState).not.toContain('Put Output File in Field');
+		await ndv.locator('[data-test-id="collection-parameter-add"]').click();
+		await page.getByRole('option', { name: 'Wait Mode' }).click();
+		await choose(ndv, 'waitMode', /^On Webhook/);
+		expect(await addOptionChoices(ndv)).toContain('Fallback Check (Seconds)');
+	}, 120_000);
+
+	it("after Add All Inputs, each label names the server's default, and Translate sends what it shows", async () => {
+		await choose(ndv, 'output', /^Task IDs/);
+		const mapper = ndv.locator('[data-test-id="resource-mapper-container"]');
+		await mapper.locator('[data-test-id="action-toggle"]').first().click();
+		await page.getByText('Add All Inputs').click();
+		const labels = await mapper.locator('[data-test-id="mapping-fields-container"]').innerText();
+		expect(labels).toContain('Number of steps (default 8 steps)');
+		expect(labels).toContain('Negative Prompt (default ugly)');
+
+		// Nothing chosen (or the server's default): it shows neither on nor off, and nothing is sent.
+		expect(['', "Server's Default (Not Sent)"]).toContain(await ndv.locator('[data-test-id="parameter-input-translate"] input').inputValue());
+		const untouched = await executeStep(ndv);
+		expect(untouched.formFields.map((f) => f.name)).not.toContain('translate');
+
+		const sent: Record<string, unknown> = {};
+		for (const [choice, name] of [
+			['On', 'on'],
+			['Off', 'off'],
+			["Server's Default (Not Sent)", 'default'],
+		]) {
+			await choose(ndv, 'translate', choice);
+			expect(await ndv.locator('[data-test-id="parameter-input-translate"] input').inputValue()).toBe(choice);
+			sent[name] = (await executeStep(ndv)).formFields.find((f) => f.name === 'translate');
+		}
+		expect(sent).toEqual({ on: { name: 'translate', value: '1' }, off: { name: 'translate', value: '0' }, default: undefined });
+	}, 180_000);
+});
+
+describe('Wait for Completion in the step-by-step example', () => {
+	it('shows Fallback Check only On Webhook, whose description starts with the resume URL to give', async () => {
+		await openWorkflow(session, page, session.workflows.get(STEP_BY_STEP)!);
+		expect(await page.locator('[data-test-id="canvas-node"][data-node-name="Wait for Image"]').innerText()).toContain('Task: Wait for Completion');
+		const ndv = await openNode(page, 'Wait for Image');
+		expect(await addOptionChoices(ndv)).toEqual(['Cancel Tasks When Stopped', 'Wait Mode']);
+		await ndv.locator('[data-test-id="collection-parameter-add"]').click();
+		await page.getByRole('option', { name: 'Wait Mode' }).click();
+		await ndv.locator('[data-test-id="parameter-input-waitMode"]').click();
+		const onWebhook = await page.getByRole('option', { name: /^On Webhook/ }).innerText();
+		expect(onWebhook).toContain('Create the tasks with Webhook URL {{ $execution.resumeUrl }}');
+		await page.getByRole('option', { name: /^On Webhook/ }).click();
+		expect(await addOptionChoices(ndv)).toContain('Fallback Check (Seconds)');
+	}, 120_000);
+});
+
+describe('the flagship example', () => {
+	it('runs from the editor: two Creates with Output Files, both images saved', async () => {
+		await openWorkflow(session, page, session.workflows.get(FLAGSHIP)!);
+		const before = creates().length;
+		await page.locator('[data-test-id="execute-workflow-button"]').first().click();
+		const nodes = await page.locator('[data-test-id="canvas-node"]').count();
+		await until(async () => (await page.locator('[data-test-id="canvas-node-status-success"]').count()) >= nodes, 'every node to succeed', 120_000);
+		expect(creates().slice(before).map((r) => r.path.split('/').at(-1))).toEqual(['sdxl_lighting', 'remove_background_birefnet']);
+		const saved = readdirSync(session.instance.filesDir).sort();
+		expect(saved.some((f) => /^generated-\d+-0\.png$/.test(f))).toBe(true);
+		expect(saved.some((f) => /^no-background-\d+-0\.png$/.test(f))).toBe(true);
+	}, 180_000);
+});
+
+describe('the credential test', () => {
+	/** Sets the credential's fields, saves (n8n then tests it) and returns the modal's text. */
+	async function testWith(fields: { baseUrl?: string; apiVersion?: string; password?: string }): Promise<string> {
+		await page.goto(`${session.server.url}/home/credentials/${TEST_CREDENTIAL.id}`, { waitUntil: 'load' });
+		const modal = page.locator('[data-test-id="editCredential-modal"]');
+		await modal.locator('[data-test-id="parameter-input-baseUrl"] input').waitFor();
+		await modal.getByText(/Connection tested successfully|Couldn’t connect/).first().waitFor();
+		await modal.locator('[data-test-id="parameter-input-baseUrl"] input').fill(fields.baseUrl ?? session.emulator.url);
+		await modal.locator('[data-test-id="parameter-input-password"] input').fill(fields.password ?? 'admin');
+		await modal.locator('[data-test-id="parameter-input-apiVersion"]').click();
+		await page.getByRole('option', { name: fields.apiVersion ?? 'Current (1.7 and Later)' }).click();
+		await modal.locator('[data-test-id="credential-save-button"]').click();
+		await modal.getByText('Saved', { exact: true }).waitFor();
+		await modal.getByText(/Connection tested successfully|Couldn’t connect/).first().waitFor();
+		const details = modal.getByText('More details');
+		if (await details.isVisible()) await details.click();
+		return await modal.innerText();
+	}
+
+	it('a wrong password: check the username and password', async () => {
+		const text = await testWith({ password: 'wrong' });
+		expect(text).toContain('Visionatrix refused the Username and Password (401). Check both');
+	}, 120_000);
+
+	it('a wrong API Version, or a Base URL ending in /vapi: check the API Version and the Base URL', async () => {
+		const message = 'The server has no Visionatrix API at this address (404). Check API Version';
+		expect(await testWith({ apiVersion: 'Legacy (1.6 and Earlier)' })).toContain(message);
+		expect(await testWith({ baseUrl: `${session.emulator.url}/vapi` })).toContain(message);
+	}, 120_000);
+
+	it("an unreachable server: n8n's error code, with the Base URL hint for n8n in Docker beside it", async () => {
+		const text = await testWith({ baseUrl: `http://127.0.0.1:${await freePort()}` });
+		expect(text).toContain('ECONNREFUSED');
+		expect(text).toContain("n8n in Docker: localhost is n8n's own container; use the host's address or http://host.docker.internal:8288");
+	}, 120_000);
+
+	it('the right settings pass', async () => {
+		expect(await testWith({})).toContain('Connection tested successfully');
+	}, 120_000);
+});

@@ -1,0 +1,165 @@
+/**
+ * A real n8n editor for the browser suite: the emulator in this process (so tests read its request
+ * log), one `n8n start` with the built package linked in, an owner signed in, the credential and
+ * the examples imported, and Debian's Chromium driven by playwright-core. Loopback only: the
+ * browser aborts every request for another host.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+import {
+	createN8nInstance,
+	importCredentials,
+	importWorkflow,
+	loadExample,
+	locateN8n,
+	ownerEnv,
+	prepareWorkflow,
+	repoRoot,
+	startN8nServer,
+	visionatrixCredential,
+	type CredentialExport,
+	type N8nInstance,
+	type N8nServer,
+	type WorkflowExport,
+} from '../../scripts/lib/n8n-runner';
+import { startEmulator, type VisionatrixEmulator } from '../emulator';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--disable-dev-shm-usage',
+];
+const OWNER = { email: 'browser@visionatrix.local', password: 'Vix-Browser-2026' };
+
+const isLoopback = (url: string) => /^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(url) || /^(data|blob|about):/.test(url);
+
+export interface EditorSession {
+	emulator: VisionatrixEmulator;
+	instance: N8nInstance;
+	server: N8nServer;
+	credential: CredentialExport;
+	/** Example file → imported workflow id. */
+	workflows: Map<string, string>;
+	browser: Browser;
+	context: BrowserContext;
+	/** Hosts other than loopback the editor tried to reach (all aborted). */
+	blocked: Set<string>;
+	stop(): Promise<void>;
+}
+
+/** Fails (not skips) with the command that fixes what is missing. */
+export function checkPrerequisites(): void {
+	if (!existsSync(join(repoRoot(), 'dist', 'nodes', 'Visionatrix', 'Visionatrix.node.js'))) {
+		throw new Error('dist/ has no built node: run "npm run build" first (scripts/test.sh does).');
+	}
+	locateN8n();
+	if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: as root run "apt-get install -y chromium" (scripts/test.sh does), or set CHROMIUM_PATH.`);
+}
+
+/**
+ * Starts it all. `examples` are imported with the credential; `credentials` are more credentials of
+ * the same server (for tests that change one), by id and name.
+ */
+export async function startEditor(
+	examples: string[],
+	extra: WorkflowExport[] = [],
+	credentials: Array<{ id: string; name: string }> = [],
+): Promise<EditorSession> {
+	checkPrerequisites();
+	const installation = locateN8n();
+	const emulator = await startEmulator({ auth: true, taskDurationMs: 200, workers: 2 });
+	const userFolder = mkdtempSync(join(tmpdir(), 'vix-browser-'));
+	let server: N8nServer | undefined;
+	try {
+		const instance = await createN8nInstance({ installation, userFolder, logLevel: 'warn', extraEnv: ownerEnv(installation, OWNER) });
+		const credential = visionatrixCredential({ baseUrl: emulator.url, apiVersion: 'current', username: 'admin', password: 'admin' });
+		const connection = { baseUrl: emulator.url, apiVersion: 'current' as const, username: 'admin', password: 'admin' };
+		await importCredentials(instance, [credential, ...credentials.map(({ id, name }) => visionatrixCredential(connection, id, name))]);
+		const workflows = new Map<string, string>();
+		for (const file of examples) {
+			workflows.set(file, await importWorkflow(instance, prepareWorkflow(loadExample(file), { credential, outputDir: instance.filesDir })));
+		}
+		for (const workflow of extra) workflows.set(workflow.name, await importWorkflow(instance, prepareWorkflow(workflow, { credential })));
+		server = await startN8nServer(instance, { timeoutMs: 180_000 });
+
+		const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+		const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, colorScheme: 'light' });
+		const blocked = new Set<string>();
+		await context.route('**/*', async (route) => {
+			const url = route.request().url();
+			if (isLoopback(url)) return await route.continue();
+			blocked.add(new URL(url).host);
+			await route.abort();
+		});
+		const login = await context.request.post(`${server.url}/rest/login`, { data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password } });
+		if (!login.ok()) throw new Error(`sign-in failed: ${login.status()} ${await login.text()}`);
+		const started = server;
+		return {
+			emulator,
+			instance,
+			server: started,
+			credential,
+			workflows,
+			browser,
+			context,
+			blocked,
+			stop: async () => {
+				await browser.close();
+				await started.stop();
+				await emulator.stop();
+				rmSync(userFolder, { recursive: true, force: true });
+			},
+		};
+	} catch (error) {
+		await server?.stop();
+		await emulator.stop();
+		throw error;
+	}
+}
+
+/** Closes the banners and dialogs a first visit may show (none is essential). */
+export async function dismissPopups(page: Page): Promise<void> {
+	for (const selector of ['[data-test-id="banner-close-button"]', '.el-dialog__headerbtn', '.el-notification__closeBtn']) {
+		const found = page.locator(selector);
+		for (let i = (await found.count()) - 1; i >= 0; i--) {
+			await found
+				.nth(i)
+				.click({ timeout: 1000 })
+				.catch(() => undefined);
+		}
+	}
+}
+
+/** Opens a workflow in the editor and waits for its canvas. */
+export async function openWorkflow(session: EditorSession, page: Page, id: string): Promise<void> {
+	await page.goto(`${session.server.url}/workflow/${id}`, { waitUntil: 'load' });
+	// Leaving a workflow with changes asks whether to save them: the tests never save.
+	const leave = page.getByRole('button', { name: /Leave without saving/i });
+	if (await leave.isVisible().catch(() => false)) await leave.click();
+	await page.locator('[data-test-id="canvas-node"]').first().waitFor({ state: 'visible' });
+	await dismissPopups(page);
+}
+
+/** Opens a node's panel (NDV) by its name on the canvas. */
+export async function openNode(page: Page, name: string): Promise<Locator> {
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`).dblclick();
+	const ndv = page.locator('[data-test-id="ndv"]');
+	await ndv.waitFor({ state: 'visible' });
+	return ndv;
+}
+
+/** A parameter's row in the open panel, by its label. */
+export function parameter(ndv: Locator, label: string): Locator {
+	return ndv.locator('[data-test-id="parameter-item"]', { has: ndv.page().getByText(label, { exact: true }) }).first();
+}
