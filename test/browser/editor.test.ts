@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import type { Locator, Page } from 'playwright-core';
 
-import { freePort, loadExample, repoRoot } from '../../scripts/lib/n8n-runner';
+import { freePort, loadExample, repoRoot } from '../n8n';
 import type { RecordedRequest } from '../emulator';
 import { dismissPopups, openNode, openWorkflow, startEditor, type EditorSession } from './editor';
 

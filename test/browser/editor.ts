@@ -25,7 +25,7 @@ import {
 	type N8nInstance,
 	type N8nServer,
 	type WorkflowExport,
-} from '../../scripts/lib/n8n-runner';
+} from '../n8n';
 import { startEmulator, type VisionatrixEmulator } from '../emulator';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';

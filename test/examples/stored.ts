@@ -11,7 +11,7 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { getFlowInputs } from '../../nodes/Visionatrix/resourceMapping/getFlowInputs';
 import { Visionatrix } from '../../nodes/Visionatrix/Visionatrix.node';
-import type { WorkflowExport, WorkflowNode } from '../../scripts/lib/n8n-runner';
+import type { WorkflowExport, WorkflowNode } from '../n8n';
 
 /**
  * A Visionatrix node of an example as the editor would store it today: its flow's inputs as the
