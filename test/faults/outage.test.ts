@@ -73,7 +73,7 @@ describe('a server restart while the node waits (poll)', () => {
 		});
 		await until(() => completed() >= 1, 'a task completed', 20_000);
 		await emulator.stopServing();
-		await sleep(3000);
+		await sleep(4000);
 		await emulator.serveAgain();
 		const result = await handle.result;
 
@@ -188,4 +188,59 @@ describe('the issue\'s measure: a 30-second restart while 20 items wait', () => 
 		expect(await expectFilesIntact(result, 'Generate', emulator)).toBe(20);
 		expect(result.outputOf('Generate').map((item) => item.json.task_id).sort((a, b) => Number(a) - Number(b))).toEqual(emulator.tasks.map((task) => task.id));
 	}, 300_000);
+});
+
+describe('a server restart while the node waits (On Webhook)', () => {
+	it('down between the create and the first look: the look waits for the server, then the files come out', async () => {
+		emulator.configure({ taskDurationMs: 300 });
+		// The first progress read after the create finds the server gone (it goes down as the read arrives).
+		let downAt = 0;
+		const remove = emulator.intercept((request) => {
+			if (downAt || request.method !== 'GET' || !request.path.includes('/tasks/progress')) return;
+			downAt = Date.now();
+			void emulator.stopServing();
+			return { destroy: true };
+		});
+		const handle = start(emulator, [generate({ waitMode: 'webhook', fallbackInterval: 0 })], prompts(2));
+		await until(() => downAt > 0, 'the server down at the first look', 20_000);
+		remove();
+		// The tasks finish while the server is down.
+		await until(() => completed() === 2, 'both tasks completed', 20_000);
+		// Longer than the few quick tries every read gets.
+		await sleep(4000);
+		await emulator.serveAgain();
+		const result = await handle.result;
+
+		expect(result.error?.message).toBeUndefined();
+		expect(result.status).toBe('success');
+		expect(await expectFilesIntact(result, 'Generate', emulator)).toBe(2);
+		expect(creates(emulator)).toHaveLength(2);
+	});
+
+	it('down past the Timeout from the first look on: the execution is put to wait (nothing fails at once), to end with each task\'s timeout item at its Timeout', async () => {
+		emulator.configure({ workers: 0 });
+		let downAt = 0;
+		const remove = emulator.intercept((request) => {
+			if (downAt || request.method !== 'GET' || !request.path.includes('/tasks/progress')) return;
+			downAt = Date.now();
+			void emulator.stopServing();
+			return { destroy: true };
+		});
+		const result = await run(emulator, [{ ...generate({ waitMode: 'webhook', fallbackInterval: 0, timeout: 4 }), continueOnFail: true }], prompts(2));
+		remove();
+
+		expect(result.error?.message).toBeUndefined();
+		expect(result.status).toBe('waiting');
+		const taskIds = emulator.tasks.map((task) => task.id);
+		// What n8n outputs when the wait ends at waitTill: the items it keeps with the waiting execution.
+		const kept = result.run.data.executionData!.nodeExecutionStack[0].data.main[0]!;
+		expect(kept.map((item) => item.json.error)).toEqual(
+			taskIds.map(
+				(taskId, item) =>
+					`Task ${taskId} did not report completion within 4 seconds; it may still be running on the Visionatrix server: check it with Get Progress, and get its files with Get Results once it is done [item ${item}]`,
+			),
+		);
+		expect(result.run.waitTill!.getTime()).toBeGreaterThan(downAt);
+		await emulator.serveAgain();
+	});
 });

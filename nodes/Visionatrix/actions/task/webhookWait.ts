@@ -209,7 +209,7 @@ function stackItem(node: INode, slot: OutputSlot): INodeExecutionData {
 	const timedOut = errorItem(
 		node,
 		slot.task,
-		`Task ${id} did not report completion within ${timeout} seconds`,
+		`Task ${id} did not report completion within ${timeout} seconds; it may still be running on the Visionatrix server: check it with Get Progress, and get its files with Get Results once it is done`,
 		'No final webhook call from Visionatrix reached n8n in time, and no fallback check found the task done. The task may still be running, or its calls could not reach n8n (check that the Visionatrix server can reach n8n\'s webhook URL): check it with Get Progress, and get its files with Get Results once it is done.',
 	);
 	return { ...timedOut, json: { ...timedOut.json, [SLOT_KEY]: slot.task as unknown as IDataObject } };
