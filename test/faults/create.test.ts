@@ -192,6 +192,22 @@ describe('a create whose answer is lost is found, not made again', () => {
 		expect(await expectFilesIntact(result, 'Generate', emulator)).toBe(3);
 	});
 
+	it("a flow whose file input is another task's output: found by flow and time (the reference is not among the task's input_params)", async () => {
+		const source = await run(emulator, [generateWithFiles({ prompt: 'a fox to cut out' })]);
+		const sourceId = source.outputOf('Generate')[0].json.task_id as number;
+		const before = lastTaskId();
+		faults.lostAnswers({ paths: CREATE });
+		const result = await run(emulator, [
+			createTask('Cut Out', 'remove_background_birefnet', { input_image: JSON.stringify({ task_id: sourceId, node_id: 9 }) }, { downloadResults: true }),
+		]);
+
+		expect(result.error?.message).toBeUndefined();
+		const made = newTasks(before);
+		expect(made.map((task) => task.flow)).toEqual(['remove_background_birefnet']);
+		expect(result.outputOf('Cut Out').map((item) => item.json.task_id)).toEqual([made[0].id]);
+		expect(await expectFilesIntact(result, 'Cut Out', emulator)).toBe(1);
+	});
+
 	it("a task with the same inputs that had finished before the create was sent is not taken for the lost create's", async () => {
 		const earlier = await run(emulator, [generateWithFiles({ prompt: 'same prompt every day' })]);
 		const earlierId = earlier.outputOf('Generate')[0].json.task_id as number;

@@ -35,11 +35,22 @@ const SECOND_LOOK_AFTER_MS = 2000;
 const CLOCK_SLACK_MS = 500;
 const NO_DATE_SLACK_MS = 60_000;
 
-/** The text fields a create form carries (files are matched by flow and time only). */
+/** A file input given as another task's output or input (`{"task_id":1,"node_id":9}`): not kept in `input_params`. */
+function isFileReference(value: string): boolean {
+	if (!value.trimStart().startsWith('{')) return false;
+	try {
+		const parsed = JSON.parse(value) as unknown;
+		return typeof parsed === 'object' && parsed !== null && 'task_id' in parsed;
+	} catch {
+		return false;
+	}
+}
+
+/** The text fields a create form carries (files, uploaded or referenced, are matched by flow and time only). */
 function sentTextFields(form: FormData): Map<string, string> {
 	const fields = new Map<string, string>();
 	form.forEach((value, name) => {
-		if (typeof value === 'string') fields.set(name, value);
+		if (typeof value === 'string' && !isFileReference(value)) fields.set(name, value);
 	});
 	return fields;
 }
