@@ -234,6 +234,7 @@ describe('a server restart while the node waits (On Webhook)', () => {
 		const taskIds = emulator.tasks.map((task) => task.id);
 		// What n8n outputs when the wait ends at waitTill: the items it keeps with the waiting execution.
 		const kept = result.run.data.executionData!.nodeExecutionStack[0].data.main[0]!;
+		expect(kept.map((item) => item.json.task_id)).toEqual(taskIds);
 		expect(kept.map((item) => item.json.error)).toEqual(
 			taskIds.map(
 				(taskId, item) =>

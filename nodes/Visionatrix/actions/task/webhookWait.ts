@@ -135,7 +135,10 @@ export function assertCanWaitOnWebhook(context: IExecuteFunctions): void {
 
 function errorItem(node: INode, slot: TaskSlot, message: string, description: string): INodeExecutionData {
 	const error = new NodeOperationError(node, `${message} [item ${slot.item}]`, { itemIndex: slot.item, description });
-	return { json: { task_id: slot.task_id, error: error.message }, error, pairedItem: { item: slot.item } };
+	const json = { task_id: slot.task_id, error: error.message };
+	// As failedItem (steps.ts): under "Continue" the item keeps its task_id, which n8n drops from an item carrying its error.
+	if (node.onError === 'continueRegularOutput') return { json, pairedItem: { item: slot.item } };
+	return { json, error, pairedItem: { item: slot.item } };
 }
 
 function outcomeItem(node: INode, slot: TaskSlot, task: TaskDetails | null | undefined): INodeExecutionData | undefined {
