@@ -1,8 +1,10 @@
 /**
  * Trouble on create, through n8n's engine. A create that may have reached the server is never sent
  * again (a second one would queue a second task on the GPU): exactly one create request reaches
- * the server, no task is duplicated, and the error says to check the task list. Only a request
- * that certainly never left (connection refused) is sent again.
+ * the server and no task is duplicated. When its answer is lost, the node looks for the task it
+ * made and goes on with it; when it cannot tell (none, or more than asked for), the item's message
+ * says to check the task list. Only a request that certainly never left (connection refused) is
+ * sent again.
  */
 import net from 'node:net';
 
