@@ -67,6 +67,8 @@ class Emulator implements VisionatrixEmulator {
 	private readonly waiters = new Set<NodeJS.Timeout>();
 	private port = 0;
 	private stopped = false;
+	private down = false;
+	private readonly heldWebhooks = new Map<number, { url: string; headers: EmulatedTask['webhookHeaders']; notice: Parameters<WebhookSender['send']>[2] }>();
 
 	constructor(options: EmulatorOptions) {
 		checkSettings(options);
@@ -84,12 +86,10 @@ class Emulator implements VisionatrixEmulator {
 
 		this.store.onProgress((task, report) => {
 			if (task.webhookUrl) {
-				this.webhooks.send(task.webhookUrl, task.webhookHeaders, {
-					taskId: task.id,
-					progress: report.progress,
-					executionTime: report.executionTime,
-					error: report.error,
-				});
+				const notice = { taskId: task.id, progress: report.progress, executionTime: report.executionTime, error: report.error };
+				// A server that is down sends nothing; the worker's last report reaches it once it is back.
+				if (this.down) this.heldWebhooks.set(task.id, { url: task.webhookUrl, headers: task.webhookHeaders, notice });
+				else this.webhooks.send(task.webhookUrl, task.webhookHeaders, notice);
 			}
 		});
 		this.store.onRemoved((task) => this.pool.abandon(task.id));
@@ -245,6 +245,34 @@ class Emulator implements VisionatrixEmulator {
 		});
 	}
 
+	/** Closes the listening socket and every connection, as a server that goes down: new connections are refused. */
+	private async closeServer(): Promise<void> {
+		const closed = new Promise<void>((resolve) => (this.server.listening ? this.server.close(() => resolve()) : resolve()));
+		for (const socket of this.sockets) socket.destroy();
+		this.server.closeAllConnections();
+		await closed;
+	}
+
+	get serving(): boolean {
+		return !this.down && !this.stopped;
+	}
+
+	async stopServing(): Promise<void> {
+		if (this.down || this.stopped) return;
+		this.down = true;
+		this.pool.hold(true);
+		await this.closeServer();
+	}
+
+	async serveAgain(): Promise<void> {
+		if (!this.down || this.stopped) return;
+		await this.listen(this.port);
+		this.down = false;
+		this.pool.hold(false);
+		for (const { url, headers, notice } of this.heldWebhooks.values()) this.webhooks.send(url, headers, notice);
+		this.heldWebhooks.clear();
+	}
+
 	async stop(): Promise<void> {
 		if (this.stopped) return;
 		this.stopped = true;
@@ -252,10 +280,7 @@ class Emulator implements VisionatrixEmulator {
 		this.webhooks.stop();
 		for (const timer of this.waiters) clearTimeout(timer);
 		this.waiters.clear();
-		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-		for (const socket of this.sockets) socket.destroy();
-		this.server.closeAllConnections();
-		await closed;
+		await this.closeServer();
 	}
 }
 

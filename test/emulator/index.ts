@@ -1,5 +1,6 @@
 /** An emulated Visionatrix server for tests and demos. */
 export { startEmulator, DEFAULT_TASK_DURATION_MS } from './emulator';
+export { startProxy, type ProxyOptions, type ReverseProxy } from './proxy';
 export { builtInFlows, SDXL_LIGHTING, REMOVE_BACKGROUND_BIREFNET, ASK_AI_INTERNAL, STABLE_AUDIO_OPEN, LTXV_TXT2VIDEO } from './flows';
 export { DEFAULT_FAILURE_MESSAGE } from './workers';
 export { DEFAULT_USERS } from './users';

@@ -300,5 +300,15 @@ export interface VisionatrixEmulator {
 	readonly tasks: ReadonlyArray<EmulatedTask>;
 	/** Resolves when the task is completed or failed (or rejects after `timeoutMs`, default 10 s). */
 	waitForTask(id: number, timeoutMs?: number): Promise<EmulatedTask>;
+	/**
+	 * The server goes down, as for a restart: its port refuses connections, open ones drop. Its tasks
+	 * are kept; running ones go on (as separate workers would), queued ones wait, webhook calls are
+	 * held until `serveAgain` (the worker's last report reaches the server once it is back).
+	 */
+	stopServing(): Promise<void>;
+	/** The server is back on the same port with the same tasks; workers take queued tasks again. */
+	serveAgain(): Promise<void>;
+	/** False between `stopServing` and `serveAgain`. */
+	readonly serving: boolean;
 	stop(): Promise<void>;
 }

@@ -50,6 +50,7 @@ export class WorkerPool {
 	private readonly failures: string[] = [];
 	private dispatchScheduled: NodeJS.Immediate | null = null;
 	private stopped = false;
+	private held = false;
 
 	constructor(
 		private readonly store: TaskStore,
@@ -74,6 +75,12 @@ export class WorkerPool {
 		this.size = size;
 		while (this.slots.length < size) this.slots.push({ index: this.slots.length, job: null });
 		this.kick();
+	}
+
+	/** While held (the server is down), no worker takes a new task; the ones running go on. */
+	hold(held: boolean): void {
+		this.held = held;
+		if (!held) this.kick();
 	}
 
 	failNext(count: number, message: string): void {
@@ -107,7 +114,7 @@ export class WorkerPool {
 	}
 
 	private dispatch(): void {
-		if (this.stopped) return;
+		if (this.stopped || this.held) return;
 		for (const slot of this.slots.slice(0, this.size)) {
 			if (slot.job) continue;
 			const task = this.store.lockNext({ names: this.catalog.flows.map((flow) => flow.info.name) });

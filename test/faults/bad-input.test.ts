@@ -181,25 +181,26 @@ describe('a Base URL the node cannot use is refused before anything is sent', ()
 			const result = await run(emulator, [continuing(step)], { credential, inputItems: [{ json: { task_id: 1 } }, { json: { task_id: 2 } }] });
 			expect(result.status).toBe('success');
 			const items = result.outputOf(step.name);
-			expect({ step: step.name, messages: items.map((item) => item.error?.message?.replace(/ \[item \d\]$/, '')) }).toEqual({
+			// With Continue On Fail an item keeps the message (and its task_id, for the steps on a task).
+			expect({ step: step.name, messages: items.map((item) => String(item.json.error).replace(/ \[item \d\]$/, '')) }).toEqual({
 				step: step.name,
 				messages: [message, message],
 			});
-			expect(items.map((item) => item.error?.description)).toEqual([description, description]);
+			if (step.name === 'Create') expect(items.map((item) => item.error?.description)).toEqual([description, description]);
+			else expect(items.map((item) => item.json.task_id)).toEqual([1, 2]);
 		}
 		expect(emulator.requests).toHaveLength(0);
 	});
-	// NODE BUG: Wait for Completion reads the progress of all its items' tasks in one request; when that
-	// read fails (here the Base URL; equally a 401, an HTML page, an unreachable server), waitStep
-	// (actions/task/steps.ts) rethrows instead of making it each item's error. Under Continue On Fail
-	// n8n then passes the input items on unchanged, as if they had completed, and the execution fails.
 	it('case 0: Wait for Completion under Continue On Fail gives each item the error', async () => {
 		const { baseUrl, message } = cases()[0];
 		const result = await run(emulator, [continuing(waitFor('Wait'))], {
 			credential: { ...credentialFor(emulator), baseUrl },
 			inputItems: [{ json: { task_id: 1 } }, { json: { task_id: 2 } }],
 		});
-		expect(result.outputOf('Wait').map((item) => item.error?.message?.replace(/ \[item \d\]$/, '') ?? item.json)).toEqual([message, message]);
+		expect(result.outputOf('Wait').map((item) => item.json)).toEqual([
+			{ task_id: 1, error: message },
+			{ task_id: 2, error: message },
+		]);
 		expect(result.status).toBe('success');
 		expect(emulator.requests).toHaveLength(0);
 	});
@@ -226,20 +227,17 @@ describe('the wrong API Version (a legacy server, a credential for current ones)
 		expect((result.error as { description?: string }).description).toMatch(/set API Version to 'Legacy \(1\.6 and earlier\)'/);
 	});
 
-	// NODE BUG: getTask (shared/taskClient.ts) takes any 404 for "no such task", including the
-	// "404 Not Found" of a route the server does not have, so the wait blames the task.
-	it('Wait for Completion says which API Version to choose, not that the task does not exist', async () => {
+	it('Wait for Completion says which API Version to choose, not that the task is gone', async () => {
 		const result = await run(legacy, [visionatrix('Wait', { operation: 'waitForCompletion', taskId: String(taskIds[0]) })], { credential: current() });
 		expect(result.status).toBe('error');
-		expect(result.error!.message).not.toMatch(/does not exist/);
+		expect(result.error!.message).not.toMatch(/cancelled or deleted/);
 		expect(result.error!.message).toMatch(NO_ROUTE);
 	});
 
-	// NODE BUG: the same, through Get Results (completedTask → getTask).
-	it('Get Results says which API Version to choose, not that the task does not exist', async () => {
+	it('Get Results says which API Version to choose, not that the task is gone', async () => {
 		const result = await run(legacy, [visionatrix('Results', { operation: 'getResults', taskId: String(taskIds[0]) })], { credential: current() });
 		expect(result.status).toBe('error');
-		expect(result.error!.message).not.toMatch(/does not exist/);
+		expect(result.error!.message).not.toMatch(/cancelled or deleted/);
 		expect(result.error!.message).toMatch(NO_ROUTE);
 	});
 });

@@ -85,9 +85,6 @@ describe('bursts of errors on reads are retried, and the run succeeds with intac
 		expect(await expectFilesIntact(result, 'Results', emulator)).toBe(1);
 	});
 
-	// NODE BUG: a JSON answer that breaks off after its headers reaches the node as n8n's NodeApiError with
-	// httpCode '200' ("stream has been aborted"); toVisionatrixNetworkError passes it through without a
-	// network code, so the read is not retried and the raw message reaches the user.
 	it('a progress answer that breaks off mid-body is read again', async () => {
 		const cut = faults.truncatedDownloads({ count: 1, keepBytes: 20, paths: [ROUTES.progress] });
 		const result = await run(emulator, generate());
@@ -102,16 +99,16 @@ describe('bursts of errors on reads are retried, and the run succeeds with intac
 		expect(await expectFilesIntact(result, 'Results', emulator)).toBe(1);
 	});
 
-	it('a read that fails four times in a row is given up, with the status in the error', async () => {
-		const down = faults.serverErrors({ status: 503, paths: [ROUTES.results] });
+	it("a read that Visionatrix itself fails four times in a row is given up, with the status in the error", async () => {
+		const down = faults.serverErrors({ status: 500, paths: [ROUTES.results] });
 		const result = await run(emulator, generate());
 		expect(result.status).toBe('error');
 		const taskId = result.outputOf('Generate')[0].json.task_id as number;
 		expect(result.error!.message).toBe(
-			`Visionatrix failed to download result 0 of output node 9 of task ${taskId} (503 Service Unavailable) [item 0]`,
+			`Visionatrix failed to download result 0 of output node 9 of task ${taskId} (500 Internal Server Error) [item 0]`,
 		);
 		expect(down.hits).toBe(4);
-		expect(statusesOf(emulator, 'GET', RESULTS)).toEqual([503, 503, 503, 503]);
+		expect(statusesOf(emulator, 'GET', RESULTS)).toEqual([500, 500, 500, 500]);
 	});
 });
 
@@ -160,13 +157,11 @@ describe('downloads that break off', () => {
 		const items = again.outputOf('Results');
 		expect(items.map((item) => Object.keys(item.binary ?? {}))).toEqual([['data'], [], ['data']]);
 		const size = emulator.task(taskIds[1])!.results[0].data.length;
-		// n8n keeps only the message in an error item's JSON (WorkflowExecute.normalizeNodeErrors).
+		// The error item keeps its task_id beside the message.
 		expect(items[1].json).toEqual({
+			task_id: Number(victim),
 			error: `The download of result 0 of output node 9 of task ${victim} was cut short 4 times (last: the download broke off (aborted)) [item 1]`,
 		});
-		expect(items[1].error?.description).toBe(
-			'The connection to Visionatrix drops during downloads. The task and its files stay on the server: run Get Results again later.',
-		);
 		expect(size).toBeGreaterThan(100);
 		expect(cut.hits).toBe(4);
 		expect(requestsTo(emulator, 'GET', RESULTS).filter((request) => request.query.task_id === victim)).toHaveLength(4);

@@ -90,7 +90,7 @@ describe('errors that say what to do', () => {
 	it('a task that does not exist: the wait fails at once', async () => {
 		const result = await run(emulator, [visionatrix('Wait', { operation: 'waitForCompletion', taskId: '999999' })]);
 		expect(result.status).toBe('error');
-		expect(result.error!.message).toBe('Task 999999 does not exist on the Visionatrix server [item 0]');
+		expect(result.error!.message).toBe('Task 999999 was cancelled or deleted on the Visionatrix server (or belongs to another user) [item 0]');
 		expect(emulator.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /vapi/tasks/progress/999999 404']);
 	});
 
@@ -100,8 +100,9 @@ describe('errors that say what to do', () => {
 			const result = await run(paused, [createTask('Generate', 'sdxl_lighting', { prompt: 'x' }), getResults('Results')]);
 			expect(result.status).toBe('error');
 			const taskId = result.outputOf('Generate')[0].json.task_id;
-			expect(result.error!.message).toBe(`Task ${taskId} is not completed yet (queued, progress 0%) [item 0]`);
-			expect((result.error as { description?: string }).description).toMatch(/Wait for Completion/);
+			expect(result.error!.message).toBe(
+				`Task ${taskId} is not completed yet (queued, progress 0%): put a Visionatrix "Wait for Completion" step before Get Results [item 0]`,
+			);
 		} finally {
 			await paused.stop();
 		}
@@ -112,7 +113,9 @@ describe('errors that say what to do', () => {
 		try {
 			const result = await run(slow, [createTask('Generate', 'sdxl_lighting', { prompt: 'x' }), waitFor('Wait', { timeout: 1 })]);
 			expect(result.status).toBe('error');
-			expect(result.error!.message).toMatch(/^Task \d+ did not finish within 1 seconds \(last progress [\d.]+%\) \[item 0\]$/);
+			expect(result.error!.message).toMatch(
+				/^Task \d+ did not finish within 1 seconds \(last progress [\d.]+%\); it goes on running on the Visionatrix server: get its files later with Get Results, or raise Timeout \[item 0\]$/,
+			);
 		} finally {
 			await slow.stop();
 		}
@@ -173,13 +176,26 @@ describe('servers and credentials', () => {
 		}
 	});
 
-	it('an unreachable server: the error names the address to check', async () => {
+	it('an unreachable server: the wait waits for it until its Timeout, which then names the outage', async () => {
 		const gone = await startEmulator();
 		const credential = credentialFor(gone);
 		await gone.stop();
-		const result = await run(gone, [visionatrix('Wait', { operation: 'waitForCompletion', taskId: '1' })], { credential });
+		const result = await run(gone, [visionatrix('Wait', { operation: 'waitForCompletion', taskId: '1', options: { timeout: 2, pollInterval: 1 } })], { credential });
 		expect(result.status).toBe('error');
-		expect(result.error!.message).toBe(`Cannot reach Visionatrix at ${gone.url}/vapi to get the progress of task 1 (connection refused)`);
+		expect(result.error!.message).toMatch(
+			/^Task 1 did not finish within 2 seconds; Visionatrix has not answered since \d\d:\d\d:\d\d UTC \(connection refused\); the task may still run there: get its files with Get Results once Visionatrix is back \[item 0\]$/,
+		);
+	});
+
+	it('an unreachable server, for a read that does not wait: the error names the address to check', async () => {
+		const gone = await startEmulator();
+		const credential = credentialFor(gone);
+		await gone.stop();
+		const result = await run(gone, [visionatrix('Progress', { operation: 'getProgress', taskId: '1' })], { credential });
+		expect(result.status).toBe('error');
+		expect(result.error!.message).toBe(
+			`Cannot reach Visionatrix at ${gone.url}/vapi to get the progress of task 1 (connection refused): check that the server is running and reachable from n8n at the credential's Base URL [item 0]`,
+		);
 		expect((result.error as { description?: string }).description).toMatch(/^Check the Base URL.*Network error: ECONNREFUSED\.$/);
 	});
 

@@ -164,7 +164,7 @@ describe('task management', () => {
 			const remove = await run(paused, [visionatrix('Delete', { operation: 'delete', taskId: String(second) })]);
 			expect(jsonOf(remove.outputOf('Delete'))).toEqual([{ task_id: second, action: 'deleted', success: true }]);
 			const again = await run(paused, [visionatrix('Delete', { operation: 'delete', taskId: String(second) })]);
-			expect(again.error!.message).toBe(`Visionatrix has no task ${second} (404 Task \`${second}\` was not found.) [item 0]`);
+			expect(again.error!.message).toBe(`Task ${second} was not found: it was cancelled or deleted on the Visionatrix server (or belongs to another user) [item 0]`);
 		} finally {
 			await paused.stop();
 		}

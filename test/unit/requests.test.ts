@@ -109,7 +109,7 @@ describe("the server's errors, mapped to what the user should do", () => {
 
 	testWithRecordings.each([
 		[3, 'Visionatrix rejected the credentials while trying to get the progress of task 1 (401 Not authenticated) [item 0]'],
-		[47, 'Visionatrix has no task 1 (404 Task `999999` was not found.) [item 0]'],
+		[47, 'Task 1 was not found: it was cancelled or deleted on the Visionatrix server (or belongs to another user) [item 0]'],
 		[95, 'Visionatrix has no route to get the progress of task 1 (404 Not Found): the server probably speaks the other API generation [item 0]'],
 	])('recording %i → %s', async (number, message) => {
 		nock(HOST).get('/vapi/tasks/progress/1').reply(...reply(recorded(number)));

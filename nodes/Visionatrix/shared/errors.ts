@@ -72,6 +72,22 @@ export function serverDetail(text: string): string {
 	return text.trim();
 }
 
+/** Statuses a reverse proxy answers while the server behind it is down, restarting or too slow. */
+const PROXY_STATUSES = new Set([502, 503, 504]);
+
+/** A 502/503/504 whose body is not Visionatrix's JSON (`{"detail": …}`): the proxy's own answer, not the server's. */
+export function isProxyAnswer(status: number, text: string): boolean {
+	if (!PROXY_STATUSES.has(status)) return false;
+	try {
+		const parsed = JSON.parse(text) as { detail?: unknown };
+		return typeof parsed !== 'object' || parsed === null || !('detail' in parsed);
+	} catch {
+		return true;
+	}
+}
+
+const STATUS_PHRASES: Record<number, string> = { 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+
 function apiError(
 	node: INode,
 	status: number,
@@ -100,7 +116,6 @@ export function visionatrixError(
 	context: ErrorContext,
 ): NodeApiError {
 	const detail = serverDetail(text);
-	const task = context.taskId === undefined ? 'the task' : `task ${context.taskId}`;
 	const make = (message: string, description: string) =>
 		apiError(node, status, detail, message, description, context);
 
@@ -130,9 +145,10 @@ export function visionatrixError(
 		);
 	}
 	if (status === 404 && /was not found/.test(detail)) {
+		const subject = context.taskId === undefined ? 'The task' : `Task ${context.taskId}`;
 		return make(
-			`Visionatrix has no ${task} (404 ${detail})`,
-			'The task may have been deleted or cancelled, or it belongs to another user: Visionatrix shows each user only their own tasks. Check the Task ID.',
+			`${subject} was not found: it was cancelled or deleted on the Visionatrix server (or belongs to another user)`,
+			'Visionatrix shows each user only their own tasks. Check the Task ID.',
 		);
 	}
 	if (status === 400 || status === 404 || status === 409 || status === 422) {
@@ -148,6 +164,16 @@ export function visionatrixError(
 			`Visionatrix redirected the request to ${context.doing} to ${detail || 'another address'} (${status}); it was not sent there`,
 			'Set the Base URL of the Visionatrix credential to the address the server redirects to (for example https:// instead of http://): a request that changes something is not sent on along a redirect.',
 		);
+	}
+	if (isProxyAnswer(status, text)) {
+		const after = context.sent
+			? '; the request may have reached it before: check in Visionatrix whether it was carried out before running again'
+			: '; run again once it answers';
+		const failure = make(
+			`The reverse proxy in front of Visionatrix answered ${status} ${STATUS_PHRASES[status]} to the request to ${context.doing}: Visionatrix is down or restarting${after}`,
+			`The answer (${detail ? `'${detail.slice(0, 200)}'` : 'an empty body'}) came from the proxy in front of Visionatrix (nginx, Caddy, Traefik, …), not from Visionatrix itself. Check that the Visionatrix server is running and that the proxy points at it.`,
+		);
+		return Object.assign(failure, { proxyAnswer: true });
 	}
 	if (status >= 500) {
 		const maybeCreated = context.sent
@@ -193,6 +219,14 @@ export function isNeverSent(networkCode: string): boolean {
 	return NOT_SENT.has(networkCode);
 }
 
+/** Why a request got no answer from Visionatrix itself, in a few words; undefined when it did get one. */
+export function noAnswerCause(error: unknown): string | undefined {
+	const { networkCode, proxyAnswer, httpCode } = (error ?? {}) as { networkCode?: string; proxyAnswer?: boolean; httpCode?: string | null };
+	if (proxyAnswer === true) return `the proxy in front of Visionatrix answered ${httpCode ?? 'an error'}`;
+	if (typeof networkCode === 'string') return NETWORK_FAILURES[networkCode] ?? 'no answer';
+	return undefined;
+}
+
 export function toVisionatrixNetworkError(node: INode, error: unknown, context: ErrorContext): Error {
 	// n8n's request helper reports a request without an answer as a NodeApiError whose httpCode is
 	// the network code (ECONNREFUSED, ETIMEDOUT, …) instead of an HTTP status.
@@ -209,17 +243,23 @@ export function toVisionatrixNetworkError(node: INode, error: unknown, context: 
 	if (cancelled || (reason === undefined && error instanceof NodeApiError)) return error as Error;
 	// The message must not contain the code itself: NodeApiError would swap it for a generic text.
 	const what = NETWORK_FAILURES[reason ?? ''] ?? 'no answer';
-	const maybeSent =
-		context.sent && !isNeverSent(reason ?? '')
-			? ' The request may have reached the server, so it was not sent again (a second create would queue a second task): check the task list in Visionatrix before running again.'
-			: '';
+	const where = context.url ?? 'the Base URL';
+	const maybeSent = context.sent === true && !isNeverSent(reason ?? '');
+	// The message says what to do itself: with Continue On Fail an item keeps only the message.
+	const summary = maybeSent
+		? `Visionatrix at ${where} did not answer the request to ${context.doing} (${what}), which may have reached it: check in Visionatrix whether it was carried out before running again`
+		: `Cannot reach Visionatrix at ${where} to ${context.doing} (${what}): check that the server is running and reachable from n8n at the credential's Base URL`;
 	const failure = new NodeApiError(
 		node,
 		// Not `code`: NodeApiError would swap the message for its generic one for known codes.
 		{ network_error: reason ?? 'unknown', doing: context.doing },
 		{
-			message: `Cannot reach Visionatrix at ${context.url ?? 'the Base URL'} to ${context.doing} (${what})${itemSuffix(context)}`,
-			description: `Check the Base URL of the Visionatrix credential (for example http://localhost:8288) and that the server is running and reachable from n8n. Network error: ${reason ?? message ?? 'unknown'}.${maybeSent}`,
+			message: summary + itemSuffix(context),
+			description: `Check the Base URL of the Visionatrix credential (for example http://localhost:8288) and that the server is running and reachable from n8n. Network error: ${reason ?? message ?? 'unknown'}.${
+				maybeSent
+					? ' The request may have reached the server, so it was not sent again (a second create would queue a second task): check the task list in Visionatrix before running again.'
+					: ''
+			}`,
 			itemIndex: context.itemIndex,
 		},
 	);

@@ -2,10 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { concurrencyLimit, mapWithConcurrency } from '../../shared/concurrency';
 import { DEFAULT_FALLBACK_INTERVAL_SECONDS } from '../../shared/descriptions';
-import { visionatrixJson } from '../../shared/transport';
 import type { DownloadedFile } from '../../shared/results';
 import type { CreateTaskResponse, TaskDetails } from '../../shared/types';
 import { buildCreateRequest } from './createForm';
+import { TaskCreator } from './createRecovery';
 import {
 	DEFAULT_CONCURRENCY,
 	downloadTaskFiles,
@@ -75,15 +75,13 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 	// Wait Mode "On Webhook" (the first item's setting): the tasks report to this execution's resume URL.
 	const onWebhook = optionsOf(0).waitMode === 'webhook' && items.some((_, i) => wants(i).wait) ? new CreateOnWebhook(this) : undefined;
 
+	// Sent once each; a create whose answer is lost is looked for, never sent again.
+	const creator = new TaskCreator(this);
 	const created = await mapWithConcurrency(items, concurrency, async (_, itemIndex) =>
 		await settle(this, itemIndex, async (): Promise<Created> => {
 			const { flow, form } = await buildCreateRequest.call(this, itemIndex);
 			if (onWebhook && wants(itemIndex).wait) onWebhook.addWebhookUrl(form, itemIndex, optionsOf(itemIndex));
-			const response = (await visionatrixJson.call(
-				this,
-				{ method: 'PUT', path: `/tasks/create/${encodeURIComponent(flow)}`, body: form, abortSignal: signal },
-				{ doing: `create a task of flow '${flow}'`, flow, itemIndex },
-			)) as CreateTaskResponse;
+			const response = await creator.create(flow, form, itemIndex, signal);
 			return { flow, response };
 		}),
 	);

@@ -3,12 +3,13 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { taskProgressJson } from '../../resources/task/progressFunctions';
 import { concurrencyLimit } from '../../shared/concurrency';
+import { clockTime, giveUp, OutageWatch, type Outage } from '../../shared/outage';
 import { pause } from '../../shared/pause';
 import { DEFAULT_SCHEDULE, waitForTasks, type WaitOutcome } from '../../shared/polling';
-import { downloadResultFile, resultFiles, type DownloadedFile } from '../../shared/results';
+import { downloadResultFile, resultFiles, type DownloadedFile, type ResultFile } from '../../shared/results';
 import { fetchTaskStates } from '../../shared/taskClient';
 import { visionatrixRequest } from '../../shared/transport';
-import { invalidTaskIdError } from '../../shared/errors';
+import { invalidTaskIdError, noAnswerCause } from '../../shared/errors';
 import { parseTaskId, taskStatus } from '../../shared/taskStatus';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
 import type { TaskDetails } from '../../shared/types';
@@ -37,6 +38,41 @@ export interface WaitSettings {
 }
 
 export const DEFAULT_CONCURRENCY = 4;
+
+/** Get Results has no Timeout: it waits out a server restart for this long. */
+export const GET_RESULTS_OUTAGE_SECONDS = 120;
+
+/**
+ * How long the reads of one run of the node wait out an outage: one watch for all of them (so the
+ * log says once that the server stopped and started answering), and each item's deadline. Kept by
+ * the node's context, so the downloads Create starts while it waits find the wait's.
+ */
+interface Patience {
+	watch: OutageWatch;
+	deadlineOf(itemIndex: number): number;
+}
+
+const patienceOfRun = new WeakMap<IExecuteFunctions, Patience>();
+
+function outageWatch(context: IExecuteFunctions, maxDelayMs = DEFAULT_SCHEDULE.maxDelayMs): OutageWatch {
+	return new OutageWatch({ logger: context.logger, nodeName: context.getNode().name, maxDelayMs, signal: context.getExecutionCancelSignal() });
+}
+
+function patienceOf(context: IExecuteFunctions): Patience {
+	let patience = patienceOfRun.get(context);
+	if (!patience) {
+		const until = Date.now() + GET_RESULTS_OUTAGE_SECONDS * 1000;
+		patience = { watch: outageWatch(context), deadlineOf: () => until };
+		patienceOfRun.set(context, patience);
+	}
+	return patience;
+}
+
+/** `: Visionatrix has not answered since 10:02:03 UTC (…)`, for a timeout during an outage. */
+function outageNote(outage: Outage | undefined): string {
+	if (!outage) return '';
+	return `; Visionatrix has not answered since ${clockTime(outage.since)} (${noAnswerCause(outage.failure) ?? outage.failure.message})`;
+}
 
 /** The error a stopped execution ends with; n8n files an error whose message says "canceled" as a stop, not a failure. */
 export function executionCanceled(context: IExecuteFunctions): NodeOperationError {
@@ -72,10 +108,37 @@ export async function settle<T>(context: IExecuteFunctions, itemIndex: number, w
 	}
 }
 
-/** Continue On Fail: the failed item goes on as an error item; otherwise the error stops the node. */
+/** What an error adds to its item's JSON (the tasks a lost create may have made, …). */
+export function withItemJson<E extends Error>(error: E, json: IDataObject): E {
+	return Object.assign(error, { itemJson: json });
+}
+
+/**
+ * Continue On Fail: the failed item goes on as an error item; otherwise the error stops the node.
+ * Its message says what to do (an item keeps only the message). n8n's engine replaces the JSON of
+ * an item that carries its error object with `{ error }`, so an item that names a task goes on as
+ * n8n's own nodes return theirs, the message in `error` beside `task_id`; for "Continue (using
+ * error output)" the error object has to stay (it routes the item), and the message names the task.
+ */
 export function failedItem(this: IExecuteFunctions, error: ItemError, itemIndex: number, json: IDataObject = {}): INodeExecutionData {
 	if (!this.continueOnFail()) throw error;
-	return { json: { ...json, error: error.message }, error, pairedItem: { item: itemIndex } };
+	const itemJson: IDataObject = { ...json, ...((error as { itemJson?: IDataObject }).itemJson ?? {}), error: error.message };
+	const pairedItem = { item: itemIndex };
+	if (Object.keys(itemJson).length > 1 && this.getNode().onError !== 'continueErrorOutput') return { json: itemJson, pairedItem };
+	return { json: itemJson, error, pairedItem };
+}
+
+/** The message of a task that is gone from the server. */
+export function vanishedMessage(taskId: number): string {
+	return `Task ${taskId} was cancelled or deleted on the Visionatrix server (or belongs to another user)`;
+}
+
+/** The message of a task still unfinished at its Timeout, standing alone. */
+export function timeoutMessage(taskId: number, timeoutSeconds: number, last: TaskDetails | undefined, outage?: Outage): string {
+	const progress = last ? ` (last progress ${last.progress}%)` : '';
+	return outage
+		? `Task ${taskId} did not finish within ${timeoutSeconds} seconds${progress}${outageNote(outage)}; the task may still run there: get its files with Get Results once Visionatrix is back`
+		: `Task ${taskId} did not finish within ${timeoutSeconds} seconds${progress}; it goes on running on the Visionatrix server: get its files later with Get Results, or raise Timeout`;
 }
 
 /** Each item's Task ID; a bad one is that item's error. */
@@ -92,7 +155,7 @@ export function readTaskIds(this: IExecuteFunctions): Array<number | ItemError> 
 	});
 }
 
-function outcomeError(this: IExecuteFunctions, itemIndex: number, taskId: number, outcome: Exclude<WaitOutcome, { kind: 'completed' }>, timeoutSeconds: number): ItemError {
+function outcomeError(this: IExecuteFunctions, itemIndex: number, taskId: number, outcome: Exclude<WaitOutcome, { kind: 'completed' }>, timeoutSeconds: number, outage?: Outage): ItemError {
 	switch (outcome.kind) {
 		case 'failed':
 			return itemFailure.call(
@@ -102,21 +165,16 @@ function outcomeError(this: IExecuteFunctions, itemIndex: number, taskId: number
 				'The flow stopped with this error. Check the inputs, then restart the task in Visionatrix or create a new one.',
 			);
 		case 'missing':
+			return itemFailure.call(this, itemIndex, vanishedMessage(taskId), 'Visionatrix shows each user only their own tasks.');
+		case 'timeout':
 			return itemFailure.call(
 				this,
 				itemIndex,
-				`Task ${taskId} does not exist on the Visionatrix server`,
-				'It was deleted or cancelled, or it belongs to another user: Visionatrix shows each user only their own tasks.',
+				timeoutMessage(taskId, timeoutSeconds, outcome.last, outage),
+				outage
+					? 'The server did not answer (or its proxy answered 502/503/504) until the Timeout. Start Visionatrix again if it is down; its tasks are kept.'
+					: 'The task goes on running on the server. Raise Timeout in the options (video flows can need far more than 10 minutes), or get its results later.',
 			);
-		case 'timeout': {
-			const last = outcome.last ? ` (last progress ${outcome.last.progress}%)` : '';
-			return itemFailure.call(
-				this,
-				itemIndex,
-				`Task ${taskId} did not finish within ${timeoutSeconds} seconds${last}`,
-				'The task goes on running on the server. Raise Timeout in the options (video flows can need far more than 10 minutes), or get its results later.',
-			);
-		}
 	}
 }
 
@@ -133,14 +191,28 @@ export async function waitStep(
 	const maxDelayMs = Math.max(DEFAULT_SCHEDULE.minDelayMs, Math.min(DEFAULT_SCHEDULE.maxDelayMs * 12, ...bounds));
 	const signal = this.getExecutionCancelSignal();
 
+	const deadlineOf = (itemIndex: number) => start + timeoutOf(itemIndex) * 1000;
+	const deadlines = new Map<number, number>();
+	for (const { taskId, itemIndex } of tasks) deadlines.set(taskId, Math.max(deadlineOf(itemIndex), deadlines.get(taskId) ?? 0));
+	// A read that finds the server down is tried again until it answers; at the nearest deadline
+	// the wait sees no news (its tasks past their Timeout end, the others wait on).
+	const watch = outageWatch(this, maxDelayMs);
+	patienceOfRun.set(this, { watch, deadlineOf });
+	const readStates = async (ids: number[]) =>
+		await watch.read(
+			async () => await fetchTaskStates.call(this, ids, signal),
+			Math.min(...ids.map((id) => deadlines.get(id) ?? start)),
+			() => new Map<number, TaskDetails | null>(),
+		);
+
 	let pending = tasks.map((t) => t.taskId);
 	let outcomes;
 	try {
 		outcomes = await waitForTasks(
-			tasks.map(({ taskId, itemIndex }) => ({ taskId, deadline: start + timeoutOf(itemIndex) * 1000 })),
+			tasks.map(({ taskId, itemIndex }) => ({ taskId, deadline: deadlineOf(itemIndex) })),
 			{ ...DEFAULT_SCHEDULE, maxDelayMs },
 			{
-				fetchTasks: async (ids) => await fetchTaskStates.call(this, ids, signal),
+				fetchTasks: readStates,
 				sleep: pause,
 				now: Date.now,
 				signal,
@@ -160,7 +232,7 @@ export async function waitStep(
 	}
 	return tasks.map(({ taskId, itemIndex }) => {
 		const outcome = outcomes.get(taskId)!;
-		return outcome.kind === 'completed' ? outcome.task : outcomeError.call(this, itemIndex, taskId, outcome, timeoutOf(itemIndex));
+		return outcome.kind === 'completed' ? outcome.task : outcomeError.call(this, itemIndex, taskId, outcome, timeoutOf(itemIndex), watch.current);
 	});
 }
 
@@ -194,34 +266,34 @@ async function cancelTasks(this: IExecuteFunctions, taskIds: number[]): Promise<
  */
 export async function completedTasks(this: IExecuteFunctions, tasks: TaskOfItem[]): Promise<Array<TaskDetails | ItemError>> {
 	let states: Map<number, TaskDetails | null>;
+	const ids = [...new Set(tasks.map((t) => t.taskId))];
+	const { watch, deadlineOf } = patienceOf(this);
 	try {
-		states = await fetchTaskStates.call(this, [...new Set(tasks.map((t) => t.taskId))], this.getExecutionCancelSignal());
+		states = await watch.read(async () => await fetchTaskStates.call(this, ids, this.getExecutionCancelSignal()), deadlineOf(0), giveUp);
 	} catch (error) {
 		const failure = asItemError(this, tasks[0]?.itemIndex ?? 0, error);
 		return tasks.map(() => failure);
 	}
 	return tasks.map(({ taskId, itemIndex }) => {
 		const task = states.get(taskId);
-		if (!task) {
-			return itemFailure.call(
-				this,
-				itemIndex,
-				`Task ${taskId} does not exist on the Visionatrix server`,
-				'It was deleted or cancelled, or it belongs to another user: Visionatrix shows each user only their own tasks.',
-			);
-		}
+		if (!task) return itemFailure.call(this, itemIndex, vanishedMessage(taskId), 'Visionatrix shows each user only their own tasks.');
 		const status = taskStatus(task);
 		if (status === 'failed') {
 			return itemFailure.call(this, itemIndex, `Task ${taskId} failed on the Visionatrix server and has no results: ${task.error}`, 'Check the inputs, then restart the task in Visionatrix or create a new one.');
 		}
 		if (status !== 'completed') {
-			return itemFailure.call(this, itemIndex, `Task ${taskId} is not completed yet (${status}, progress ${task.progress}%)`, 'Put a Visionatrix "Wait for Completion" step before Get Results.');
+			return itemFailure.call(
+				this,
+				itemIndex,
+				`Task ${taskId} is not completed yet (${status}, progress ${task.progress}%): put a Visionatrix "Wait for Completion" step before Get Results`,
+				'Get Results takes the files of completed tasks only.',
+			);
 		}
 		return task;
 	});
 }
 
-/** Downloads every result file of one completed task, each file through the shared gate. */
+/** Downloads every result file of one completed task, each file through the shared gate; an outage is waited out up to the item's deadline. */
 export async function downloadTaskFiles(
 	this: IExecuteFunctions,
 	task: TaskDetails,
@@ -229,10 +301,11 @@ export async function downloadTaskFiles(
 	gate: ReturnType<typeof concurrencyLimit>,
 ): Promise<DownloadedFile[] | ItemError> {
 	const signal = this.getExecutionCancelSignal();
+	const { watch, deadlineOf } = patienceOf(this);
+	const download = async (file: ResultFile) =>
+		await watch.read(async () => await downloadResultFile.call(this, file, itemIndex, signal), deadlineOf(itemIndex), giveUp);
 	const files = await Promise.all(
-		resultFiles(task).map(
-			async (file) => await gate(async () => await settle(this, itemIndex, async () => await downloadResultFile.call(this, file, itemIndex, signal))),
-		),
+		resultFiles(task).map(async (file) => await gate(async () => await settle(this, itemIndex, async () => await download(file)))),
 	);
 	return files.find(isItemError) ?? (files as DownloadedFile[]);
 }

@@ -10,13 +10,14 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../../shared/concurrency';
-import { DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
+import { DEFAULT_MAX_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
+import { dropStandingWatch, giveUp, OutageWatch, standingWatch } from '../../shared/outage';
 import { pause } from '../../shared/pause';
 import { downloadResultFile, resultFiles, type DownloadedFile } from '../../shared/results';
 import { fetchTaskStates, getTask, type TaskReader } from '../../shared/taskClient';
 import { parseTaskId, taskStatus } from '../../shared/taskStatus';
 import type { TaskDetails } from '../../shared/types';
-import { DEFAULT_CONCURRENCY, finalStateItem, itemFailure, resultItems } from './steps';
+import { DEFAULT_CONCURRENCY, finalStateItem, itemFailure, resultItems, timeoutMessage, vanishedMessage } from './steps';
 
 /**
  * Wait Mode "On Webhook": instead of polling, the node puts the execution to wait (as n8n's Wait
@@ -134,20 +135,20 @@ export function assertCanWaitOnWebhook(context: IExecuteFunctions): void {
 
 function errorItem(node: INode, slot: TaskSlot, message: string, description: string): INodeExecutionData {
 	const error = new NodeOperationError(node, `${message} [item ${slot.item}]`, { itemIndex: slot.item, description });
-	return { json: { task_id: slot.task_id, error: error.message }, error, pairedItem: { item: slot.item } };
+	const json = { task_id: slot.task_id, error: error.message };
+	// As failedItem (steps.ts): under "Continue" the item keeps its task_id, which n8n drops from an item carrying its error.
+	if (node.onError === 'continueRegularOutput') return { json, pairedItem: { item: slot.item } };
+	return { json, error, pairedItem: { item: slot.item } };
 }
 
 function outcomeItem(node: INode, slot: TaskSlot, task: TaskDetails | null | undefined): INodeExecutionData | undefined {
 	const id = slot.task_id;
-	if (task === null) {
-		return errorItem(node, slot, `Task ${id} does not exist on the Visionatrix server`, 'It was deleted or cancelled, or it belongs to another user: Visionatrix shows each user only their own tasks.');
-	}
+	if (task === null) return errorItem(node, slot, vanishedMessage(id), 'Visionatrix shows each user only their own tasks.');
 	if (task === undefined || !isFinal(task)) {
-		const last = task ? ` (last progress ${task.progress}%)` : '';
 		return errorItem(
 			node,
 			slot,
-			`Task ${id} did not finish within ${slot.timeout} seconds${last}`,
+			timeoutMessage(id, slot.timeout, task),
 			'The task goes on running on the server. Raise Timeout in the options (video flows can need far more than 10 minutes), or get its results later.',
 		);
 	}
@@ -161,17 +162,17 @@ function outcomeItem(node: INode, slot: TaskSlot, task: TaskDetails | null | und
  * The node's output once every task is final or past its deadline: final states, or downloaded
  * files, in slot order; what went wrong for a task is that task's error item.
  */
-async function finish(context: TaskReader, slots: OutputSlot[], states: Map<number, TaskDetails | null>): Promise<INodeExecutionData[]> {
+async function finish(context: TaskReader, slots: OutputSlot[], states: Map<number, TaskDetails | null>, watch: OutageWatch): Promise<INodeExecutionData[]> {
 	const node = context.getNode();
 	const downloads = slots.flatMap((slot, slotIndex) => {
 		if (!isTaskSlot(slot) || !slot.task.files) return [];
 		const task = states.get(slot.task.task_id);
 		if (!task || outcomeItem(node, slot.task, task)) return [];
-		return resultFiles(task).map((file) => ({ file, slotIndex, item: slot.task.item }));
+		return resultFiles(task).map((file) => ({ file, slotIndex, item: slot.task.item, deadline: slot.task.deadline }));
 	});
-	const fetched = await mapWithConcurrency(downloads, DEFAULT_CONCURRENCY, async ({ file, item }) => {
+	const fetched = await mapWithConcurrency(downloads, DEFAULT_CONCURRENCY, async ({ file, item, deadline }) => {
 		try {
-			return await downloadResultFile.call(context, file, item);
+			return await watch.read(async () => await downloadResultFile.call(context, file, item), deadline, giveUp);
 		} catch (error) {
 			return error as Error;
 		}
@@ -211,7 +212,7 @@ function stackItem(node: INode, slot: OutputSlot): INodeExecutionData {
 	const timedOut = errorItem(
 		node,
 		slot.task,
-		`Task ${id} did not report completion within ${timeout} seconds`,
+		`Task ${id} did not report completion within ${timeout} seconds; it may still be running on the Visionatrix server: check it with Get Progress, and get its files with Get Results once it is done`,
 		'No final webhook call from Visionatrix reached n8n in time, and no fallback check found the task done. The task may still be running, or its calls could not reach n8n (check that the Visionatrix server can reach n8n\'s webhook URL): check it with Get Progress, and get its files with Get Results once it is done.',
 	);
 	return { ...timedOut, json: { ...timedOut.json, [SLOT_KEY]: slot.task as unknown as IDataObject } };
@@ -251,16 +252,21 @@ export async function waitOnWebhook(this: IExecuteFunctions, slots: OutputSlot[]
 	const resumeUrl = resumeUrlOf(this);
 	const signal = this.getExecutionCancelSignal();
 	const ids = [...new Set(taskSlots.map((task) => task.task_id))];
-	const states = await fetchTaskStates.call(this, ids, signal);
+	const maxDelayMs = Number(this.getNodeParameter('options.pollInterval', 0, DEFAULT_MAX_POLL_INTERVAL_SECONDS)) * 1000;
+	const watch = new OutageWatch({ logger: this.logger, nodeName: this.getNode().name, maxDelayMs, signal });
+	const lastDeadline = Math.max(...taskSlots.map((task) => task.deadline));
+	// Server down at wait time: the wait starts without news of the tasks (the fallback checks and
+	// the server's calls bring it once it is back).
+	const states = await watch.read(async () => await fetchTaskStates.call(this, ids, signal), lastDeadline, () => new Map<number, TaskDetails | null>());
 
 	if (settings.checkWebhookUrls) {
 		// Full details carry webhook_url (the summary does not): only for the tasks still to wait for.
 		const pending = ids.filter((id) => !isFinal(states.get(id)));
-		const details = await mapWithConcurrency(pending, DEFAULT_CONCURRENCY, async (id) => await getTask.call(this, id, signal));
+		const details = await mapWithConcurrency(pending, DEFAULT_CONCURRENCY, async (id) => await watch.read(async () => await getTask.call(this, id, signal), lastDeadline, () => undefined));
 		const token = resumeTokenOf(resumeUrl);
 		for (const [index, id] of pending.entries()) {
 			const task = details[index];
-			states.set(id, task);
+			if (task !== undefined) states.set(id, task);
 			if (!task || isFinal(task) || !('webhook_url' in task)) continue;
 			if (resumeTokenOf(task.webhook_url) === token) continue;
 			for (const [slotIndex, slot] of slots.entries()) {
@@ -279,7 +285,7 @@ export async function waitOnWebhook(this: IExecuteFunctions, slots: OutputSlot[]
 	}
 
 	if (slots.filter(isTaskSlot).every((slot) => isFinal(states.get(slot.task.task_id)))) {
-		return asOperationOutput(this, await finish(this, slots, states));
+		return asOperationOutput(this, await finish(this, slots, states, watch));
 	}
 
 	const deadline = Math.max(...slots.filter(isTaskSlot).map((slot) => slot.task.deadline));
@@ -288,7 +294,7 @@ export async function waitOnWebhook(this: IExecuteFunctions, slots: OutputSlot[]
 	// n8n keeps this entry with the waiting execution: webhook() reads it, a timeout passes it on.
 	this.getExecuteData().data = { main: [slots.map((slot) => stackItem(node, slot))] };
 	await this.putExecutionToWait(new Date(deadline + (fallbackMs > 0 ? HARD_STOP_GRACE_MS : 0)));
-	if (fallbackMs > 0) startFallbackChecks(this, resumeUrl, fallbackMs, deadline);
+	if (fallbackMs > 0) startFallbackChecks(this, resumeUrl, fallbackMs, deadline, maxDelayMs);
 	return [slots.map((slot) => waitingItem(slot, states))];
 }
 
@@ -322,7 +328,7 @@ const loopKey = (executionId: string, node: string) => `${executionId}\u0000${no
  *
  * It holds no execution context (plain fetch): nothing of the execution stays in memory.
  */
-function startFallbackChecks(context: IExecuteFunctions, resumeUrl: string, everyMs: number, deadline: number): void {
+function startFallbackChecks(context: IExecuteFunctions, resumeUrl: string, everyMs: number, deadline: number, outageMaxDelayMs: number): void {
 	const url = fallbackCheckUrl(resumeUrl);
 	const node = context.getNode().name;
 	const key = loopKey(context.getExecutionId(), node);
@@ -331,11 +337,13 @@ function startFallbackChecks(context: IExecuteFunctions, resumeUrl: string, ever
 	fallbackLoops.get(key)?.abort();
 	fallbackLoops.set(key, controller);
 	void (async () => {
+		// While the check finds Visionatrix down, the next comes sooner: 1 s, doubling up to Max Poll Interval.
+		let outageDelay = 0;
 		try {
 			for (;;) {
 				const left = deadline - Date.now();
 				if (left < 0) return;
-				await pause(Math.min(everyMs, left), controller.signal);
+				await pause(Math.min(outageDelay || everyMs, left), controller.signal);
 				let status: unknown;
 				try {
 					const response = await fetch(url, {
@@ -344,7 +352,9 @@ function startFallbackChecks(context: IExecuteFunctions, resumeUrl: string, ever
 						body: JSON.stringify({ fallback_check: true, node }),
 						signal: AbortSignal.timeout(120_000),
 					});
-					status = response.ok ? ((await response.json()) as IDataObject)?.status : response.status;
+					const answer = response.ok ? ((await response.json()) as IDataObject) : undefined;
+					status = answer ? answer.status : response.status;
+					outageDelay = answer?.outage === true ? Math.min(Math.max(1000, outageDelay * 2), Math.max(1000, outageMaxDelayMs)) : 0;
 				} catch (error) {
 					if (controller.signal.aborted) return;
 					logger.warn(`Visionatrix node "${node}": fallback check could not reach the resume URL: ${(error as Error).message}`);
@@ -355,7 +365,10 @@ function startFallbackChecks(context: IExecuteFunctions, resumeUrl: string, ever
 		} catch {
 			// Aborted: the execution resumed in this process.
 		} finally {
-			if (fallbackLoops.get(key) === controller) fallbackLoops.delete(key);
+			if (fallbackLoops.get(key) === controller) {
+				fallbackLoops.delete(key);
+				dropStandingWatch(key);
+			}
 		}
 	})();
 }
@@ -493,21 +506,28 @@ export async function taskProgressWebhook(this: IWebhookFunctions): Promise<IWeb
 	const reason = ignoreReason((this.getBodyData() ?? {}) as IDataObject, ids, node.name, now >= Math.min(...tasks.map((task) => task.deadline)));
 	if (reason) return { webhookResponse: { status: 'ignored', reason } };
 
+	// One watch per waiting node across its calls: the log says once that the server stopped answering.
+	const key = loopKey(this.getExecutionId(), node.name);
+	const watch = standingWatch(key, () => new OutageWatch({ logger: this.logger, nodeName: node.name, maxDelayMs: DEFAULT_MAX_POLL_INTERVAL_SECONDS * 1000 }));
 	let states: Map<number, TaskDetails | null>;
 	try {
 		states = await fetchTaskStates.call(this, ids);
+		watch.answer();
 	} catch (error) {
-		this.logger.warn(`Visionatrix node "${node.name}": could not read the task states after a webhook call: ${(error as Error).message}`);
-		return { webhookResponse: { status: 'waiting', reason: `could not read the task states: ${(error as Error).message}` } };
+		// Never a failure of the wait: an outage (the fallback checks then come sooner) or not, it waits on.
+		const outage = watch.failure(error);
+		if (!outage) this.logger.warn(`Visionatrix node "${node.name}": could not read the task states after a webhook call: ${(error as Error).message}`);
+		return { webhookResponse: { status: 'waiting', outage, reason: `could not read the task states: ${(error as Error).message}` } };
 	}
 	const open = tasks.filter((task) => !isFinal(states.get(task.task_id)) && now < task.deadline).map((task) => task.task_id);
 	if (open.length > 0) return { webhookResponse: { status: 'waiting', waiting_for: [...new Set(open)] } };
 
 	// Answered before the downloads: the server waits 3 s at most for an answer.
 	answer(this, { status: 'resumed' });
-	fallbackLoops.get(loopKey(this.getExecutionId(), node.name))?.abort();
+	fallbackLoops.get(key)?.abort();
+	dropStandingWatch(key);
 	try {
-		return { noWebhookResponse: true, workflowData: [await finish(this, slots, states)] };
+		return { noWebhookResponse: true, workflowData: [await finish(this, slots, states, watch)] };
 	} catch (error) {
 		this.logger.warn(`Visionatrix node "${node.name}": could not build the output after the tasks finished: ${(error as Error).message}`);
 		return { noWebhookResponse: true };

@@ -1,0 +1,128 @@
+/**
+ * End to end: a Visionatrix restart during Wait Mode "On Webhook", in a real n8n (`n8n start`, the
+ * package linked in) against the emulator. The example workflow (its Manual Trigger swapped for a
+ * Webhook trigger) creates a task and looks at it once before putting the execution to wait; the
+ * server goes down exactly at that look. Down a few seconds: the look waits for the server and the
+ * execution ends with the file. Down past the Timeout: the execution still waits (nothing fails at
+ * once) and ends with the task's timeout item, out of the error output.
+ *
+ * Needs `npm run build` (dist/) and the n8n install (scripts/test.sh does both).
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startEmulator } from '../emulator';
+import type { VisionatrixEmulator } from '../emulator/types';
+import {
+	createN8nInstance,
+	importCredentials,
+	importWorkflow,
+	loadExample,
+	locateN8n,
+	ownerEnv,
+	prepareWorkflow,
+	repoRoot,
+	startN8nServer,
+	visionatrixCredential,
+	type N8nInstance,
+	type N8nServer,
+	type WorkflowExport,
+} from '../../scripts/lib/n8n-runner';
+import { N8nRestClient, publishWorkflow } from '../../scripts/lib/n8n-rest';
+import { nodeItems as output, startByWebhook, tasksOfExecution, untilWaiting, withWebhookTrigger } from './webhook-workflows';
+
+const OWNER = { email: 'e2e-outage@visionatrix.local', password: 'Vix-e2e-2026' };
+const GENERATE = 'Generate Image';
+const PATH = 'vix-webhook-outage';
+
+/** The example, started by a Webhook trigger; the request body gives the prompt and the Timeout. */
+function exampleWorkflow(credential: { id: string; name: string }, outputDir: string): WorkflowExport {
+	const workflow = withWebhookTrigger(prepareWorkflow(loadExample('webhook-wait.json'), { credential, outputDir, name: 'e2e: webhook wait through a restart' }), PATH);
+	const generate = workflow.nodes.find((node) => node.name === GENERATE)!;
+	(generate.parameters.flowInputs as { value: Record<string, unknown> }).value = { prompt: '={{ $json.body.prompt }}' };
+	generate.parameters.options = { ...(generate.parameters.options as object), timeout: '={{ $json.body.timeout }}', fallbackInterval: 0, pollInterval: 1 };
+	return workflow;
+}
+
+describe('Wait Mode "On Webhook" through a Visionatrix restart, in a real n8n', () => {
+	let emulator: VisionatrixEmulator;
+	let instance: N8nInstance | undefined;
+	let server: N8nServer | undefined;
+	let n8n: N8nRestClient;
+	let outDir: string;
+
+	/** The server goes down at the first progress read (the wait's first look); resolves with when. */
+	function downAtFirstLook(): Promise<number> {
+		return new Promise((resolve) => {
+			const remove = emulator.intercept((request) => {
+				if (request.method !== 'GET' || !request.path.includes('/tasks/progress')) return;
+				remove();
+				void emulator.stopServing();
+				resolve(Date.now());
+				return { destroy: true };
+			});
+		});
+	}
+
+	beforeAll(async () => {
+		if (!existsSync(join(repoRoot(), 'dist', 'nodes', 'Visionatrix', 'Visionatrix.node.js'))) {
+			throw new Error('dist/ has no built node: run "npm run build" first (scripts/test.sh does).');
+		}
+		const installation = locateN8n();
+		emulator = await startEmulator({ taskDurationMs: 500, workers: 1 });
+		instance = await createN8nInstance({ installation, extraEnv: ownerEnv(installation, OWNER) });
+		outDir = join(instance.filesDir, 'out');
+		mkdirSync(outDir, { recursive: true });
+		const credential = visionatrixCredential({ baseUrl: emulator.url, username: 'admin', password: 'admin' });
+		await importCredentials(instance, [credential]);
+		await publishWorkflow(instance, await importWorkflow(instance, exampleWorkflow(credential, outDir)));
+		server = await startN8nServer(instance);
+		n8n = new N8nRestClient(server.url, installation);
+		await n8n.login(OWNER);
+	}, 180_000);
+
+	afterAll(async () => {
+		if (process.env.E2E_SHOW_N8N_LOG === '1' && server) process.stdout.write(`n8n log (last 200 lines):\n${server.log().split('\n').slice(-200).join('\n')}\n`);
+		await server?.stop();
+		await emulator?.stop();
+		instance?.cleanup();
+	});
+
+	test('down for a few seconds at the first look: the look waits for the server, the task finishes meanwhile, the file comes out', async () => {
+		const down = downAtFirstLook();
+		const id = await startByWebhook(server!.url, PATH, { prompt: 'a lighthouse through a restart', timeout: 60 });
+		await down;
+		const [task] = tasksOfExecution(emulator, id);
+		await emulator.waitForTask(task.id);
+		// Longer than the few quick tries every read gets.
+		await new Promise((resolve) => setTimeout(resolve, 5000));
+		await emulator.serveAgain();
+
+		const done = await n8n.waitForEnd(id, 60_000);
+		expect(done.status).toBe('success');
+		const items = output(done, GENERATE);
+		expect(items).toHaveLength(1);
+		expect(items[0].json).toMatchObject({ task_id: task.id, flow: 'sdxl_lighting', node_id: 9, batch_index: 0 });
+		// The file, byte for byte, through n8n's binary data and Write Files to Disk.
+		expect(readFileSync(join(outDir, `webhook-wait-${task.id}-0.png`)).equals(emulator.task(task.id)!.results[0].data)).toBe(true);
+		expect(tasksOfExecution(emulator, id)).toHaveLength(1);
+	}, 120_000);
+
+	test('down past the Timeout: the execution waits instead of failing, and ends with the timeout item out of the error output', async () => {
+		emulator.configure({ workers: 0 });
+		const down = downAtFirstLook();
+		const id = await startByWebhook(server!.url, PATH, { prompt: 'never seen again', timeout: 4 });
+		await down;
+		expect((await untilWaiting(n8n, id, 30_000)).status).toBe('waiting');
+		// n8n's own resume at the Timeout (its wait tracker looks about once a minute).
+		const done = await n8n.waitForEnd(id, 120_000);
+		await emulator.serveAgain();
+
+		expect(done.status).toBe('success');
+		const [task] = tasksOfExecution(emulator, id);
+		const errors = output(done, GENERATE, 1);
+		expect(errors.map((item) => item.json.error)).toEqual([
+			`Task ${task.id} did not report completion within 4 seconds; it may still be running on the Visionatrix server: check it with Get Progress, and get its files with Get Results once it is done [item 0]`,
+		]);
+	}, 180_000);
+});
