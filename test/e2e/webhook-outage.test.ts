@@ -27,8 +27,8 @@ import {
 	type N8nInstance,
 	type N8nServer,
 	type WorkflowExport,
-} from '../../scripts/lib/n8n-runner';
-import { N8nRestClient, publishWorkflow } from '../../scripts/lib/n8n-rest';
+} from '../n8n';
+import { N8nRestClient, publishWorkflow } from '../n8n/rest';
 import { nodeItems as output, startByWebhook, tasksOfExecution, untilWaiting, withWebhookTrigger } from './webhook-workflows';
 
 const OWNER = { email: 'e2e-outage@visionatrix.local', password: 'Vix-e2e-2026' };
