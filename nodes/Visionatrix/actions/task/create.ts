@@ -35,6 +35,8 @@ interface CreateOptions extends WaitSettings {
 interface Created {
 	flow: string;
 	response: CreateTaskResponse;
+	/** When the server answered (ms): the tasks were queued by then. */
+	createdAt: number;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 				{ method: 'PUT', path: `/tasks/create/${encodeURIComponent(flow)}`, body: form, abortSignal: signal },
 				{ doing: `create a task of flow '${flow}'`, flow, itemIndex },
 			)) as CreateTaskResponse;
-			return { flow, response };
+			return { flow, response, createdAt: Date.now() };
 		}),
 	);
 
@@ -85,7 +87,7 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 	}
 
 	const toWaitFor: TaskOfItem[] = created.flatMap((result, itemIndex) =>
-		isItemError(result) || !wants(itemIndex).wait ? [] : result.response.tasks_ids.map((taskId) => ({ taskId, itemIndex })),
+		isItemError(result) || !wants(itemIndex).wait ? [] : result.response.tasks_ids.map((taskId) => ({ taskId, itemIndex, flow: result.flow, createdAt: result.createdAt })),
 	);
 	// Download Results: a task's files are fetched as soon as it completes, while the others still run.
 	const gate = concurrencyLimit(concurrency);

@@ -6,7 +6,7 @@ import { concurrencyLimit } from '../../shared/concurrency';
 import { pause } from '../../shared/pause';
 import { DEFAULT_SCHEDULE, waitForTasks, type WaitOutcome } from '../../shared/polling';
 import { downloadResultFile, resultFiles, type DownloadedFile } from '../../shared/results';
-import { fetchTaskStates } from '../../shared/taskClient';
+import { fetchTaskStates, performRead } from '../../shared/taskClient';
 import { visionatrixRequest } from '../../shared/transport';
 import { invalidTaskIdError } from '../../shared/errors';
 import { parseTaskId, taskStatus } from '../../shared/taskStatus';
@@ -15,7 +15,7 @@ import type { TaskDetails } from '../../shared/types';
 
 /**
  * The steps the task operations are made of (create → wait → download), each over all items at
- * once: one progress request per tick for every waiting task, downloads with bounded concurrency.
+ * once: the wait reads only the tasks that can have changed (polling.ts), downloads go with bounded concurrency.
  * A step's failure for one item is kept as that item's error; the other items go on.
  */
 
@@ -25,6 +25,9 @@ export type ItemError = NodeOperationError | NodeApiError;
 export interface TaskOfItem {
 	itemIndex: number;
 	taskId: number;
+	/** Known when this execution created the task: its flow, and when (ms) it was queued. */
+	flow?: string;
+	createdAt?: number;
 }
 
 export interface WaitSettings {
@@ -137,10 +140,10 @@ export async function waitStep(
 	let outcomes;
 	try {
 		outcomes = await waitForTasks(
-			tasks.map(({ taskId, itemIndex }) => ({ taskId, deadline: start + timeoutOf(itemIndex) * 1000 })),
+			tasks.map(({ taskId, itemIndex, flow, createdAt }) => ({ taskId, deadline: start + timeoutOf(itemIndex) * 1000, flow, createdAt })),
 			{ ...DEFAULT_SCHEDULE, maxDelayMs },
 			{
-				fetchTasks: async (ids) => await fetchTaskStates.call(this, ids, signal),
+				fetchTasks: async (read) => await performRead.call(this, read, signal),
 				sleep: pause,
 				now: Date.now,
 				signal,
@@ -189,8 +192,8 @@ async function cancelTasks(this: IExecuteFunctions, taskIds: number[]): Promise<
 }
 
 /**
- * Each task's details if it is completed, or why it has no results; one progress request for all
- * the tasks (the summary), as while waiting.
+ * Each task's details if it is completed, or why it has no results: each task read on its own (its
+ * flow is not known before, and a summary of every flow would cost everything the user ever ran).
  */
 export async function completedTasks(this: IExecuteFunctions, tasks: TaskOfItem[]): Promise<Array<TaskDetails | ItemError>> {
 	let states: Map<number, TaskDetails | null>;

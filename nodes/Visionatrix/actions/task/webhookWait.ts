@@ -101,6 +101,29 @@ function isFinal(task: TaskDetails | null | undefined): boolean {
 	return status === 'completed' || status === 'failed';
 }
 
+/**
+ * Reads the tasks one by one, the one most likely unfinished first (the last in line: the highest
+ * id), and stops at the first that is still open (not final and not past its deadline): while one
+ * task is open the execution keeps waiting, so the others need not be read. The task a final call
+ * reports on is read last. When every task is done, every task has been read.
+ */
+async function readUntilOpen(
+	this: TaskReader,
+	ids: number[],
+	signal?: AbortSignal,
+	reported?: number,
+	pastDeadline: (id: number) => boolean = () => false,
+): Promise<Map<number, TaskDetails | null>> {
+	const order = [...ids].sort((a, b) => Number(a === reported) - Number(b === reported) || b - a);
+	const states = new Map<number, TaskDetails | null>();
+	for (const id of order) {
+		const task = await getTask.call(this, id, signal);
+		states.set(id, task);
+		if (!isFinal(task) && !pastDeadline(id)) break;
+	}
+	return states;
+}
+
 /** The resume token in a URL (`signature`, up to a `/` that httpx or n8n may have put after it). */
 export function resumeTokenOf(url: unknown): string | undefined {
 	if (typeof url !== 'string' || url === '') return undefined;
@@ -251,16 +274,14 @@ export async function waitOnWebhook(this: IExecuteFunctions, slots: OutputSlot[]
 	const resumeUrl = resumeUrlOf(this);
 	const signal = this.getExecutionCancelSignal();
 	const ids = [...new Set(taskSlots.map((task) => task.task_id))];
-	const states = await fetchTaskStates.call(this, ids, signal);
+	// Wait for Completion checks every task's webhook_url (per-task answers carry it); Create's
+	// tasks were just made for this execution: if the last in line is not done, none is all done.
+	const states = settings.checkWebhookUrls ? await fetchTaskStates.call(this, ids, signal) : await readUntilOpen.call(this, ids, signal);
 
 	if (settings.checkWebhookUrls) {
-		// Full details carry webhook_url (the summary does not): only for the tasks still to wait for.
-		const pending = ids.filter((id) => !isFinal(states.get(id)));
-		const details = await mapWithConcurrency(pending, DEFAULT_CONCURRENCY, async (id) => await getTask.call(this, id, signal));
 		const token = resumeTokenOf(resumeUrl);
-		for (const [index, id] of pending.entries()) {
-			const task = details[index];
-			states.set(id, task);
+		for (const id of ids) {
+			const task = states.get(id);
 			if (!task || isFinal(task) || !('webhook_url' in task)) continue;
 			if (resumeTokenOf(task.webhook_url) === token) continue;
 			for (const [slotIndex, slot] of slots.entries()) {
@@ -495,7 +516,8 @@ export async function taskProgressWebhook(this: IWebhookFunctions): Promise<IWeb
 
 	let states: Map<number, TaskDetails | null>;
 	try {
-		states = await fetchTaskStates.call(this, ids);
+		const reported = parseTaskId((this.getBodyData() ?? {}).task_id);
+		states = await readUntilOpen.call(this, ids, undefined, reported, (id) => now >= (tasks.find((task) => task.task_id === id)?.deadline ?? 0));
 	} catch (error) {
 		this.logger.warn(`Visionatrix node "${node.name}": could not read the task states after a webhook call: ${(error as Error).message}`);
 		return { webhookResponse: { status: 'waiting', reason: `could not read the task states: ${(error as Error).message}` } };
