@@ -43,12 +43,14 @@ export interface PollSchedule {
 	shareOfTaskTime: number;
 }
 
-export const DEFAULT_SCHEDULE: PollSchedule = { minDelayMs: 150, maxDelayMs: 5000, shareOfTaskTime: 0.08 };
+export const DEFAULT_SCHEDULE: PollSchedule = { minDelayMs: 150, maxDelayMs: 5000, shareOfTaskTime: 0.12 };
 
 /** A queued task is read at least this often: a queued task cancelled or deleted is reported within 30 s. */
 export const QUEUED_CHECK_MS = 25_000;
 /** The first look at a task that has just started, when nothing tells how long its flow takes. */
 export const FIRST_LOOK_MS = 400;
+/** The server's timestamps are used once its clock is known to within this (ms). */
+const CLOCK_WINDOW_MS = 150;
 /** Tasks due within this much of each other are read in the same tick. */
 const SAME_TICK_MS = 30;
 /** What one task's answer weighs before any was read (an `sdxl_lighting` task, mostly its graph). */
@@ -82,10 +84,11 @@ export interface WaitDependencies {
 	onCompleted?(task: TaskDetails): void;
 }
 
+/** The lower median: with run times that vary, a look a little early costs a read, a little late costs detection time. */
 function median(values: readonly number[]): number | undefined {
 	if (values.length === 0) return undefined;
 	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)];
+	return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
 function clamp(value: number, low: number, high: number): number {
@@ -109,6 +112,8 @@ interface Tracked {
 	/** Absent from its flow's summary: the next read is its own. */
 	ownRead: boolean;
 	lastReadAt?: number;
+	/** When the last read of it was sent. */
+	lastSentAt?: number;
 	dueAt: number;
 	last?: TaskDetails;
 }
@@ -126,7 +131,7 @@ export class WaitPlan {
 	/** Run times (ms) of finished tasks, by flow. */
 	private readonly runTimes = new Map<string, number[]>();
 	/** Run times suggested by progress reports, by flow, until a task of the flow finishes. */
-	private readonly reportedPace = new Map<string, number>();
+	private readonly reportedPace = new Map<string, number[]>();
 	private readonly taskBytes = new Map<string, number>();
 	private readonly summaryBytes = new Map<string, number>();
 	private summaryEntryBytes = DEFAULT_SUMMARY_ENTRY_BYTES;
@@ -136,6 +141,9 @@ export class WaitPlan {
 	private workersSeen = 0;
 	/** A task the line gave to a spare worker was read still queued: there is no spare worker. */
 	private noSpareWorker = false;
+	/** Bounds of the server's clock minus this one (ms), from the timestamps in the answers. */
+	private clockOffsetLow = -Infinity;
+	private clockOffsetHigh = Infinity;
 
 	constructor(
 		targets: readonly WaitTarget[],
@@ -206,7 +214,7 @@ export class WaitPlan {
 	}
 
 	/** What a read answered, at `now`; returns the tasks that ended (completed, failed, missing, timed out). */
-	learn(read: TaskRead, result: ReadResult, now: number): Array<{ taskId: number; outcome: WaitOutcome }> {
+	learn(read: TaskRead, result: ReadResult, now: number, sentAt = now): Array<{ taskId: number; outcome: WaitOutcome }> {
 		if (read.kind === 'summary' && result.summary) {
 			this.summaryBytes.set(groupKey(read.name, read.groupScope), result.summary.bytes);
 			if (result.summary.entries > 0) this.summaryEntryBytes = result.summary.bytes / result.summary.entries;
@@ -233,7 +241,9 @@ export class WaitPlan {
 				continue;
 			}
 			task.ownRead = false;
+			if (news !== null) this.readClock(task, news, now);
 			task.lastReadAt = now;
+			task.lastSentAt = sentAt;
 			if (news === null) {
 				ended.push(this.end(task, { kind: 'missing' }));
 				continue;
@@ -269,16 +279,47 @@ export class WaitPlan {
 			const own = median(this.runTimes.get(flow) ?? []);
 			if (own !== undefined) return own;
 			// Another flow's pace says little about this one: its first reports tell more.
-			return this.reportedPace.get(flow);
+			return median(this.reportedPace.get(flow) ?? []);
 		}
 		return median([...this.runTimes.values()].flat());
 	}
 
-	/** The start of a task first read running or done: the line's guess, within what its reports allow. */
-	private startOf(task: Tracked, reportedMs: number, now: number): number {
+	/**
+	 * What the server's timestamps say of its clock: it wrote `updated_at`, `locked_at` and
+	 * `finished_at` before answering (the offset is at least their distance to the answer), and a
+	 * task seen unfinished (or queued) by an earlier read ended (or started) after that read was sent.
+	 */
+	private readClock(task: Tracked, news: TaskDetails, answeredAt: number): void {
+		const updated = serverTime(news.updated_at);
+		const locked = serverTime(news.locked_at);
+		const finished = serverTime(news.finished_at);
+		for (const stamp of [updated, locked, finished]) {
+			if (stamp !== undefined) this.clockOffsetLow = Math.max(this.clockOffsetLow, stamp - answeredAt);
+		}
+		if (task.lastSentAt !== undefined) {
+			if (finished !== undefined && task.state !== 'unknown') this.clockOffsetHigh = Math.min(this.clockOffsetHigh, finished - task.lastSentAt);
+			if (locked !== undefined && task.state === 'queued' && task.lastReadAt !== undefined) this.clockOffsetHigh = Math.min(this.clockOffsetHigh, locked - task.lastSentAt);
+		}
+	}
+
+	/**
+	 * A server timestamp on this clock, once the answers have bounded the offset within
+	 * {@link CLOCK_WINDOW_MS}: reads just before and just after a task's end do that.
+	 */
+	private localTime(stamp: number | undefined): number | undefined {
+		const window = this.clockOffsetHigh - this.clockOffsetLow;
+		if (stamp === undefined || !(window >= 0 && window <= CLOCK_WINDOW_MS)) return undefined;
+		return stamp - (this.clockOffsetLow + this.clockOffsetHigh) / 2;
+	}
+
+	/** The start of a task first read running or done: the server's lock time, else the line's guess, within what its reports allow. */
+	private startOf(task: Tracked, reportedMs: number, now: number, news?: TaskDetails): number {
 		const latest = now - reportedMs;
 		const earliest = Math.min(task.queuedAt ?? -Infinity, latest);
 		if (task.state === 'running' && task.startedAt !== undefined) return task.startedAt;
+		const finished = serverTime(news?.finished_at);
+		const stamped = this.localTime(serverTime(news?.locked_at) ?? (finished !== undefined ? finished - reportedMs : undefined));
+		if (stamped !== undefined) return clamp(stamped, earliest, latest);
 		if (task.state === 'queued' && !task.onSpareWorker && task.startedAt !== undefined) return clamp(task.startedAt, earliest, latest);
 		// Taken by a worker the line did not count on: when a worker last became free before its
 		// reports began, or, if none did, as soon as it was queued (a worker was idle). Reports
@@ -293,18 +334,18 @@ export class WaitPlan {
 		if (status === 'completed' && runMs > 0 && task.flow !== undefined) {
 			this.runTimes.set(task.flow, [...(this.runTimes.get(task.flow) ?? []), runMs]);
 		}
-		const from = this.startOf(task, runMs, now);
+		const from = this.startOf(task, runMs, now, news);
 		this.ran.push({ from, to: Math.min(now, from + runMs) });
 	}
 
 	private seenRunning(task: Tracked, news: TaskDetails, now: number): void {
 		const reportedMs = Math.max(0, news.execution_time) * 1000;
-		task.startedAt = this.startOf(task, reportedMs, now);
+		task.startedAt = this.startOf(task, reportedMs, now, news);
 		task.state = 'running';
 		task.onSpareWorker = false;
 		const flow = task.flow;
 		if (flow !== undefined && !this.runTimes.has(flow) && news.progress >= 1 && reportedMs > 0) {
-			this.reportedPace.set(flow, (reportedMs * 100) / news.progress);
+			this.reportedPace.set(flow, [...(this.reportedPace.get(flow) ?? []), (reportedMs * 100) / news.progress]);
 		}
 		task.dueAt = this.nextLookAtRunning(task, now);
 	}
@@ -372,6 +413,8 @@ export class WaitPlan {
 	private simulateLine(now: number): void {
 		const { minDelayMs } = this.schedule;
 		const running = [...this.tasks.values()].filter((task) => task.state === 'running');
+		// What the wait learnt since (a flow's pace) moves the next look at the running tasks too.
+		for (const task of running) task.dueAt = this.nextLookAtRunning(task, task.lastReadAt ?? now);
 		const queued = [...this.tasks.values()].filter((task) => task.state === 'queued');
 		if (queued.length === 0) return;
 		const earliestQueued = Math.min(...queued.map((task) => task.queuedAt ?? now));
@@ -414,6 +457,13 @@ export class WaitPlan {
 	}
 }
 
+/** The server's naive UTC timestamps (`2026-11-27T05:32:42.653742`) in ms. */
+function serverTime(value: unknown): number | undefined {
+	if (typeof value !== 'string' || value === '') return undefined;
+	const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`);
+	return Number.isFinite(ms) ? ms : undefined;
+}
+
 function groupKey(flow: string, groupScope: number): string {
 	return `${groupScope}\u0000${flow}`;
 }
@@ -432,7 +482,7 @@ export async function waitForTasks(
 			const results = await Promise.all(reads.map(async (read) => await deps.fetchTasks(read)));
 			const answeredAt = deps.now();
 			for (const [index, read] of reads.entries()) {
-				for (const { outcome } of plan.learn(read, results[index], answeredAt)) {
+				for (const { outcome } of plan.learn(read, results[index], answeredAt, now)) {
 					if (outcome.kind === 'completed') deps.onCompleted?.(outcome.task);
 				}
 			}
