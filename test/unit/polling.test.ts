@@ -104,7 +104,7 @@ function createdTasks(n: number, durationMs: number, options: { firstId?: number
 }
 
 const targetsOf = (tasks: SimTask[], known = true): WaitTarget[] =>
-	tasks.map((t) => ({ taskId: t.id, deadline: 3_600_000, ...(known ? { flow: t.flow, createdAt: 0 } : {}) }));
+	tasks.map((t) => ({ taskId: t.id, deadline: 3_600_000, ...(known ? { flow: t.flow, groupScope: t.groupScope, createdAt: 0 } : {}) }));
 
 /** When the wait saw each task end (the end of the tick whose read showed it). */
 function detections(server: ReturnType<typeof simulatedServer>, deps: WaitDependencies): Map<number, number> {

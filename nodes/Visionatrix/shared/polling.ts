@@ -28,8 +28,9 @@ export interface WaitTarget {
 	taskId: number;
 	/** When to give up on this task (ms since the epoch). */
 	deadline: number;
-	/** The task's flow, when the caller knows it (Create Task does). */
+	/** The task's flow and group scope, when the caller knows them (Create Task does). */
 	flow?: string;
+	groupScope?: number;
 	/** When the caller created the task (ms): it was queued then. Unset: its state is unknown. */
 	createdAt?: number;
 }
@@ -161,6 +162,7 @@ export class WaitPlan {
 				id: target.taskId,
 				deadline: target.deadline,
 				flow: target.flow,
+				groupScope: target.groupScope,
 				priority: 0,
 				state: created ? 'queued' : 'unknown',
 				queuedAt: target.createdAt,
@@ -340,7 +342,10 @@ export class WaitPlan {
 
 	private seenRunning(task: Tracked, news: TaskDetails, now: number): void {
 		const reportedMs = Math.max(0, news.execution_time) * 1000;
+		const wasOnSpare = task.state === 'queued' && task.onSpareWorker;
 		task.startedAt = this.startOf(task, reportedMs, now, news);
+		// Given to a spare worker, but it started when a known worker became free: no sign of a spare one.
+		if (wasOnSpare && this.ran.some((span) => span.to === task.startedAt)) this.noSpareWorker = true;
 		task.state = 'running';
 		task.onSpareWorker = false;
 		const flow = task.flow;
@@ -425,11 +430,14 @@ export class WaitPlan {
 		if (!this.noSpareWorker) slots.push({ at: earliestQueued, spare: true });
 
 		queued.sort((a, b) => b.priority - a.priority || a.id - b.id);
+		// A flow of unknown pace gets one first look; its other tasks wait for what that one tells.
+		const firstLooks = new Set(running.filter((task) => this.paceOf(task.flow) === undefined).map((task) => task.flow));
 		for (const task of queued) {
 			const slot = slots.reduce((best, candidate) => (candidate.at < best.at ? candidate : best));
 			const start = Math.max(slot.at, task.queuedAt ?? now);
 			const pace = this.paceOf(task.flow);
-			const end = start + (pace ?? FIRST_LOOK_MS);
+			const end = start + (pace ?? (firstLooks.has(task.flow) ? 2 * FIRST_LOOK_MS : FIRST_LOOK_MS));
+			if (pace === undefined) firstLooks.add(task.flow);
 			task.startedAt = start;
 			task.onSpareWorker = slot.spare;
 			slot.at = end;

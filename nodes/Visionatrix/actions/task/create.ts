@@ -86,8 +86,15 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 		return await waitOnWebhook.call(this, slots, { fallbackInterval: optionsOf(0).fallbackInterval ?? DEFAULT_FALLBACK_INTERVAL_SECONDS, checkWebhookUrls: false });
 	}
 
+	// The server's default group scope is 1; the wait learns it from its first read otherwise.
+	const groupScopeOf = (itemIndex: number) => {
+		const groupScope = Number((optionsOf(itemIndex) as { groupScope?: number }).groupScope ?? 1);
+		return Number.isInteger(groupScope) ? groupScope : undefined;
+	};
 	const toWaitFor: TaskOfItem[] = created.flatMap((result, itemIndex) =>
-		isItemError(result) || !wants(itemIndex).wait ? [] : result.response.tasks_ids.map((taskId) => ({ taskId, itemIndex, flow: result.flow, createdAt: result.createdAt })),
+		isItemError(result) || !wants(itemIndex).wait
+			? []
+			: result.response.tasks_ids.map((taskId) => ({ taskId, itemIndex, flow: result.flow, groupScope: groupScopeOf(itemIndex), createdAt: result.createdAt })),
 	);
 	// Download Results: a task's files are fetched as soon as it completes, while the others still run.
 	const gate = concurrencyLimit(concurrency);

@@ -25,8 +25,9 @@ export type ItemError = NodeOperationError | NodeApiError;
 export interface TaskOfItem {
 	itemIndex: number;
 	taskId: number;
-	/** Known when this execution created the task: its flow, and when (ms) it was queued. */
+	/** Known when this execution created the task: its flow and group scope, and when (ms) it was queued. */
 	flow?: string;
+	groupScope?: number;
 	createdAt?: number;
 }
 
@@ -140,7 +141,7 @@ export async function waitStep(
 	let outcomes;
 	try {
 		outcomes = await waitForTasks(
-			tasks.map(({ taskId, itemIndex, flow, createdAt }) => ({ taskId, deadline: start + timeoutOf(itemIndex) * 1000, flow, createdAt })),
+			tasks.map(({ taskId, itemIndex, flow, groupScope, createdAt }) => ({ taskId, deadline: start + timeoutOf(itemIndex) * 1000, flow, groupScope, createdAt })),
 			{ ...DEFAULT_SCHEDULE, maxDelayMs },
 			{
 				fetchTasks: async (read) => await performRead.call(this, read, signal),
