@@ -21,6 +21,14 @@ export interface RequestStats {
 	requestsPerTick: number | null;
 	/** The most progress requests in one tick. */
 	maxRequestsPerTick: number;
+	/** Body bytes of every progress answer, and per task. */
+	progressBytes: number;
+	progressBytesPerTask: number;
+	/** ms the emulator spent building the progress answers, and per task. */
+	progressServerMs: number;
+	progressServerMsPerTask: number;
+	/** Summaries without a flow or of every group (`group_scope=0`), and `GET /tasks/progress` lists: none should be asked. */
+	unfilteredListings: number;
 	otherRequests: Record<string, number>;
 }
 
@@ -69,6 +77,9 @@ export function requestStats(scenario: ScenarioSpec, report: EmulatorReport, cli
 	/** Wait-phase progress requests: receive time and the phase it fell in. */
 	const waiting: Array<{ at: number; phase: number }> = [];
 	let progressRequests = 0;
+	let progressBytes = 0;
+	let progressServerMs = 0;
+	let unfilteredListings = 0;
 	for (const request of report.requests) {
 		const progress = progressCoverage(request, report.prefix);
 		if (!progress) {
@@ -77,6 +88,9 @@ export function requestStats(scenario: ScenarioSpec, report: EmulatorReport, cli
 			continue;
 		}
 		progressRequests++;
+		progressBytes += request.responseBytes ?? 0;
+		progressServerMs += request.handlingMs ?? 0;
+		if (progress.route === 'progress' || (progress.route === 'progress-summary' && (!request.query.name || !request.query.group_scope || request.query.group_scope === '0'))) unfilteredListings++;
 		byRoute[progress.route] = (byRoute[progress.route] ?? 0) + 1;
 		const phase = phases.findIndex(({ from, to }) => request.receivedAt >= from && request.receivedAt <= to);
 		if (phase >= 0) waiting.push({ at: request.receivedAt, phase });
@@ -98,6 +112,11 @@ export function requestStats(scenario: ScenarioSpec, report: EmulatorReport, cli
 		ticks: tickSizes.length,
 		requestsPerTick: tickSizes.length ? waitTimes.length / tickSizes.length : null,
 		maxRequestsPerTick: Math.max(0, ...tickSizes),
+		progressBytes,
+		progressBytesPerTask: progressBytes / scenario.n,
+		progressServerMs,
+		progressServerMsPerTask: progressServerMs / scenario.n,
+		unfilteredListings,
 		otherRequests,
 	};
 }

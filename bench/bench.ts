@@ -5,11 +5,12 @@
  *
  *   node scripts/node24.js .cache/bench/bench/bench.js [--quick] [--only X,...] [--jitter F] [--strict] [--json PATH]
  *
- * (default) about 4 minutes on 2 cores: T = 2 s, K = 4, N = 1, 10, 50; T = 0.5 s, N = 200; the
- *           guide's loop for N ≤ 10; downloads and uploads of 16, 64 and 256 MB (256 MB three times)
- * --quick   about a minute: T = 1 s, N = 1, 10, 50, the guide's loop only for N = 1, 16 and 256 MB downloads and uploads
- * --only X  only the scenarios whose id contains X (comma-separated; ids like node-n50-t2000,
- *            peer-n200-t500, node-download-256mb-1, stream-ref-download-16mb-1, node-upload-256mb-1)
+ * (default) about 20 minutes on 2 cores: histories 0, 2,000 and 10,000 tasks × (T = 2 s, K = 4,
+ *           N = 1, 20, 50; T = 0.5 s, N = 200) × the node, the built-in loop and per-task polling;
+ *           the vendor guide's loop for N = 1; downloads and uploads of 16, 64 and 256 MB (256 MB three times)
+ * --quick   about 4 minutes: T = 1 s, N = 1, 20, histories 0 and 10,000, 16 and 256 MB downloads and uploads
+ * --only X  only the scenarios whose id contains X (comma-separated; ids like node-n50-t2000-h10000,
+ *            loop-n200-t500-h0, node-download-256mb-1, stream-ref-download-16mb-1, node-upload-256mb-1)
  * --jitter F each task runs T·(1 ± F), seeded by task id, the same for every client (default 0.1; 0 = exactly T)
  * --strict  exit with 1 when a target fails (otherwise only a failed scenario does)
  *
@@ -22,6 +23,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { detectionStats, requestStats, timeline, TICK_GAP_MS } from './analysis';
 import { killChildren, runClient, spawnEmulator, type EmulatorProcess } from './children';
 import { GUIDE_POLL_MS } from './clients/guide';
+import { LOOP_WAIT_MS } from './clients/loop';
 import { PEER_POLL_MS } from './clients/peer';
 import { cpuSnapshot, machineInfo, otherLoad } from './machine';
 import { DEFAULT_JITTER, makePlan, MB, THROUGHPUT_OUTPUT_BYTES } from './plan';
@@ -196,7 +198,8 @@ async function main(): Promise<void> {
 			throughput.map((r) => {
 				const { taskDurationMs, workers } = r.scenario.emulator;
 				const ns = new Set(throughput.filter((x) => x.scenario.emulator.taskDurationMs === taskDurationMs).map((x) => x.scenario.n));
-				return `T = ${taskDurationMs / 1000} s, K = ${workers} for N ∈ {${[...ns].join(', ')}}`;
+				const histories = new Set(throughput.map((x) => x.scenario.emulator.history ?? 0));
+				return `T = ${taskDurationMs / 1000} s, K = ${workers} for N ∈ {${[...ns].join(', ')}}, history ∈ {${[...histories].join(', ')}}`;
 			}),
 		),
 	];
@@ -217,11 +220,11 @@ async function main(): Promise<void> {
 		[
 			'- wall: from the first request to the last file stored; ideal = ceil(N/K)·T, the server alone; server s: what the emulator actually took, first create → last completion.',
 			`- Each task runs T·(1 ± u), u < ${options.jitter}, seeded by task id: every client gets the same tasks, the mean stays T, and fixed-interval pollers do not lock in phase with exact run times.`,
-			'- progress req/task: `GET …/tasks/progress*` requests in the emulator log ÷ N (for the node this includes the one look per task Get Results makes before downloading).',
-			`- req/tick: progress requests while waiting ÷ polling ticks (requests less than ${TICK_GAP_MS} ms apart are one tick); for the node, "while waiting" is the time Wait for Completion ran.`,
+			'- history: finished tasks of the user (and a fifth of another user) on the server before the run: several flows and group scopes; a summary of them is about 700 bytes per task.',
+			'- progress KB/task, req/task: body bytes and number of `GET …/tasks/progress*` answers in the emulator log ÷ N; server ms/task: the time the emulator spent building those answers ÷ N.',
 			'- detect: time from the server completing a task to the end of the first progress answer that showed it.',
 			`- CPU and peak RSS Δ are the client process's only (the emulator runs in its own process); RSS sampled every 20 ms, Δ over a baseline taken after a warm-up run and GC.`,
-			`- (b) polls every ${GUIDE_POLL_MS / 1000} s, one task at a time, and is run only for N ≤ ${plan.guideMaxN} ("—" otherwise); (c) creates all tasks, then polls each every ${PEER_POLL_MS / 1000} s and downloads it when done.`,
+			`- (a) one Create Task step with Download Results (it waits and fetches each task's files as it completes); (b) creates every task (one item after the other), then every ${LOOP_WAIT_MS / 1000} s reads each pending task, one item at a time, and downloads the finished ones; (c) creates all tasks, then polls each every ${PEER_POLL_MS / 1000} s and downloads it when done; the vendor guide's loop (create, poll every ${GUIDE_POLL_MS / 1000} s, download, next task) runs for N = 1 without history only.`,
 		].join('\n'),
 	);
 	out.push('');

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { runGuide } from './clients/guide';
+import { runLoop } from './clients/loop';
 import { runPeer } from './clients/peer';
 import { runStreamReference } from './clients/stream-ref';
 import { liveBytes, ResourceSampler, settle } from './sampler';
@@ -36,12 +37,14 @@ async function runOnce(scenario: ScenarioSpec, url: string, n: number, saveDir: 
 		case 'node': {
 			// Loaded only here: the baseline clients never load n8n.
 			const { runNode } = await import('./clients/node');
-			return await runNode(url, n, WORKFLOW_TIMEOUT_MS);
+			return await runNode(url, n, WORKFLOW_TIMEOUT_MS, scenario.group === 'throughput' ? 'create' : 'three-steps');
 		}
 		case 'node-upload': {
 			const { runNodeUpload } = await import('./clients/node-upload');
 			return await runNodeUpload(url, prepared!, WORKFLOW_TIMEOUT_MS);
 		}
+		case 'loop':
+			return await runLoop(url, n, saveDir, warmup ? 20 : undefined);
 		case 'guide':
 			return await runGuide(url, n, saveDir, warmup ? 20 : undefined);
 		case 'peer':

@@ -65,6 +65,7 @@ async function main(): Promise<void> {
 		workers: spec.workers,
 		outputBytes: spec.outputBytes,
 		auth: true,
+		history: { tasks: spec.history ?? 0, user: 'alice' },
 	});
 	let rssPeak = process.memoryUsage.rss();
 	const sampler = setInterval(() => {
@@ -81,6 +82,8 @@ async function main(): Promise<void> {
 			status: r.status,
 			receivedAt: r.receivedAt,
 			finishedAt: r.finishedAt,
+			responseBytes: r.responseBytes,
+			handlingMs: r.handlingMs,
 		})),
 		tasks: emulator.tasks.map((task): TaskTiming => {
 			const done = task.progressHistory.find((event) => event.progress === 100 && !event.error);

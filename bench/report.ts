@@ -26,7 +26,8 @@ export interface TargetCheck {
 export const CLIENT_LABEL: Record<ClientKind, string> = {
 	node: '(a) this node (n8n engine)',
 	'node-upload': '(a) this node, Create Task upload',
-	guide: '(b) vendor guide loop',
+	guide: 'vendor guide loop (one task at a time)',
+	loop: '(b) built-in loop, Wait 5 s',
 	peer: '(c) peer nodes, 1 s/task',
 	'stream-ref': 'reference: node:http → file',
 };
@@ -58,28 +59,26 @@ export function markdownTable(header: string[], rows: string[][], align: Array<'
 	return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
-function ticksCell(requests: RequestStats): string {
-	if (requests.requestsPerTick === null) return DASH;
-	const max = requests.maxRequestsPerTick;
-	return `${requests.requestsPerTick.toFixed(2)} (${requests.ticks} ticks, max ${max})`;
+function kilobytes(bytes: number): string {
+	return (bytes / 1024).toFixed(1);
 }
 
-/**
- * The throughput table. Rows for the guide's loop above `guideMaxN` are printed with dashes: it
- * is not run there (about 5 s per task, one task at a time).
- */
-export function throughputTable(results: ScenarioResult[], guideMaxN: number): string {
+const THROUGHPUT_CLIENTS: ClientKind[] = ['node', 'loop', 'peer', 'guide'];
+
+/** The throughput table: per history, N and T, each client that ran. */
+export function throughputTable(results: ScenarioResult[], _guideMaxN?: number): string {
 	const header = [
 		'client',
+		'history',
 		'N',
 		'T s',
 		'K',
 		'wall s',
 		'ideal s',
 		'wall/ideal',
-		'server s',
+		'progress KB/task',
 		'progress req/task',
-		'req/tick (wait phase)',
+		'server ms/task',
 		'detect p50 s',
 		'detect p95 s',
 		'CPU s',
@@ -88,19 +87,15 @@ export function throughputTable(results: ScenarioResult[], guideMaxN: number): s
 	const rows: string[][] = [];
 	const groups = new Map<string, ScenarioResult[]>();
 	for (const result of results) {
-		const key = `${result.scenario.n}/${result.scenario.emulator.taskDurationMs}/${result.scenario.emulator.workers}`;
+		const key = `${result.scenario.emulator.history ?? 0}/${result.scenario.n}/${result.scenario.emulator.taskDurationMs}/${result.scenario.emulator.workers}`;
 		groups.set(key, [...(groups.get(key) ?? []), result]);
 	}
 	for (const group of groups.values()) {
 		const { n, emulator } = group[0].scenario;
-		for (const client of ['node', 'guide', 'peer'] as ClientKind[]) {
+		for (const client of THROUGHPUT_CLIENTS) {
 			const result = group.find((r) => r.scenario.client === client);
-			const base = [CLIENT_LABEL[client], String(n), seconds(emulator.taskDurationMs, 1), String(emulator.workers)];
-			if (!result) {
-				const why = client === 'guide' && n > guideMaxN ? `not run (N > ${guideMaxN})` : DASH;
-				rows.push([...base, why, seconds(Math.ceil(n / emulator.workers) * emulator.taskDurationMs, 1), ...Array(8).fill(DASH)]);
-				continue;
-			}
+			if (!result) continue;
+			const base = [CLIENT_LABEL[client], String(emulator.history ?? 0), String(n), seconds(emulator.taskDurationMs, 1), String(emulator.workers)];
 			const { client: measured, requests, detection } = result;
 			if (measured.error) {
 				rows.push([...base, `FAILED: ${measured.error.slice(0, 60)}`, seconds(result.idealMs, 1), ...Array(8).fill(DASH)]);
@@ -111,9 +106,9 @@ export function throughputTable(results: ScenarioResult[], guideMaxN: number): s
 				seconds(measured.wallMs),
 				seconds(result.idealMs, 1),
 				`${(measured.wallMs / result.idealMs).toFixed(3)}×`,
-				seconds(result.timeline.serverMakespanMs),
+				kilobytes(requests.progressBytesPerTask),
 				requests.progressPerTask.toFixed(2),
-				ticksCell(requests),
+				requests.progressServerMsPerTask.toFixed(2),
 				seconds(detection.p50Ms, 3),
 				seconds(detection.p95Ms, 3),
 				seconds(measured.cpuMicros / 1000),
@@ -121,36 +116,27 @@ export function throughputTable(results: ScenarioResult[], guideMaxN: number): s
 			]);
 		}
 	}
-	return markdownTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r', 'r', 'r', 'r']);
+	return markdownTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']);
 }
 
-/** Where the node's wall time goes: its three steps, and the time after the last task completed. */
+/** Where the node's wall time goes: its steps, and the time after the last task completed. */
 export function nodeStepsTable(results: ScenarioResult[]): string {
-	const header = [
-		'N',
-		'T s',
-		'wall s',
-		'server s',
-		'Create Task s',
-		'Wait for Completion s',
-		'Get Results s',
-		'of which progress looks s',
-		'last completion → end s',
-	];
+	const header = ['history', 'N', 'T s', 'wall s', 'server s', 'Create Task (wait + downloads) s', 'last completion → end s', 'progress requests by route'];
 	const rows = results
 		.filter((r) => r.scenario.client === 'node' && !r.client.error && r.timeline.steps)
-		.map(({ scenario, client, timeline }) => [
+		.map(({ scenario, client, timeline, requests }) => [
+			String(scenario.emulator.history ?? 0),
 			String(scenario.n),
 			seconds(scenario.emulator.taskDurationMs, 1),
 			seconds(client.wallMs),
 			seconds(timeline.serverMakespanMs),
 			seconds(timeline.steps!['Create Task']),
-			seconds(timeline.steps!['Wait for Completion']),
-			seconds(timeline.steps!['Get Results']),
-			seconds(timeline.getResultsLookupsMs),
 			seconds(timeline.tailMs),
+			Object.entries(requests.byRoute)
+				.map(([route, count]) => `${route} ${count}`)
+				.join(', '),
 		]);
-	return markdownTable(header, rows, ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']);
+	return markdownTable(header, rows, ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']);
 }
 
 export function median(values: number[]): number {
@@ -226,54 +212,92 @@ export function memoryTable(results: ScenarioResult[]): string {
 	return markdownTable(header, rows, ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r']);
 }
 
+function find(results: ScenarioResult[], client: ClientKind, n: number, history: number): ScenarioResult | undefined {
+	return results.find((r) => r.scenario.client === client && r.scenario.n === n && (r.scenario.emulator.history ?? 0) === history && !r.client.error);
+}
+
+/** Every target of issue 12, each a ratio of figures measured in this run. */
 export function checkTargets(throughput: ScenarioResult[], memory: ScenarioResult[], quick = false): TargetCheck[] {
 	const checks: TargetCheck[] = [];
-	const node = throughput.filter((r) => r.scenario.client === 'node');
-	const n50 = node.find((r) => r.scenario.n === 50);
-	if (n50) {
-		const ratio = n50.client.wallMs / n50.idealMs;
-		const T = seconds(n50.scenario.emulator.taskDurationMs, 1);
-		checks.push({
-			// The fixed cost after the last completion (detection, then Get Results) weighs twice as
-			// much against the short ideal of the quick run.
-			target: `N = 50: wall ≤ 1.05 × ideal${quick ? ` (quick run, T = ${T} s: judge it on the default run)` : ''}`,
-			measured: n50.client.error ? `failed: ${n50.client.error}` : `${seconds(n50.client.wallMs)} s / ${seconds(n50.idealMs, 1)} s = ${ratio.toFixed(3)}×`,
-			pass: !n50.client.error && ratio <= 1.05,
-		});
+	const nodes = throughput.filter((r) => r.scenario.client === 'node');
+	const histories = [...new Set(throughput.map((r) => r.scenario.emulator.history ?? 0))].sort((a, b) => a - b);
+	const ns = [...new Set(throughput.map((r) => r.scenario.n))].sort((a, b) => a - b);
+	const failed = (r: ScenarioResult | undefined) => (r ? r.client.error : 'not run');
+
+	for (const history of histories) {
+		for (const n of ns) {
+			const node = find(throughput, 'node', n, history);
+			const loop = find(throughput, 'loop', n, history);
+			if (!node || !loop) {
+				checks.push({ target: `history ${history}, N = ${n}: progress bytes per task vs the built-in loop`, measured: `failed: ${failed(node) ?? failed(loop)}`, pass: false });
+				continue;
+			}
+			const limit = n === 1 ? 3 : 1;
+			const ratio = node.requests.progressBytesPerTask / loop.requests.progressBytesPerTask;
+			checks.push({
+				target: `history ${history}, N = ${n}: progress bytes per task ≤ ${limit === 1 ? '' : `${limit} × `}the built-in loop's`,
+				measured: `${kilobytes(node.requests.progressBytesPerTask)} KB / ${kilobytes(loop.requests.progressBytesPerTask)} KB = ${ratio.toFixed(2)}×`,
+				pass: ratio <= limit,
+			});
+			const serverRatio = node.requests.progressServerMs / Math.max(loop.requests.progressServerMs, 1e-9);
+			checks.push({
+				target: `history ${history}, N = ${n}: server time answering the node's progress reads ≤ the loop's`,
+				measured: `${node.requests.progressServerMs.toFixed(1)} ms / ${loop.requests.progressServerMs.toFixed(1)} ms = ${serverRatio.toFixed(2)}×`,
+				pass: serverRatio <= 1,
+			});
+		}
 	}
-	for (const result of node) {
-		const { n } = result.scenario;
-		const { requests } = result;
-		checks.push({
-			target: `N = ${n}: one progress request per tick (wait phase)`,
-			measured: result.client.error
-				? `failed: ${result.client.error}`
-				: `${requests.waitRequests} requests in ${requests.ticks} ticks = ${requests.requestsPerTick?.toFixed(2) ?? DASH} per tick (max ${requests.maxRequestsPerTick})`,
-			pass: !result.client.error && requests.ticks > 0 && requests.maxRequestsPerTick === 1,
-		});
+	const heaviest = histories[histories.length - 1];
+	if (heaviest > 0 && histories.includes(0)) {
+		for (const n of ns) {
+			const light = find(throughput, 'node', n, 0);
+			const heavy = find(throughput, 'node', n, heaviest);
+			if (!light || !heavy) continue;
+			const ratio = heavy.requests.progressBytesPerTask / light.requests.progressBytesPerTask;
+			checks.push({
+				target: `N = ${n}: node's progress bytes per task at history ${heaviest} ≤ 1.2 × at history 0`,
+				measured: `${kilobytes(heavy.requests.progressBytesPerTask)} KB / ${kilobytes(light.requests.progressBytesPerTask)} KB = ${ratio.toFixed(2)}×`,
+				pass: ratio <= 1.2,
+			});
+		}
 	}
-	for (const result of node) {
+	for (const result of nodes) {
 		const { n, emulator } = result.scenario;
-		const limitMs = Math.max(300, 0.1 * emulator.taskDurationMs);
 		const p95 = result.detection.p95Ms;
 		checks.push({
-			target: `N = ${n}, T = ${seconds(emulator.taskDurationMs, 1)} s: detection p95 ≤ ${seconds(limitMs, 2)} s`,
+			target: `history ${emulator.history ?? 0}, N = ${n}, T = ${seconds(emulator.taskDurationMs, 1)} s: detection p95 ≤ 0.3 s`,
 			measured: `p95 ${seconds(p95, 3)} s (max ${seconds(result.detection.maxMs, 3)} s, ${result.detection.latenciesMs.length}/${n} tasks seen${result.detection.unseen ? `, ${result.detection.unseen} unseen` : ''})`,
-			pass: !result.client.error && p95 !== null && p95 <= limitMs && result.detection.latenciesMs.length === n,
+			pass: !result.client.error && p95 !== null && p95 <= 300 && result.detection.latenciesMs.length === n,
+		});
+		checks.push({
+			target: `history ${emulator.history ?? 0}, N = ${n}: no unfiltered summary`,
+			measured: `${result.requests.unfilteredListings} unfiltered of ${result.requests.progressRequests} progress requests`,
+			pass: !result.client.error && result.requests.unfilteredListings === 0,
+		});
+	}
+	for (const result of nodes.filter((r) => r.scenario.n === 50)) {
+		const ratio = result.client.wallMs / result.idealMs;
+		checks.push({
+			target: `history ${result.scenario.emulator.history ?? 0}, N = 50: wall ≤ 1.05 × ideal${quick ? ' (quick run)' : ''}`,
+			measured: result.client.error ? `failed: ${result.client.error}` : `${seconds(result.client.wallMs)} s / ${seconds(result.idealMs, 1)} s = ${ratio.toFixed(3)}×`,
+			pass: !result.client.error && ratio <= 1.05,
 		});
 	}
 	const rows = memoryRows(memory);
-	const big = rows.find((r) => r.outputBytes === 256 * MB && r.client === 'node');
-	if (big) {
-		const reference = rows.find((r) => r.outputBytes === 256 * MB && r.client === 'stream-ref');
+	const reference = rows.find((r) => r.outputBytes === 256 * MB && r.client === 'stream-ref');
+	for (const client of ['node', 'node-upload'] as ClientKind[]) {
+		const big = rows.find((r) => r.outputBytes === 256 * MB && r.client === client);
+		if (!big) continue;
+		const what = client === 'node' ? 'download' : 'upload';
 		const complete = big.failed.length === 0 && big.runs.every((r) => r.client.bytes >= 256 * MB);
-		const referenceText = reference?.growthBytes != null ? `; plain node:http → file: ${megabytes(reference.growthBytes)} MB` : '';
+		const ratio = big.growthBytes !== null && reference?.growthBytes ? big.growthBytes / reference.growthBytes : null;
 		checks.push({
-			target: '256 MB output: client peak RSS growth ≤ 64 MB',
-			measured: big.growthBytes === null
-				? `failed: ${big.failed[0]?.client.error}`
-				: `${megabytes(big.growthBytes)} MB${big.runs.length > 1 ? ` (median of ${big.runs.length})` : ''}${referenceText}`,
-			pass: complete && big.growthBytes !== null && big.growthBytes <= 64 * MB,
+			target: `256 MB ${what}: client peak RSS growth ≤ 1.1 × plain node:http → file stream's`,
+			measured:
+				big.growthBytes === null || ratio === null
+					? `failed: ${big.failed[0]?.client.error ?? 'no reference'}`
+					: `${megabytes(big.growthBytes)} MB / ${megabytes(reference!.growthBytes!)} MB = ${ratio.toFixed(2)}×${big.runs.length > 1 ? ` (medians of ${big.runs.length})` : ''}`,
+			pass: complete && ratio !== null && ratio <= 1.1,
 		});
 	}
 	return checks;

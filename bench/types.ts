@@ -1,12 +1,13 @@
 /** Shapes shared by the bench's processes (orchestrator, emulator host, client). */
 
 /**
- * Which client a scenario measures: (a) the node, (b) the vendor guide's loop, (c) per-task
+ * Which client a scenario measures: (a) the node, (b) the loop users build from n8n's nodes
+ * (`loop`; the vendor guide's one-task-at-a-time loop is `guide`), (c) per-task
  * polling as peer nodes do; for the memory rows also the node uploading a file (`node-upload`) and
  * a reference: one task's result fetched with plain `node:http` piped straight into a file, the
  * least a Node.js process can do.
  */
-export type ClientKind = 'node' | 'node-upload' | 'guide' | 'peer' | 'stream-ref';
+export type ClientKind = 'node' | 'node-upload' | 'guide' | 'loop' | 'peer' | 'stream-ref';
 
 export interface EmulatorSpec {
 	taskDurationMs: number;
@@ -18,6 +19,8 @@ export interface EmulatorSpec {
 	 * −u, so the mean stays T). 0: exactly T. See emulator-host.ts for why.
 	 */
 	jitter?: number;
+	/** Finished tasks of the bench's user (and some of another) on the server before the run. */
+	history?: number;
 }
 
 export interface ScenarioSpec {
@@ -75,6 +78,10 @@ export interface LoggedRequest {
 	status: number;
 	receivedAt: number;
 	finishedAt: number | null;
+	/** Body bytes of the answer. */
+	responseBytes: number;
+	/** ms the emulator spent building the answer. */
+	handlingMs: number;
 }
 
 export interface TaskTiming {

@@ -1,7 +1,8 @@
 /**
  * (a) This node, through n8n's execution engine (the in-process harness, binary data in
- * `filesystem` mode as in n8n 2.x): Manual Trigger → N items → Create Task → Wait for Completion
- * → Get Results, every option at its default.
+ * `filesystem` mode as in n8n 2.x): Manual Trigger → N items → Create Task with Download Results
+ * (throughput rows), or Create Task → Wait for Completion → Get Results (memory rows); every
+ * other option at its default.
  */
 import { VisionatrixApi } from '../../credentials/VisionatrixApi.credentials';
 import { Visionatrix } from '../../nodes/Visionatrix/Visionatrix.node';
@@ -44,20 +45,28 @@ export async function runInEngine(baseUrl: string, nodes: HarnessNode[], inputIt
 	return result;
 }
 
-export async function runNode(baseUrl: string, n: number, timeoutMs: number): Promise<NodeRun> {
+/**
+ * `three-steps`: Create Task → Wait for Completion → Get Results (the memory rows); `create`: one
+ * Create Task with Download Results, which waits and fetches each task's files as it completes
+ * (the throughput rows: the step that knows its tasks from the start).
+ */
+export async function runNode(baseUrl: string, n: number, timeoutMs: number, shape: 'three-steps' | 'create' = 'three-steps'): Promise<NodeRun> {
+	const prompt = { prompt: '={{ $json.prompt }}', steps_number: '4 steps' };
+	const steps = shape === 'create' ? [STEPS[0]] : [...STEPS];
+	const nodes = shape === 'create' ? [createTask(STEPS[0], 'sdxl_lighting', prompt, { downloadResults: true })] : [createTask(STEPS[0], 'sdxl_lighting', prompt), waitFor(STEPS[1]), getResults(STEPS[2])];
 	const result = await runInEngine(
 		baseUrl,
-		[createTask(STEPS[0], 'sdxl_lighting', { prompt: '={{ $json.prompt }}', steps_number: '4 steps' }), waitFor(STEPS[1]), getResults(STEPS[2])],
+		nodes,
 		Array.from({ length: n }, (_, index) => ({ json: { prompt: `bench prompt ${index}` } })),
 		timeoutMs,
 	);
-	const files = result.outputOf(STEPS[2]);
-	if (files.length !== n) throw new Error(`Get Results gave ${files.length} items for ${n} tasks`);
+	const files = result.outputOf(steps[steps.length - 1]);
+	if (files.length !== n) throw new Error(`The run gave ${files.length} files for ${n} tasks`);
 	const bytes = files.reduce((sum, item) => sum + Number(item.json.file_size ?? 0), 0);
 	const phases: NodeRun['phases'] = {};
-	for (const step of STEPS) {
+	for (const step of steps) {
 		const [ran] = result.runData[step];
 		phases[step] = { from: ran.startTime, to: ran.startTime + ran.executionTime };
 	}
-	return { files: files.length, bytes, waitPhases: [phases[WAIT_NODE]], phases };
+	return { files: files.length, bytes, waitPhases: [phases[shape === 'create' ? STEPS[0] : WAIT_NODE]], phases };
 }

@@ -130,7 +130,8 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 			throw new Error('dist/ has no built node: run "npm run build" first (scripts/test.sh does).');
 		}
 		const installation = locateN8n();
-		emulator = await startEmulator({ taskDurationMs: TASK_MS, workers: 2 });
+		// A server that has run for months: every summary of this user's tasks is large.
+		emulator = await startEmulator({ taskDurationMs: TASK_MS, workers: 2, history: { tasks: 2000, user: 'admin' } });
 		instance = await createN8nInstance({ installation, extraEnv: ownerEnv(installation, OWNER) });
 		outDir = join(instance.filesDir, 'out');
 		mkdirSync(outDir, { recursive: true });
@@ -205,6 +206,8 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 		expect(progressReads(create.receivedAt, final.sentAt)).toHaveLength(1);
 		const afterFinal = progressReads(final.sentAt);
 		expect(afterFinal).toHaveLength(1);
+		// Each look reads the task itself, never a summary of the 2,000 tasks before it.
+		expect(progressReads(create.receivedAt).map((r) => r.path)).toEqual([`/vapi/tasks/progress/${task.id}`, `/vapi/tasks/progress/${task.id}`]);
 		const ignoredCalls = emulator.webhookDeliveries.filter((d) => d.taskId === task.id && d.body.progress < 100);
 		expect(ignoredCalls.length).toBeGreaterThan(0);
 

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 
 import { FlowCatalog, type WorkerDevice } from './catalog';
 import { builtInFlows } from './flows';
+import { normalizeHistory, seedHistory } from './history';
 import { handleRequest, type PipelineHost } from './http/pipeline';
 import { Router } from './http/router';
 import { registerCreateRoute } from './routes/create';
@@ -82,6 +83,8 @@ class Emulator implements VisionatrixEmulator {
 		this.users = new UserDirectory(options.users ?? DEFAULT_USERS);
 		this.catalog = new FlowCatalog(options.flows ?? builtInFlows);
 		this.interceptors = [...(options.interceptors ?? [])];
+		const users = options.users ?? DEFAULT_USERS;
+		seedHistory(this.store, this.catalog, normalizeHistory(options.history, this.users.usernames, new Set(users.filter((u) => u.isAdmin).map((u) => u.username))));
 		this.pool = new WorkerPool(this.store, this.catalog, this.settings, this.settings.workers);
 
 		this.store.onProgress((task, report) => {

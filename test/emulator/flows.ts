@@ -137,6 +137,8 @@ export const SDXL_LIGHTING: EmulatedFlow = {
 		remote_vae: false,
 	},
 	outputs: [{ comfy_node_id: 9, type: 'image', generator: 'prompt-image' }],
+	// The nodes a recorded sdxl_lighting task's `flow_comfy` has besides the two shown (content-length 4,274 at 55.5 %).
+	comfyGraphBytes: 2921,
 	comfyGraph: {
 		'3': {
 			inputs: {
@@ -248,6 +250,8 @@ export const REMOVE_BACKGROUND_BIREFNET: EmulatedFlow = {
 		remote_vae: false,
 	},
 	outputs: [{ comfy_node_id: 13, type: 'image', generator: 'background-removal' }],
+	// The nodes a recorded remove_background_birefnet task's `flow_comfy` has besides the two shown.
+	comfyGraphBytes: 1081,
 	comfyGraph: {
 		'2': {
 			inputs: {
@@ -423,6 +427,8 @@ export const ASK_AI_INTERNAL: EmulatedFlow = {
 		remote_vae: false,
 	},
 	outputs: [{ comfy_node_id: 54, type: 'text', generator: 'text-answer' }],
+	// No recording shows this flow's full graph: an estimate.
+	comfyGraphBytes: 1500,
 	comfyGraph: {
 		'46': {
 			inputs: {
@@ -596,6 +602,8 @@ export const STABLE_AUDIO_OPEN: EmulatedFlow = {
 		remote_vae: false,
 	},
 	outputs: [{ comfy_node_id: 13, type: 'audio', generator: 'tone-audio' }],
+	// No recording shows this flow's full graph: an estimate.
+	comfyGraphBytes: 2500,
 	comfyGraph: {
 		'3': {
 			inputs: {
@@ -773,6 +781,8 @@ export const LTXV_TXT2VIDEO: EmulatedFlow = {
 		remote_vae: false,
 	},
 	outputs: [{ comfy_node_id: 41, type: 'image-animated', generator: 'animated-webp' }],
+	// No recording shows this flow's full graph: an estimate.
+	comfyGraphBytes: 6000,
 	comfyGraph: {
 		'72': {
 			inputs: {

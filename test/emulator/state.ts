@@ -158,6 +158,8 @@ export class TaskStore {
 	readonly serverStartedAt = isoTimestamp();
 	private lastId = 0;
 	private readonly records = new Map<number, TaskRecord>();
+	/** Child task ids by parent id (a summary lists every task's children: no scan per task). */
+	private readonly children = new Map<number, Set<number>>();
 	private readonly progressListeners: Array<Listener<[TaskRecord, ProgressReport]>> = [];
 	private readonly removedListeners: Array<Listener<[TaskRecord]>> = [];
 	private readonly queueListeners: Array<Listener<[]>> = [];
@@ -188,9 +190,27 @@ export class TaskStore {
 	}
 
 	insert(init: NewTask): TaskRecord {
-		const record = new TaskRecord(init);
-		this.records.set(record.id, record);
+		const record = this.add(init);
 		this.notifyQueue();
+		return record;
+	}
+
+	/** Stores a task that already ran (a server's history): no worker is told about it. */
+	insertFinished(init: NewTask, finish: (record: TaskRecord) => void): TaskRecord {
+		const record = this.add(init);
+		finish(record);
+		return record;
+	}
+
+	private add(init: NewTask): TaskRecord {
+		const record = new TaskRecord(init);
+		this.lastId = Math.max(this.lastId, record.id);
+		this.records.set(record.id, record);
+		if (record.parentTaskId !== null) {
+			const siblings = this.children.get(record.parentTaskId) ?? new Set<number>();
+			siblings.add(record.id);
+			this.children.set(record.parentTaskId, siblings);
+		}
 		return record;
 	}
 
@@ -219,7 +239,9 @@ export class TaskStore {
 	}
 
 	childrenOf(id: number): TaskRecord[] {
-		return this.all().filter((task) => task.parentTaskId === id);
+		const ids = this.children.get(id);
+		if (!ids) return [];
+		return [...ids].sort((a, b) => a - b).map((child) => this.records.get(child)!);
 	}
 
 	/** The task and all its descendants' ids. */
@@ -234,6 +256,7 @@ export class TaskStore {
 			const record = this.records.get(id);
 			if (!record) continue;
 			this.records.delete(id);
+			if (record.parentTaskId !== null) this.children.get(record.parentTaskId)?.delete(id);
 			for (const listener of this.removedListeners) listener(record);
 		}
 	}

@@ -32,6 +32,19 @@ export interface EmulatorOptions {
 	outputBytes?: number;
 	/** Hooks that run for every request before authentication, e.g. to inject faults. */
 	interceptors?: RequestInterceptor[];
+	/**
+	 * Finished tasks present before anything else (ids 1…N), as on a server that has run for
+	 * months: several flows and group scopes, some of other users. A number: that many tasks of
+	 * `alice` (or the first user that is not an admin).
+	 */
+	history?: number | HistoryOptions;
+}
+
+export interface HistoryOptions {
+	/** How many finished tasks. */
+	tasks: number;
+	/** Whose they mostly are (a fifth go to another user, when there is one). */
+	user?: string;
 }
 
 export type LiveSettings = Pick<EmulatorOptions, 'auth' | 'taskDurationMs' | 'workers' | 'apiVersion' | 'outputBytes'>;
@@ -58,6 +71,10 @@ export interface RecordedRequest {
 	truncatedAt?: number;
 	receivedAt: number;
 	finishedAt: number | null;
+	/** Body bytes of the answer as sent (0 for none; cut answers: the bytes sent before the drop). */
+	responseBytes: number;
+	/** Milliseconds the emulator spent building the answer (the route's work, JSON included; 0 when no route ran). */
+	handlingMs: number;
 }
 
 export interface WebhookDelivery {
@@ -211,6 +228,12 @@ export interface EmulatedFlow {
 	 * `{{input:<param>}}` (the stored input file name) are replaced inside strings.
 	 */
 	comfyGraph: Record<string, unknown>;
+	/**
+	 * How many bytes the real flow's graph has beyond `comfyGraph`, for a task without text inputs
+	 * or seed: the task's `flow_comfy` gets a filler node that makes it as large as the real one
+	 * (which also carries each text input and the seed). Unset: no filler.
+	 */
+	comfyGraphBytes?: number;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,61 +1,100 @@
 import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { visionatrixJson } from './transport';
+import { mapWithConcurrency } from './concurrency';
+import type { ReadResult, TaskRead } from './polling';
+import { visionatrixRequest } from './transport';
 import type { ProgressSummary, TaskDetails } from './types';
 
 /**
- * Reading task states. One task: `GET /tasks/progress/{id}`. Several: one
- * `GET /tasks/progress-summary` for all of them (the server has no filter by id, so the node
- * picks its tasks out), and a direct look only at those the summary does not list.
+ * Reading task states: `GET /tasks/progress/{id}` for one task (about 4.4 KB for an image flow,
+ * mostly the flow's graph), or `GET /tasks/progress-summary` filtered by flow and group scope for
+ * many (about 650 bytes per task, but for EVERY task of that flow and group the user ever ran:
+ * the server has no filter by id and no paging). Never an unfiltered summary: its size grows with
+ * everything the user ever ran. Which one a wait uses is decided in polling.ts.
  */
 
 /** Where tasks are read from: an operation, or n8n handling a webhook call for a waiting node. */
 export type TaskReader = IExecuteFunctions | IWebhookFunctions;
+
+/** Per-task reads of one tick go out this many at a time. */
+export const READ_CONCURRENCY = 8;
 
 /** The server's "Task `N` was not found." (a 404 for a route it does not have is another matter). */
 function isNotFound(error: unknown): boolean {
 	return error instanceof NodeApiError && error.httpCode === '404' && /was not found/.test(error.message);
 }
 
-/** One task's details, or `null` when the server does not know it (deleted, cancelled, another user's). */
-export async function getTask(
+/** The answer's body size: its Content-Length, or (when the server sent none) its JSON's. */
+function bodyBytes(headers: Record<string, unknown>, body: unknown): number {
+	const length = Number(headers['content-length']);
+	return Number.isFinite(length) && length >= 0 ? length : Buffer.byteLength(JSON.stringify(body ?? null));
+}
+
+/** One task's details and the answer's size; `null` details when the server does not know it (deleted, cancelled, another user's). */
+export async function readTask(
 	this: TaskReader,
 	taskId: number,
 	signal?: AbortSignal,
 	itemIndex?: number,
-): Promise<TaskDetails | null> {
+): Promise<{ task: TaskDetails | null; bytes: number }> {
 	try {
-		return (await visionatrixJson.call(
+		const response = await visionatrixRequest.call(
 			this,
 			{ method: 'GET', path: `/tasks/progress/${taskId}`, abortSignal: signal },
 			{ doing: `get the progress of task ${taskId}`, taskId, itemIndex },
-		)) as TaskDetails;
+		);
+		return { task: response.body as TaskDetails, bytes: bodyBytes(response.headers, response.body) };
 	} catch (error) {
-		if (isNotFound(error)) return null;
+		if (isNotFound(error)) return { task: null, bytes: 0 };
 		throw error as NodeApiError;
 	}
 }
 
+/** One task's details, or `null` when the server does not know it. */
+export async function getTask(this: TaskReader, taskId: number, signal?: AbortSignal, itemIndex?: number): Promise<TaskDetails | null> {
+	return (await readTask.call(this, taskId, signal, itemIndex)).task;
+}
+
+/** Performs one read of a wait (see polling.ts): the tasks one by one, or one flow's and group's summary. */
+export async function performRead(this: TaskReader, read: TaskRead, signal?: AbortSignal): Promise<ReadResult> {
+	const states = new Map<number, TaskDetails | null>();
+	if (read.kind === 'tasks') {
+		const answers = await mapWithConcurrency(read.taskIds, READ_CONCURRENCY, async (taskId) => await readTask.call(this, taskId, signal));
+		const taskBytes = new Map<number, number>();
+		for (const [index, taskId] of read.taskIds.entries()) {
+			states.set(taskId, answers[index].task);
+			taskBytes.set(taskId, answers[index].bytes);
+		}
+		return { states, taskBytes };
+	}
+	const response = await visionatrixRequest.call(
+		this,
+		{ method: 'GET', path: '/tasks/progress-summary', qs: { name: read.name, group_scope: read.groupScope }, abortSignal: signal },
+		{ doing: `get the progress of the tasks of flow '${read.name}'`, flow: read.name },
+	);
+	const summary = (response.body ?? {}) as ProgressSummary;
+	// The summary shows the tasks it has; one it lacks is read on its own next (polling.ts).
+	for (const taskId of read.taskIds) {
+		const task = summary[String(taskId)];
+		if (task) states.set(taskId, task);
+	}
+	for (const [key, task] of Object.entries(summary)) {
+		const taskId = Number(key);
+		if (!states.has(taskId) && task) states.set(taskId, task);
+	}
+	return { states, summary: { bytes: bodyBytes(response.headers, response.body), entries: Object.keys(summary).length } };
+}
+
+/**
+ * The current state of each task, read one by one (a bounded number at a time): a read of tasks
+ * whose flows are not known cannot be a filtered summary, and an unfiltered one costs what the
+ * user ever ran.
+ */
 export async function fetchTaskStates(
 	this: TaskReader,
 	taskIds: number[],
 	signal?: AbortSignal,
 ): Promise<Map<number, TaskDetails | null>> {
-	const states = new Map<number, TaskDetails | null>();
-	if (taskIds.length === 1) {
-		states.set(taskIds[0], await getTask.call(this, taskIds[0], signal));
-		return states;
-	}
-	const summary = (await visionatrixJson.call(
-		this,
-		// group_scope 0: tasks of every group, not only the default group 1.
-		{ method: 'GET', path: '/tasks/progress-summary', qs: { group_scope: 0 }, abortSignal: signal },
-		{ doing: 'get the progress of the tasks' },
-	)) as ProgressSummary;
-	for (const taskId of taskIds) {
-		const task = summary[String(taskId)];
-		states.set(taskId, task ?? (await getTask.call(this, taskId, signal)));
-	}
-	return states;
+	return (await performRead.call(this, { kind: 'tasks', taskIds: [...new Set(taskIds)] }, signal)).states;
 }

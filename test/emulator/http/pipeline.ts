@@ -3,6 +3,7 @@
  * authentication (before routing, so unknown paths answer 401 too) → API prefix → route → answer.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 
 import type { InterceptorReply, RecordedFormField, RecordedRequest, RequestInterceptor } from '../types';
 import { AUTH_OFF_USER, type UserDirectory } from '../users';
@@ -73,6 +74,7 @@ function send(response: ServerResponse, reply: Reply, entry: RecordedRequest, tr
 	if (reply.closeConnection) headers.connection = 'close';
 	entry.status = reply.status;
 	entry.finishedAt = Date.now();
+	entry.responseBytes = hasBody ? Math.min(reply.body?.length ?? 0, truncateAt ?? Infinity) : 0;
 	response.writeHead(reply.status, headers);
 	if (hasBody && truncateAt !== undefined && reply.body && reply.body.length > truncateAt) {
 		entry.truncatedAt = truncateAt;
@@ -105,6 +107,8 @@ export async function handleRequest(host: PipelineHost, request: IncomingMessage
 		status: 0,
 		receivedAt: Date.now(),
 		finishedAt: null,
+		responseBytes: 0,
+		handlingMs: 0,
 	};
 	host.requests.push(entry);
 	// Set by a `truncate` interceptor action: the answer, whatever it is, breaks off after that many body bytes.
@@ -200,7 +204,10 @@ export async function handleRequest(host: PipelineHost, request: IncomingMessage
 			json,
 			jsonInvalid,
 		};
-		send(response, await resolution.handler(context), entry, truncateAt);
+		const started = performance.now();
+		const reply = await resolution.handler(context);
+		entry.handlingMs = performance.now() - started;
+		send(response, reply, entry, truncateAt);
 	} catch (error) {
 		if (error instanceof HttpError) {
 			send(response, error.reply, entry, truncateAt);

@@ -13,6 +13,7 @@ import type { EmulatedFlow, FlowInputParam, StoredFile } from '../types';
 import { FILE_INPUT_TYPES, TEXT_INPUT_TYPES } from '../types';
 import { lastEntries, type FormEntry, type FormFile } from '../http/multipart';
 import { HttpError, jsonReply } from '../http/reply';
+import { toPythonJson } from '../http/pyjson';
 import type { RequestContext, Router } from '../http/router';
 import { Validator } from '../http/validation';
 import type { TaskRecord } from '../state';
@@ -188,6 +189,27 @@ export function renderGraph(template: unknown, taskId: number, seed: number, inp
 	return template;
 }
 
+/** The key of the node that stands for the rest of the real flow's graph. */
+export const GRAPH_FILLER_NODE = 'emulator_rest_of_graph';
+
+/**
+ * The rendered graph with a filler node that makes it as large as the real flow's: the real graph
+ * carries the task's text inputs and seed in its other nodes, so they count too.
+ */
+export function withRealGraphSize(graph: Record<string, unknown>, flow: EmulatedFlow, inputParams: Record<string, string | number>, seed: number): Record<string, unknown> {
+	if (flow.comfyGraphBytes === undefined) return graph;
+	const texts = Object.values(inputParams).filter((value): value is string => typeof value === 'string');
+	const wanted =
+		Buffer.byteLength(toPythonJson(graph)) +
+		flow.comfyGraphBytes +
+		texts.reduce((sum, text) => sum + Buffer.byteLength(JSON.stringify(text)) - 2, 0) +
+		(flow.info.is_seed_supported ? String(seed).length : 0);
+	const filler = { inputs: { values: [...texts, seed] }, class_type: 'EmulatorFiller', _meta: { title: '' } };
+	const padded = { ...graph, [GRAPH_FILLER_NODE]: filler };
+	filler._meta.title = 'x'.repeat(Math.max(0, wanted - Buffer.byteLength(toPythonJson(padded))));
+	return padded;
+}
+
 function outputsJson(flow: EmulatedFlow): Array<Record<string, unknown>> {
 	return flow.outputs.map((output) => ({
 		comfy_node_id: output.comfy_node_id,
@@ -282,7 +304,7 @@ async function createTasks(context: RequestContext, services: Services, name: st
 				seed,
 				inputFiles,
 				outputs: flow.outputs.map((output) => ({ comfyNodeId: output.comfy_node_id, type: output.type })),
-				flowComfy: renderGraph(flow.comfyGraph, taskId, seed, storedNames) as Record<string, unknown>,
+				flowComfy: withRealGraphSize(renderGraph(flow.comfyGraph, taskId, seed, storedNames) as Record<string, unknown>, flow, inputParams, seed),
 				parentTaskId,
 				parentTaskNodeId,
 				hidden: flow.info.hidden === true,

@@ -59,6 +59,8 @@ function queuedOutputs(outputs: CreateTaskResponse['outputs']): IDataObject[] {
 interface Created {
 	flow: string;
 	response: CreateTaskResponse;
+	/** When the server answered (ms): the tasks were queued by then. */
+	createdAt: number;
 }
 
 /**
@@ -82,7 +84,7 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 			const { flow, form } = await buildCreateRequest.call(this, itemIndex);
 			if (onWebhook && wants(itemIndex).wait) onWebhook.addWebhookUrl(form, itemIndex, optionsOf(itemIndex));
 			const response = await creator.create(flow, form, itemIndex, signal);
-			return { flow, response };
+			return { flow, response, createdAt: Date.now() };
 		}),
 	);
 
@@ -103,8 +105,15 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 		return await waitOnWebhook.call(this, slots, { fallbackInterval: optionsOf(0).fallbackInterval ?? DEFAULT_FALLBACK_INTERVAL_SECONDS, checkWebhookUrls: false });
 	}
 
+	// The server's default group scope is 1; the wait learns it from its first read otherwise.
+	const groupScopeOf = (itemIndex: number) => {
+		const groupScope = Number((optionsOf(itemIndex) as { groupScope?: number }).groupScope ?? 1);
+		return Number.isInteger(groupScope) ? groupScope : undefined;
+	};
 	const toWaitFor: TaskOfItem[] = created.flatMap((result, itemIndex) =>
-		isItemError(result) || !wants(itemIndex).wait ? [] : result.response.tasks_ids.map((taskId) => ({ taskId, itemIndex })),
+		isItemError(result) || !wants(itemIndex).wait
+			? []
+			: result.response.tasks_ids.map((taskId) => ({ taskId, itemIndex, flow: result.flow, groupScope: groupScopeOf(itemIndex), createdAt: result.createdAt })),
 	);
 	// Download Results: a task's files are fetched as soon as it completes, while the others still run.
 	const gate = concurrencyLimit(concurrency);

@@ -5,9 +5,9 @@ import { taskProgressJson } from '../../resources/task/progressFunctions';
 import { concurrencyLimit } from '../../shared/concurrency';
 import { clockTime, giveUp, OutageWatch, type Outage } from '../../shared/outage';
 import { pause } from '../../shared/pause';
-import { DEFAULT_SCHEDULE, waitForTasks, type WaitOutcome } from '../../shared/polling';
+import { DEFAULT_SCHEDULE, waitForTasks, type ReadResult, type TaskRead, type WaitOutcome } from '../../shared/polling';
 import { downloadResultFile, resultFiles, type DownloadedFile, type ResultFile } from '../../shared/results';
-import { fetchTaskStates } from '../../shared/taskClient';
+import { fetchTaskStates, performRead } from '../../shared/taskClient';
 import { visionatrixRequest } from '../../shared/transport';
 import { invalidTaskIdError, noAnswerCause } from '../../shared/errors';
 import { parseTaskId, taskStatus } from '../../shared/taskStatus';
@@ -16,7 +16,7 @@ import type { TaskDetails } from '../../shared/types';
 
 /**
  * The steps the task operations are made of (create → wait → download), each over all items at
- * once: one progress request per tick for every waiting task, downloads with bounded concurrency.
+ * once: the wait reads only the tasks that can have changed (polling.ts), downloads go with bounded concurrency.
  * A step's failure for one item is kept as that item's error; the other items go on.
  */
 
@@ -26,6 +26,10 @@ export type ItemError = NodeOperationError | NodeApiError;
 export interface TaskOfItem {
 	itemIndex: number;
 	taskId: number;
+	/** Known when this execution created the task: its flow and group scope, and when (ms) it was queued. */
+	flow?: string;
+	groupScope?: number;
+	createdAt?: number;
 }
 
 export interface WaitSettings {
@@ -198,18 +202,19 @@ export async function waitStep(
 	// the wait sees no news (its tasks past their Timeout end, the others wait on).
 	const watch = outageWatch(this, maxDelayMs);
 	patienceOfRun.set(this, { watch, deadlineOf });
-	const readStates = async (ids: number[]) =>
+	// A read that gets no answer until then leaves its tasks out: no news for them this time.
+	const readStates = async (read: TaskRead): Promise<ReadResult> =>
 		await watch.read(
-			async () => await fetchTaskStates.call(this, ids, signal),
-			Math.min(...ids.map((id) => deadlines.get(id) ?? start)),
-			() => new Map<number, TaskDetails | null>(),
+			async () => await performRead.call(this, read, signal),
+			Math.min(...read.taskIds.map((id) => deadlines.get(id) ?? start)),
+			() => ({ states: new Map<number, TaskDetails | null>() }),
 		);
 
 	let pending = tasks.map((t) => t.taskId);
 	let outcomes;
 	try {
 		outcomes = await waitForTasks(
-			tasks.map(({ taskId, itemIndex }) => ({ taskId, deadline: deadlineOf(itemIndex) })),
+			tasks.map(({ taskId, itemIndex, flow, groupScope, createdAt }) => ({ taskId, deadline: deadlineOf(itemIndex), flow, groupScope, createdAt })),
 			{ ...DEFAULT_SCHEDULE, maxDelayMs },
 			{
 				fetchTasks: readStates,
@@ -261,8 +266,8 @@ async function cancelTasks(this: IExecuteFunctions, taskIds: number[]): Promise<
 }
 
 /**
- * Each task's details if it is completed, or why it has no results; one progress request for all
- * the tasks (the summary), as while waiting.
+ * Each task's details if it is completed, or why it has no results: each task read on its own (its
+ * flow is not known before, and a summary of every flow would cost everything the user ever ran).
  */
 export async function completedTasks(this: IExecuteFunctions, tasks: TaskOfItem[]): Promise<Array<TaskDetails | ItemError>> {
 	let states: Map<number, TaskDetails | null>;

@@ -102,6 +102,29 @@ function isFinal(task: TaskDetails | null | undefined): boolean {
 	return status === 'completed' || status === 'failed';
 }
 
+/**
+ * Reads the tasks one by one, the one most likely unfinished first (the last in line: the highest
+ * id), and stops at the first that is still open (not final and not past its deadline): while one
+ * task is open the execution keeps waiting, so the others need not be read. The task a final call
+ * reports on is read last. When every task is done, every task has been read.
+ */
+async function readUntilOpen(
+	this: TaskReader,
+	ids: number[],
+	signal?: AbortSignal,
+	reported?: number,
+	pastDeadline: (id: number) => boolean = () => false,
+): Promise<Map<number, TaskDetails | null>> {
+	const order = [...ids].sort((a, b) => Number(a === reported) - Number(b === reported) || b - a);
+	const states = new Map<number, TaskDetails | null>();
+	for (const id of order) {
+		const task = await getTask.call(this, id, signal);
+		states.set(id, task);
+		if (!isFinal(task) && !pastDeadline(id)) break;
+	}
+	return states;
+}
+
 /** The resume token in a URL (`signature`, up to a `/` that httpx or n8n may have put after it). */
 export function resumeTokenOf(url: unknown): string | undefined {
 	if (typeof url !== 'string' || url === '') return undefined;
@@ -255,18 +278,20 @@ export async function waitOnWebhook(this: IExecuteFunctions, slots: OutputSlot[]
 	const maxDelayMs = Number(this.getNodeParameter('options.pollInterval', 0, DEFAULT_MAX_POLL_INTERVAL_SECONDS)) * 1000;
 	const watch = new OutageWatch({ logger: this.logger, nodeName: this.getNode().name, maxDelayMs, signal });
 	const lastDeadline = Math.max(...taskSlots.map((task) => task.deadline));
+	// Wait for Completion checks every task's webhook_url (per-task answers carry it); Create's
+	// tasks were just made for this execution: if the last in line is not done, none is all done.
 	// Server down at wait time: the wait starts without news of the tasks (the fallback checks and
 	// the server's calls bring it once it is back).
-	const states = await watch.read(async () => await fetchTaskStates.call(this, ids, signal), lastDeadline, () => new Map<number, TaskDetails | null>());
+	const states = await watch.read(
+		async () => (settings.checkWebhookUrls ? await fetchTaskStates.call(this, ids, signal) : await readUntilOpen.call(this, ids, signal)),
+		lastDeadline,
+		() => new Map<number, TaskDetails | null>(),
+	);
 
 	if (settings.checkWebhookUrls) {
-		// Full details carry webhook_url (the summary does not): only for the tasks still to wait for.
-		const pending = ids.filter((id) => !isFinal(states.get(id)));
-		const details = await mapWithConcurrency(pending, DEFAULT_CONCURRENCY, async (id) => await watch.read(async () => await getTask.call(this, id, signal), lastDeadline, () => undefined));
 		const token = resumeTokenOf(resumeUrl);
-		for (const [index, id] of pending.entries()) {
-			const task = details[index];
-			if (task !== undefined) states.set(id, task);
+		for (const id of ids) {
+			const task = states.get(id);
 			if (!task || isFinal(task) || !('webhook_url' in task)) continue;
 			if (resumeTokenOf(task.webhook_url) === token) continue;
 			for (const [slotIndex, slot] of slots.entries()) {
@@ -511,7 +536,8 @@ export async function taskProgressWebhook(this: IWebhookFunctions): Promise<IWeb
 	const watch = standingWatch(key, () => new OutageWatch({ logger: this.logger, nodeName: node.name, maxDelayMs: DEFAULT_MAX_POLL_INTERVAL_SECONDS * 1000 }));
 	let states: Map<number, TaskDetails | null>;
 	try {
-		states = await fetchTaskStates.call(this, ids);
+		const reported = parseTaskId((this.getBodyData() ?? {}).task_id);
+		states = await readUntilOpen.call(this, ids, undefined, reported, (id) => now >= (tasks.find((task) => task.task_id === id)?.deadline ?? 0));
 		watch.answer();
 	} catch (error) {
 		// Never a failure of the wait: an outage (the fallback checks then come sooner) or not, it waits on.
