@@ -111,7 +111,7 @@ describe('waiting on a server with a history of 2,000 tasks', () => {
 		expect(result.status).toBe('success');
 		const outputs = result.outputOf('Generate');
 		expect(outputs.slice(0, 3).map((item) => item.json.status)).toEqual(['completed', 'completed', 'completed']);
-		expect(String(outputs[3].json.error)).toContain(`Task ${last} does not exist on the Visionatrix server`);
+		expect(String(outputs[3].json.error)).toContain(`Task ${last} was cancelled or deleted on the Visionatrix server (or belongs to another user)`);
 		// Read when the line said it should start (after the three before it), not every tick meanwhile.
 		expect(progressReads(emulator).filter(unfiltered)).toEqual([]);
 		expect(readsOf(progressReads(emulator), last).length).toBeLessThanOrEqual(2);
@@ -127,7 +127,7 @@ describe('waiting on a server with a history of 2,000 tasks', () => {
 		const result = await handle.result;
 		expect(result.status).toBe('success');
 		const outputs = result.outputOf('Generate');
-		expect(String(outputs[0].json.error)).toContain(`Task ${victim} does not exist on the Visionatrix server`);
+		expect(String(outputs[0].json.error)).toContain(`Task ${victim} was cancelled or deleted on the Visionatrix server (or belongs to another user)`);
 		expect(outputs.slice(1).map((item) => item.json.status)).toEqual(['completed', 'completed']);
 		expect(progressReads(emulator).filter(unfiltered)).toEqual([]);
 	});
