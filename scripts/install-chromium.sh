@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian's Chromium, for the browser suites (test/browser/, test/e2e/node-panel.test.ts; driven by playwright-core)
+# Debian's Chromium, for the browser suite (test/browser/, driven by playwright-core)
 # and `npm run screenshot`. Idempotent: returns at once when it is installed.
 set -euo pipefail
 if [[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]]; then

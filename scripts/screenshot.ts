@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { CHROMIUM, CHROMIUM_ARGS, isLoopback } from '../test/browser/chromium';
 import { repoRoot } from '../test/n8n';
 import { DEV_WORKFLOWS, startDevSession } from './n8n-dev';
 
@@ -59,20 +60,6 @@ function loadPlaywright(): PlaywrightCore {
 	return require('playwright-core') as PlaywrightCore;
 }
 
-const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--disable-dev-shm-usage',
-];
-
-const isLoopback = (url: string) => /^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(url) || /^(data|blob|about):/.test(url);
-
 async function dismissPopups(page: Page): Promise<void> {
 	// Banners and dialogs a first visit may show; none is essential, so ignore the ones not there.
 	for (const selector of [
@@ -97,7 +84,6 @@ async function dismissPopups(page: Page): Promise<void> {
 async function main(): Promise<void> {
 	const root = repoRoot();
 	const playwright = loadPlaywright();
-	const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 	const docs = join(root, 'docs');
 	mkdirSync(docs, { recursive: true });
 
@@ -105,7 +91,7 @@ async function main(): Promise<void> {
 	const session = await startDevSession({ userFolder, log: (line) => console.log(`[screenshot] ${line}`) });
 	let browser: Browser | undefined;
 	try {
-		browser = await playwright.chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+		browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 		const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1, colorScheme: 'light' });
 		const blocked = new Set<string>();
 		await context.route('**/*', async (route) => {

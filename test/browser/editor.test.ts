@@ -108,6 +108,26 @@ describe('finding the node', () => {
 		await page.locator('[data-test-id="node-creator"]').getByText('AI', { exact: true }).first().click();
 		expect(await nodeCreatorNames()).toEqual(expect.arrayContaining(['OpenAI', 'Visionatrix']));
 	}, 120_000);
+
+	it("offers the Visionatrix Trigger's events under the app's entry, and adds the trigger picked", async () => {
+		await page.goto(`${session.server.url}/workflow/new`, { waitUntil: 'load' });
+		await dismissPopups(page);
+		await page.locator('[data-test-id="canvas-plus-button"]').click();
+		await searchNodeCreator('Visionatrix');
+		// n8n files an app's trigger under the app's entry, as its trigger actions ("On …").
+		await page.locator('[data-test-id="node-creator-item-name"]', { hasText: /^Visionatrix$/ }).first().click();
+		const failed = page.getByText('On task failed', { exact: true }).first();
+		await failed.waitFor();
+		const actions = (await page.getByText(/^On task /).allInnerTexts()).map((text) => text.trim());
+		expect(actions).toEqual(expect.arrayContaining(['On task completed', 'On task failed', 'On task finished']));
+		await failed.click();
+		await page.locator('[data-test-id="canvas-node"]').first().waitFor();
+		const added = await page.locator('[data-test-id="canvas-node"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-node-name') ?? ''));
+		expect(added).toEqual(['Visionatrix Trigger']);
+		// Opening a community package's entry makes the editor look the package up on npm (its own
+		// request, not the node's); it was aborted like every request off loopback.
+		session.blocked.delete('registry.npmjs.org');
+	}, 120_000);
 });
 
 describe('the Create node of the flagship example', () => {

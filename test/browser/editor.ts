@@ -27,22 +27,9 @@ import {
 	type WorkflowExport,
 } from '../n8n';
 import { startEmulator, type VisionatrixEmulator } from '../emulator';
+import { checkChromium, CHROMIUM, CHROMIUM_ARGS, isLoopback } from './chromium';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--disable-dev-shm-usage',
-];
 const OWNER = { email: 'browser@visionatrix.local', password: 'Vix-Browser-2026' };
-
-const isLoopback = (url: string) => /^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(url) || /^(data|blob|about):/.test(url);
 
 export interface EditorSession {
 	emulator: VisionatrixEmulator;
@@ -64,7 +51,7 @@ export function checkPrerequisites(): void {
 		throw new Error('dist/ has no built node: run "npm run build" first (scripts/test.sh does).');
 	}
 	locateN8n();
-	if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: as root run "apt-get install -y chromium" (scripts/test.sh does), or set CHROMIUM_PATH.`);
+	checkChromium();
 }
 
 /**
