@@ -2,6 +2,7 @@ import type { IBinaryData, IExecuteFunctions, IPollFunctions, IWebhookFunctions 
 
 import { NodeOperationError } from 'n8n-workflow';
 
+import { taskResultRoute } from './api';
 import { pause } from './pause';
 import { RETRY_POLICY, visionatrixRequest } from './transport';
 import type { TaskDetails } from './types';
@@ -61,9 +62,7 @@ async function fetchResultFile(
 	const response = await visionatrixRequest.call(
 		this,
 		{
-			method: 'GET',
-			path: '/tasks/results',
-			qs: { task_id: file.taskId, node_id: file.nodeId, batch_index: file.batchIndex },
+			...taskResultRoute(file),
 			encoding: 'stream',
 			abortSignal: signal,
 		},

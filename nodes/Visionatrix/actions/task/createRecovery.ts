@@ -5,6 +5,7 @@ import { DEFAULT_MAX_POLL_INTERVAL_SECONDS } from '../../shared/descriptions';
 import { noAnswerCause } from '../../shared/errors';
 import { clockTime, giveUp, OutageWatch } from '../../shared/outage';
 import { pause } from '../../shared/pause';
+import { createTaskRoute, progressSummaryRoute } from '../../shared/api';
 import { getTask } from '../../shared/taskClient';
 import { visionatrixJson, visionatrixRequest } from '../../shared/transport';
 import type { CreateTaskResponse, ProgressSummary, TaskDetails } from '../../shared/types';
@@ -98,7 +99,7 @@ export class TaskCreator {
 		const floor = Math.max(0, ...this.answers.filter((answer) => answer.at <= sentAt).flatMap((answer) => answer.ids));
 		const request = visionatrixJson.call(
 			this.context,
-			{ method: 'PUT', path: `/tasks/create/${encodeURIComponent(flow)}`, body: form, abortSignal: signal },
+			{ ...createTaskRoute(flow), body: form, abortSignal: signal },
 			{ doing: `create a task of flow '${flow}'`, flow, itemIndex, sent: true },
 		) as Promise<CreateTaskResponse>;
 		const settled = request.then(
@@ -182,7 +183,7 @@ export class TaskCreator {
 			async () =>
 				await visionatrixRequest.call(
 					this.context,
-					{ method: 'GET', path: '/tasks/progress-summary', qs: { name: sent.flow, group_scope: groupScope }, abortSignal: signal },
+					{ ...progressSummaryRoute({ name: sent.flow, group_scope: groupScope }), abortSignal: signal },
 					{ doing: `look for the task a lost create of flow '${sent.flow}' made`, flow: sent.flow, itemIndex: sent.itemIndex },
 				),
 			Date.now() + LOOK_PATIENCE_MS,

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { taskProgressJson } from '../../resources/task/progressFunctions';
+import { progressSummaryRoute } from '../../shared/api';
 import { visionatrixJson } from '../../shared/transport';
 import type { ProgressSummary } from '../../shared/types';
 import { failedItem, isItemError, settle } from './steps';
@@ -24,7 +25,7 @@ export async function getManyTasks(this: IExecuteFunctions): Promise<INodeExecut
 		const summary = await settle(this, itemIndex, async () =>
 			(await visionatrixJson.call(
 				this,
-				{ method: 'GET', path: '/tasks/progress-summary', qs, abortSignal: this.getExecutionCancelSignal() },
+				{ ...progressSummaryRoute(qs), abortSignal: this.getExecutionCancelSignal() },
 				{ doing: 'list the tasks', itemIndex },
 			)) as ProgressSummary,
 		);

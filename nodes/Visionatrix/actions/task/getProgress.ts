@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { taskProgressJson } from '../../resources/task/progressFunctions';
+import { taskProgressRoute } from '../../shared/api';
 import { mapWithConcurrency } from '../../shared/concurrency';
 import { visionatrixJson } from '../../shared/transport';
 import type { TaskDetails } from '../../shared/types';
@@ -16,7 +17,7 @@ export async function getProgress(this: IExecuteFunctions): Promise<INodeExecuti
 			: await settle(this, itemIndex, async () =>
 					(await visionatrixJson.call(
 						this,
-						{ method: 'GET', path: `/tasks/progress/${taskId}`, abortSignal: signal },
+						{ ...taskProgressRoute(taskId), abortSignal: signal },
 						{ doing: `get the progress of task ${taskId}`, taskId, itemIndex },
 					)) as TaskDetails,
 				),

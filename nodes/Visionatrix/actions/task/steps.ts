@@ -2,6 +2,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } 
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { taskProgressJson } from '../../resources/task/progressFunctions';
+import { cancelTaskRoute } from '../../shared/api';
 import { concurrencyLimit } from '../../shared/concurrency';
 import { clockTime, giveUp, OutageWatch, type Outage } from '../../shared/outage';
 import { pause } from '../../shared/pause';
@@ -258,7 +259,7 @@ async function cancelTasks(this: IExecuteFunctions, taskIds: number[]): Promise<
 			async (taskId) =>
 				await visionatrixRequest.call(
 					detached,
-					{ method: 'DELETE', path: `/tasks/queue/${taskId}`, timeout: 10_000 },
+					{ ...cancelTaskRoute(taskId), timeout: 10_000 },
 					{ doing: `cancel task ${taskId}`, taskId, sent: true },
 				),
 		),

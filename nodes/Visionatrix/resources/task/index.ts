@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { actionDone, checkBaseUrl, failOnTaskErrorStatus, withTaskId } from '../../shared/routing';
+import { cancelTaskRoute, deleteTaskRoute, restartTaskRoute, setTaskPriorityRoute } from '../../shared/api';
+import { actionDone, checkBaseUrl, failOnTaskErrorStatus, toTaskRoute } from '../../shared/routing';
 import { cancelDescription } from './cancel';
 import { createDescription } from './create';
 import { deleteDescription } from './delete';
@@ -30,8 +31,7 @@ export const taskDescription: INodeProperties[] = [
 				action: 'Cancel a task',
 				description: 'Remove a queued or running task from the queue',
 				routing: {
-					request: { method: 'DELETE', url: '/tasks/queue' },
-					send: { preSend: [checkBaseUrl, withTaskId((taskId) => ({ url: `/tasks/queue/${taskId}` }))] },
+					send: { preSend: [checkBaseUrl, toTaskRoute(cancelTaskRoute)] },
 					output: { postReceive: [failOnTaskErrorStatus('cancel'), actionDone('cancelled')] },
 				},
 			},
@@ -47,8 +47,7 @@ export const taskDescription: INodeProperties[] = [
 				action: 'Delete a task',
 				description: 'Delete a task with its child tasks and files',
 				routing: {
-					request: { method: 'DELETE', url: '/tasks/task' },
-					send: { preSend: [checkBaseUrl, withTaskId((taskId, request) => ({ qs: { ...request.qs, task_id: taskId } }))] },
+					send: { preSend: [checkBaseUrl, toTaskRoute(deleteTaskRoute)] },
 					output: { postReceive: [failOnTaskErrorStatus('delete'), actionDone('deleted')] },
 				},
 			},
@@ -76,8 +75,7 @@ export const taskDescription: INodeProperties[] = [
 				action: 'Restart a failed task',
 				description: 'Queue a failed task again',
 				routing: {
-					request: { method: 'POST', url: '/tasks/restart' },
-					send: { preSend: [checkBaseUrl, withTaskId((taskId, request) => ({ qs: { ...request.qs, task_id: taskId } }))] },
+					send: { preSend: [checkBaseUrl, toTaskRoute(restartTaskRoute)] },
 					output: { postReceive: [failOnTaskErrorStatus('restart'), actionDone('restarted')] },
 				},
 			},
@@ -87,8 +85,7 @@ export const taskDescription: INodeProperties[] = [
 				action: 'Set the priority of a task',
 				description: 'Change the queue priority of a queued task',
 				routing: {
-					request: { method: 'PUT', url: '/tasks/update' },
-					send: { preSend: [checkBaseUrl, withTaskId((taskId, request) => ({ qs: { ...request.qs, task_id: taskId } }))] },
+					send: { preSend: [checkBaseUrl, toTaskRoute(setTaskPriorityRoute)] },
 					output: { postReceive: [failOnTaskErrorStatus('set the priority of'), actionDone('priority set')] },
 				},
 			},
