@@ -3,10 +3,10 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { flowJson } from '../../resources/flow/flowFunctions';
 import { installedFlows } from '../../shared/flowCatalog';
 import type { InstalledFlow } from '../../shared/types';
-import { failedItem, isItemError, itemFailure, settle } from '../task/steps';
+import { continueWithError, flowNotInstalledMessage, isItemError, itemError, resultOrItemError } from '../../shared/itemErrors';
 
 async function catalog(this: IExecuteFunctions, itemIndex: number) {
-	return await settle(this, itemIndex, async () => await installedFlows.call(this));
+	return await resultOrItemError(this, itemIndex, async () => await installedFlows.call(this));
 }
 
 /** Custom operation (a read): the installed flows with their inputs; one request for all items. */
@@ -15,7 +15,7 @@ export async function getManyFlows(this: IExecuteFunctions): Promise<INodeExecut
 	for (const itemIndex of this.getInputData().keys()) {
 		const flows = await catalog.call(this, itemIndex);
 		if (isItemError(flows)) {
-			output.push(failedItem.call(this, flows, itemIndex));
+			output.push(continueWithError.call(this, flows, itemIndex));
 			continue;
 		}
 		const includeHidden = this.getNodeParameter('includeHidden', itemIndex, false) as boolean;
@@ -38,8 +38,8 @@ export async function getFlow(this: IExecuteFunctions): Promise<INodeExecutionDa
 		if (flow === undefined || isItemError(flow)) {
 			const error =
 				flow ??
-				itemFailure.call(this, itemIndex, `Flow '${name}' is not installed on this Visionatrix server`, 'Install the flow in Visionatrix first, or pick an installed one from the Flow list.');
-			output.push(failedItem.call(this, error, itemIndex));
+				itemError(this.getNode(), itemIndex, flowNotInstalledMessage(name), 'Install the flow in Visionatrix first, or pick an installed one from the Flow list.');
+			output.push(continueWithError.call(this, error, itemIndex));
 			continue;
 		}
 		output.push({ json: flowJson(flow), pairedItem: { item: itemIndex } });

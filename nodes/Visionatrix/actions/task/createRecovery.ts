@@ -9,7 +9,7 @@ import { createTaskRoute, progressSummaryRoute } from '../../shared/api';
 import { getTask } from '../../shared/taskClient';
 import { visionatrixJson, visionatrixRequest } from '../../shared/transport';
 import type { CreateTaskResponse, ProgressSummary, TaskDetails } from '../../shared/types';
-import { withItemJson } from './steps';
+import { withItemIndex, withItemJson, withoutItemIndex } from '../../shared/itemErrors';
 
 /**
  * Creating tasks, and finding the tasks of a create whose answer was lost. A create is sent once
@@ -133,7 +133,10 @@ export class TaskCreator {
 			throw withItemJson(
 				new NodeOperationError(
 					this.context.getNode(),
-					`The request to create a task of flow '${flow}' got no answer from Visionatrix (${cause}), and ${found}: the task may exist anyway, so check the Visionatrix task list before running this item again [item ${itemIndex}]`,
+					withItemIndex(
+						`The request to create a task of flow '${flow}' got no answer from Visionatrix (${cause}), and ${found}: the task may exist anyway, so check the Visionatrix task list before running this item again`,
+						itemIndex,
+					),
 					{
 						itemIndex,
 						description: `The request was sent at ${since} and not sent again: a second create would queue a second task. ${failure.message}`,
@@ -152,7 +155,7 @@ export class TaskCreator {
 			}
 		} catch (error) {
 			if (this.context.getExecutionCancelSignal()?.aborted) throw error as NodeApiError;
-			return fail(`the task list could not be read to find the task it made (${(error as Error).message.replace(/ \[item \d+\]$/, '')})`);
+			return fail(`the task list could not be read to find the task it made (${withoutItemIndex((error as Error).message)})`);
 		}
 		const ids = matches.map((task) => task.task_id).sort((a, b) => a - b);
 		if (matches.length === 0) return fail(`no task of that flow made since it was sent at ${since} matches what was sent`);

@@ -4,7 +4,7 @@ import { taskProgressJson } from '../../resources/task/progressFunctions';
 import { progressSummaryRoute } from '../../shared/api';
 import { visionatrixJson } from '../../shared/transport';
 import type { ProgressSummary } from '../../shared/types';
-import { failedItem, isItemError, settle } from './steps';
+import { continueWithError, isItemError, resultOrItemError } from '../../shared/itemErrors';
 
 interface TaskFilters {
 	name?: string;
@@ -22,7 +22,7 @@ export async function getManyTasks(this: IExecuteFunctions): Promise<INodeExecut
 		if (filters.name) qs.name = filters.name;
 		if (filters.groupScope !== undefined) qs.group_scope = filters.groupScope;
 		if (filters.onlyParent) qs.only_parent = 1;
-		const summary = await settle(this, itemIndex, async () =>
+		const summary = await resultOrItemError(this, itemIndex, async () =>
 			(await visionatrixJson.call(
 				this,
 				{ ...progressSummaryRoute(qs), abortSignal: this.getExecutionCancelSignal() },
@@ -30,7 +30,7 @@ export async function getManyTasks(this: IExecuteFunctions): Promise<INodeExecut
 			)) as ProgressSummary,
 		);
 		if (isItemError(summary)) {
-			output.push(failedItem.call(this, summary, itemIndex));
+			output.push(continueWithError.call(this, summary, itemIndex));
 			continue;
 		}
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;

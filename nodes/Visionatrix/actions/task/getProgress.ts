@@ -5,7 +5,8 @@ import { taskProgressRoute } from '../../shared/api';
 import { mapWithConcurrency } from '../../shared/concurrency';
 import { visionatrixJson } from '../../shared/transport';
 import type { TaskDetails } from '../../shared/types';
-import { DEFAULT_CONCURRENCY, failedItem, isItemError, readTaskIds, settle } from './steps';
+import { continueWithError, isItemError, resultOrItemError } from '../../shared/itemErrors';
+import { DEFAULT_CONCURRENCY, readTaskIds } from './steps';
 
 /** Custom operation (a read, so retried like every read): the state of each item's task. */
 export async function getProgress(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -14,7 +15,7 @@ export async function getProgress(this: IExecuteFunctions): Promise<INodeExecuti
 	const tasks = await mapWithConcurrency(taskIds, DEFAULT_CONCURRENCY, async (taskId, itemIndex) =>
 		isItemError(taskId)
 			? taskId
-			: await settle(this, itemIndex, async () =>
+			: await resultOrItemError(this, itemIndex, async () =>
 					(await visionatrixJson.call(
 						this,
 						{ ...taskProgressRoute(taskId), abortSignal: signal },
@@ -26,7 +27,7 @@ export async function getProgress(this: IExecuteFunctions): Promise<INodeExecuti
 		tasks.map((task, itemIndex) => {
 			if (isItemError(task)) {
 				const taskId = taskIds[itemIndex];
-				return failedItem.call(this, task, itemIndex, isItemError(taskId) ? {} : { task_id: taskId });
+				return continueWithError.call(this, task, itemIndex, isItemError(taskId) ? {} : { task_id: taskId });
 			}
 			const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 			return { json: taskProgressJson(task, simplify), pairedItem: { item: itemIndex } };

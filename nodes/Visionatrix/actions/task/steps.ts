@@ -1,5 +1,5 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { taskProgressJson } from '../../resources/task/progressFunctions';
 import { cancelTaskRoute } from '../../shared/api';
@@ -11,6 +11,7 @@ import { downloadResultFile, resultFiles, type DownloadedFile, type ResultFile }
 import { fetchTaskStates, performRead } from '../../shared/taskClient';
 import { visionatrixRequest } from '../../shared/transport';
 import { invalidTaskIdError, noAnswerCause } from '../../shared/errors';
+import { executionCanceled, isItemError, itemError, resultOrItemError, toItemError, type ItemError } from '../../shared/itemErrors';
 import { parseTaskId, taskStatus } from '../../shared/taskStatus';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
 import type { TaskDetails } from '../../shared/types';
@@ -20,8 +21,6 @@ import type { TaskDetails } from '../../shared/types';
  * once: the wait reads only the tasks that can have changed (polling.ts), downloads go with bounded concurrency.
  * A step's failure for one item is kept as that item's error; the other items go on.
  */
-
-export type ItemError = NodeOperationError | NodeApiError;
 
 /** One task of one input item. */
 export interface TaskOfItem {
@@ -79,60 +78,6 @@ function outageNote(outage: Outage | undefined): string {
 	return `; Visionatrix has not answered since ${clockTime(outage.since)} (${noAnswerCause(outage.failure) ?? outage.failure.message})`;
 }
 
-/** The error a stopped execution ends with; n8n files an error whose message says "canceled" as a stop, not a failure. */
-export function executionCanceled(context: IExecuteFunctions): NodeOperationError {
-	return new NodeOperationError(context.getNode(), 'The execution was canceled');
-}
-
-export function isItemError(value: unknown): value is ItemError {
-	return value instanceof NodeOperationError || value instanceof NodeApiError;
-}
-
-export function itemFailure(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	message: string,
-	description: string,
-): NodeOperationError {
-	return new NodeOperationError(this.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });
-}
-
-/** An error as the item's error; a stopped execution still ends the whole operation, as n8n expects. */
-export function asItemError(context: IExecuteFunctions, itemIndex: number, error: unknown): ItemError {
-	if (context.getExecutionCancelSignal()?.aborted) throw executionCanceled(context);
-	if (isItemError(error)) return error;
-	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
-}
-
-/** The work's result, or its error kept as the item's error. */
-export async function settle<T>(context: IExecuteFunctions, itemIndex: number, work: () => Promise<T>): Promise<T | ItemError> {
-	try {
-		return await work();
-	} catch (error) {
-		return asItemError(context, itemIndex, error);
-	}
-}
-
-/** What an error adds to its item's JSON (the tasks a lost create may have made, …). */
-export function withItemJson<E extends Error>(error: E, json: IDataObject): E {
-	return Object.assign(error, { itemJson: json });
-}
-
-/**
- * Continue On Fail: the failed item goes on as an error item; otherwise the error stops the node.
- * Its message says what to do (an item keeps only the message). n8n's engine replaces the JSON of
- * an item that carries its error object with `{ error }`, so an item that names a task goes on as
- * n8n's own nodes return theirs, the message in `error` beside `task_id`; for "Continue (using
- * error output)" the error object has to stay (it routes the item), and the message names the task.
- */
-export function failedItem(this: IExecuteFunctions, error: ItemError, itemIndex: number, json: IDataObject = {}): INodeExecutionData {
-	if (!this.continueOnFail()) throw error;
-	const itemJson: IDataObject = { ...json, ...((error as { itemJson?: IDataObject }).itemJson ?? {}), error: error.message };
-	const pairedItem = { item: itemIndex };
-	if (Object.keys(itemJson).length > 1 && this.getNode().onError !== 'continueErrorOutput') return { json: itemJson, pairedItem };
-	return { json: itemJson, error, pairedItem };
-}
-
 /** The message of a task that is gone from the server. */
 export function vanishedMessage(taskId: number): string {
 	return `Task ${taskId} was cancelled or deleted on the Visionatrix server (or belongs to another user)`;
@@ -163,17 +108,17 @@ export function readTaskIds(this: IExecuteFunctions): Array<number | ItemError> 
 function outcomeError(this: IExecuteFunctions, itemIndex: number, taskId: number, outcome: Exclude<WaitOutcome, { kind: 'completed' }>, timeoutSeconds: number, outage?: Outage): ItemError {
 	switch (outcome.kind) {
 		case 'failed':
-			return itemFailure.call(
-				this,
+			return itemError(
+				this.getNode(),
 				itemIndex,
 				`Task ${taskId} failed on the Visionatrix server: ${outcome.task.error}`,
 				'The flow stopped with this error. Check the inputs, then restart the task in Visionatrix or create a new one.',
 			);
 		case 'missing':
-			return itemFailure.call(this, itemIndex, vanishedMessage(taskId), 'Visionatrix shows each user only their own tasks.');
+			return itemError(this.getNode(), itemIndex, vanishedMessage(taskId), 'Visionatrix shows each user only their own tasks.');
 		case 'timeout':
-			return itemFailure.call(
-				this,
+			return itemError(
+				this.getNode(),
 				itemIndex,
 				timeoutMessage(taskId, timeoutSeconds, outcome.last, outage),
 				outage
@@ -277,19 +222,19 @@ export async function completedTasks(this: IExecuteFunctions, tasks: TaskOfItem[
 	try {
 		states = await watch.read(async () => await fetchTaskStates.call(this, ids, this.getExecutionCancelSignal()), deadlineOf(0), giveUp);
 	} catch (error) {
-		const failure = asItemError(this, tasks[0]?.itemIndex ?? 0, error);
+		const failure = toItemError(this, tasks[0]?.itemIndex ?? 0, error);
 		return tasks.map(() => failure);
 	}
 	return tasks.map(({ taskId, itemIndex }) => {
 		const task = states.get(taskId);
-		if (!task) return itemFailure.call(this, itemIndex, vanishedMessage(taskId), 'Visionatrix shows each user only their own tasks.');
+		if (!task) return itemError(this.getNode(), itemIndex, vanishedMessage(taskId), 'Visionatrix shows each user only their own tasks.');
 		const status = taskStatus(task);
 		if (status === 'failed') {
-			return itemFailure.call(this, itemIndex, `Task ${taskId} failed on the Visionatrix server and has no results: ${task.error}`, 'Check the inputs, then restart the task in Visionatrix or create a new one.');
+			return itemError(this.getNode(), itemIndex, `Task ${taskId} failed on the Visionatrix server and has no results: ${task.error}`, 'Check the inputs, then restart the task in Visionatrix or create a new one.');
 		}
 		if (status !== 'completed') {
-			return itemFailure.call(
-				this,
+			return itemError(
+				this.getNode(),
 				itemIndex,
 				`Task ${taskId} is not completed yet (${status}, progress ${task.progress}%): put a Visionatrix "Wait for Completion" step before Get Results`,
 				'Get Results takes the files of completed tasks only.',
@@ -311,7 +256,7 @@ export async function downloadTaskFiles(
 	const download = async (file: ResultFile) =>
 		await watch.read(async () => await downloadResultFile.call(this, file, itemIndex, signal), deadlineOf(itemIndex), giveUp);
 	const files = await Promise.all(
-		resultFiles(task).map(async (file) => await gate(async () => await settle(this, itemIndex, async () => await download(file)))),
+		resultFiles(task).map(async (file) => await gate(async () => await resultOrItemError(this, itemIndex, async () => await download(file)))),
 	);
 	return files.find(isItemError) ?? (files as DownloadedFile[]);
 }
