@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { concurrencyLimit, mapWithConcurrency } from '../../shared/concurrency';
+import { concurrencyLimit, DEFAULT_CONCURRENCY, mapWithConcurrency } from '../../shared/concurrency';
 import { DEFAULT_FALLBACK_INTERVAL_SECONDS } from '../../shared/descriptions';
 import type { DownloadedFile } from '../../shared/results';
 import type { CreateTaskResponse, TaskDetails } from '../../shared/types';
 import { buildCreateRequest } from './createForm';
 import { TaskCreator } from './createRecovery';
 import { type ItemError, continueWithError, isItemError, resultOrItemError } from '../../shared/itemErrors';
-import { DEFAULT_CONCURRENCY, downloadTaskFiles, finalStateItem, resultItems, waitStep, type TaskOfItem, type WaitSettings } from './steps';
+import { downloadTaskFiles, finalStateItem, resultItems, waitStep, type TaskOfItem, type WaitSettings } from './steps';
 import { CreateOnWebhook, waitOnWebhook, type WaitMode } from './webhookWait';
 
 interface CreateOptions extends WaitSettings {

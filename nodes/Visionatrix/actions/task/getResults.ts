@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { TaskDetails } from '../../shared/types';
 import { continueWithError, isItemError } from '../../shared/itemErrors';
-import { completedTasks, downloadStep, readTaskIds, resultItems } from './steps';
+import { readTaskIds } from '../../shared/taskIds';
+import { completedTasks, downloadStep, resultItems } from './steps';
 
 /** Custom operation: every result file of each item's task, as n8n binary data. */
 export async function getResults(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

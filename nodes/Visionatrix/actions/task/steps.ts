@@ -3,16 +3,16 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { taskProgressJson } from '../../resources/task/progressFunctions';
 import { cancelTaskRoute } from '../../shared/api';
-import { concurrencyLimit } from '../../shared/concurrency';
+import { concurrencyLimit, DEFAULT_CONCURRENCY } from '../../shared/concurrency';
 import { clockTime, giveUp, OutageWatch, type Outage } from '../../shared/outage';
 import { pause } from '../../shared/pause';
 import { DEFAULT_SCHEDULE, waitForTasks, type ReadResult, type TaskRead, type WaitOutcome } from '../../shared/polling';
 import { downloadResultFile, resultFiles, type DownloadedFile, type ResultFile } from '../../shared/results';
 import { fetchTaskStates, performRead } from '../../shared/taskClient';
 import { visionatrixRequest } from '../../shared/transport';
-import { invalidTaskIdError, noAnswerCause } from '../../shared/errors';
+import { noAnswerCause } from '../../shared/errors';
 import { executionCanceled, isItemError, itemError, resultOrItemError, toItemError, type ItemError } from '../../shared/itemErrors';
-import { parseTaskId, taskStatus } from '../../shared/taskStatus';
+import { taskStatus } from '../../shared/taskStatus';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
 import type { TaskDetails } from '../../shared/types';
 
@@ -40,8 +40,6 @@ export interface WaitSettings {
 	/** Cancel the tasks still unfinished on the server when the execution is stopped. */
 	cancelOnStop?: boolean;
 }
-
-export const DEFAULT_CONCURRENCY = 4;
 
 /** Get Results has no Timeout: it waits out a server restart for this long. */
 export const GET_RESULTS_OUTAGE_SECONDS = 120;
@@ -89,20 +87,6 @@ export function timeoutMessage(taskId: number, timeoutSeconds: number, last: Tas
 	return outage
 		? `Task ${taskId} did not finish within ${timeoutSeconds} seconds${progress}${outageNote(outage)}; the task may still run there: get its files with Get Results once Visionatrix is back`
 		: `Task ${taskId} did not finish within ${timeoutSeconds} seconds${progress}; it goes on running on the Visionatrix server: get its files later with Get Results, or raise Timeout`;
-}
-
-/** Each item's Task ID; a bad one is that item's error. */
-export function readTaskIds(this: IExecuteFunctions): Array<number | ItemError> {
-	return this.getInputData().map((item, itemIndex) => {
-		const raw = this.getNodeParameter('taskId', itemIndex);
-		// An item that already failed in an earlier step (Continue On Fail) carries only its error
-		// (n8n keeps nothing else of it): it goes on as that same error, which names its task.
-		const earlier = item.json.error;
-		if ((raw === undefined || raw === '') && typeof earlier === 'string') {
-			return new NodeOperationError(this.getNode(), earlier, { itemIndex, description: 'This item failed in an earlier step.' });
-		}
-		return parseTaskId(raw) ?? invalidTaskIdError(this.getNode(), raw, itemIndex);
-	});
 }
 
 function outcomeError(this: IExecuteFunctions, itemIndex: number, taskId: number, outcome: Exclude<WaitOutcome, { kind: 'completed' }>, timeoutSeconds: number, outage?: Outage): ItemError {

@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../../shared/concurrency';
+import { DEFAULT_CONCURRENCY, mapWithConcurrency } from '../../shared/concurrency';
 import { DEFAULT_MAX_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
 import { dropStandingWatch, giveUp, OutageWatch, standingWatch } from '../../shared/outage';
 import { pause } from '../../shared/pause';
@@ -18,7 +18,7 @@ import { fetchTaskStates, getTask, type TaskReader } from '../../shared/taskClie
 import { parseTaskId, taskStatus } from '../../shared/taskStatus';
 import type { TaskDetails } from '../../shared/types';
 import { itemError, withoutItemIndex } from '../../shared/itemErrors';
-import { DEFAULT_CONCURRENCY, finalStateItem, resultItems, timeoutMessage, vanishedMessage } from './steps';
+import { finalStateItem, resultItems, timeoutMessage, vanishedMessage } from './steps';
 
 /**
  * Wait Mode "On Webhook": instead of polling, the node puts the execution to wait (as n8n's Wait

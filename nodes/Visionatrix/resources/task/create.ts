@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_CONCURRENCY } from '../../actions/task/steps';
+import { DEFAULT_CONCURRENCY } from '../../shared/concurrency';
 import { allFilesInOneItemOption, fallbackIntervalOption, flowField, waitModeOption, waitOptions } from '../../shared/descriptions';
 
 const showOnlyForCreate = { resource: ['task'], operation: ['create'] };
