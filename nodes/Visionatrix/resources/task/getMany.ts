@@ -81,11 +81,26 @@ interface TaskFilters {
 	status?: string[];
 }
 
+interface GetManyParameters {
+	filters: TaskFilters;
+	/** Infinity with Return All. */
+	limit: number;
+}
+
+/** The item's parameters, read once, by name. */
+function parametersOf(this: IExecuteFunctions, itemIndex: number): GetManyParameters {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	return {
+		filters: this.getNodeParameter('filters', itemIndex, {}) as TaskFilters,
+		limit: returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number),
+	};
+}
+
 /** Custom operation (a read, so retried like every read): the user's tasks from the progress summary. */
 export async function getManyTasks(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const output: INodeExecutionData[] = [];
 	for (const itemIndex of this.getInputData().keys()) {
-		const filters = this.getNodeParameter('filters', itemIndex, {}) as TaskFilters;
+		const { filters, limit } = parametersOf.call(this, itemIndex);
 		const qs: IDataObject = {};
 		if (filters.name) qs.name = filters.name;
 		if (filters.groupScope !== undefined) qs.group_scope = filters.groupScope;
@@ -101,8 +116,6 @@ export async function getManyTasks(this: IExecuteFunctions): Promise<INodeExecut
 			output.push(continueWithError.call(this, summary, itemIndex));
 			continue;
 		}
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
 		const status = filters.status ?? [];
 		output.push(
 			...Object.values(summary)
