@@ -10,7 +10,7 @@ import {
 
 import { resultItems } from '../Visionatrix/actions/task/steps';
 import { searchFlows } from '../Visionatrix/listSearch/searchFlows';
-import { taskProgressJson } from '../Visionatrix/resources/task/progressFunctions';
+import { taskProgressJson } from '../Visionatrix/shared/taskProgress';
 import { progressSummaryRoute } from '../Visionatrix/shared/api';
 import { concurrencyLimit } from '../Visionatrix/shared/concurrency';
 import { allFilesInOneItemOption, flowField } from '../Visionatrix/shared/descriptions';

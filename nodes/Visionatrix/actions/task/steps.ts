@@ -1,7 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { taskProgressJson } from '../../resources/task/progressFunctions';
+import { taskProgressJson } from '../../shared/taskProgress';
 import { cancelTaskRoute } from '../../shared/api';
 import { concurrencyLimit, DEFAULT_CONCURRENCY } from '../../shared/concurrency';
 import { clockTime, giveUp, OutageWatch, type Outage } from '../../shared/outage';

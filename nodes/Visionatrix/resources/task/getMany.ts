@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { progressSummaryRoute } from '../../shared/api';
 import { continueWithError, isItemError, resultOrItemError } from '../../shared/itemErrors';
+import { taskProgressJson } from '../../shared/taskProgress';
 import { visionatrixJson } from '../../shared/transport';
 import type { ProgressSummary } from '../../shared/types';
-import { taskProgressJson } from './progressFunctions';
 
 const showOnlyForGetMany = { resource: ['task'], operation: ['getMany'] };
 

@@ -4,10 +4,10 @@ import { taskProgressRoute } from '../../shared/api';
 import { DEFAULT_CONCURRENCY, mapWithConcurrency } from '../../shared/concurrency';
 import { taskIdField } from '../../shared/descriptions';
 import { continueWithError, isItemError, resultOrItemError } from '../../shared/itemErrors';
+import { taskProgressJson } from '../../shared/taskProgress';
 import { readTaskIds } from '../../shared/taskIds';
 import { visionatrixJson } from '../../shared/transport';
 import type { TaskDetails } from '../../shared/types';
-import { taskProgressJson } from './progressFunctions';
 
 export const getProgressDescription: INodeProperties[] = [
 	taskIdField('getProgress'),
