@@ -6,6 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { WHOAMI_PATH } from '../nodes/Visionatrix/shared/api';
 import { API_BASE_URL_EXPRESSION } from '../nodes/Visionatrix/shared/transport';
 
 export class VisionatrixApi implements ICredentialType {
@@ -82,7 +83,7 @@ export class VisionatrixApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: API_BASE_URL_EXPRESSION,
-			url: '/other/whoami',
+			url: WHOAMI_PATH,
 		},
 		rules: [
 			{

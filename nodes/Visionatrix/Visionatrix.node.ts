@@ -1,9 +1,6 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { getFlow, getManyFlows } from './actions/flow/flows';
 import { createTask } from './actions/task/create';
-import { getManyTasks } from './actions/task/getMany';
-import { getProgress } from './actions/task/getProgress';
 import { getResults } from './actions/task/getResults';
 import { forAgentsToo } from './actions/task/toolOutput';
 import { waitForCompletion } from './actions/task/waitForCompletion';
@@ -11,7 +8,11 @@ import { taskProgressWebhook, taskProgressWebhooks, WAITING_TOOLTIP } from './ac
 import { searchFlows } from './listSearch/searchFlows';
 import { getFlowInputs } from './resourceMapping/getFlowInputs';
 import { flowDescription } from './resources/flow';
+import { getFlow } from './resources/flow/get';
+import { getManyFlows } from './resources/flow/getMany';
 import { taskDescription } from './resources/task';
+import { getManyTasks } from './resources/task/getMany';
+import { getProgress } from './resources/task/getProgress';
 import { CREDENTIAL_TYPE, REQUEST_DEFAULTS } from './shared/transport';
 
 export class Visionatrix implements INodeType {

@@ -10,7 +10,8 @@ import {
 
 import { resultItems } from '../Visionatrix/actions/task/steps';
 import { searchFlows } from '../Visionatrix/listSearch/searchFlows';
-import { taskProgressJson } from '../Visionatrix/resources/task/progressFunctions';
+import { taskProgressJson } from '../Visionatrix/shared/taskProgress';
+import { progressSummaryRoute } from '../Visionatrix/shared/api';
 import { concurrencyLimit } from '../Visionatrix/shared/concurrency';
 import { allFilesInOneItemOption, flowField } from '../Visionatrix/shared/descriptions';
 import { downloadResultFile, resultFiles } from '../Visionatrix/shared/results';
@@ -128,7 +129,7 @@ export class VisionatrixTrigger implements INodeType {
 		if (flow) qs.name = flow;
 		const summary = (await visionatrixJson.call(
 			this,
-			{ method: 'GET', path: '/tasks/progress-summary', qs },
+			progressSummaryRoute(qs),
 			{ doing: 'list the tasks', ...(flow && { flow }) },
 		)) as ProgressSummary;
 

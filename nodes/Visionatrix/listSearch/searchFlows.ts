@@ -1,5 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { installedFlowsRoute } from '../shared/api';
 import { visionatrixJson } from '../shared/transport';
 import type { InstalledFlow } from '../shared/types';
 
@@ -10,7 +11,7 @@ export async function searchFlows(
 ): Promise<INodeListSearchResult> {
 	const flows = (await visionatrixJson.call(
 		this,
-		{ method: 'GET', path: '/flows/installed' },
+		installedFlowsRoute(),
 		{ doing: 'list the installed flows' },
 	)) as InstalledFlow[];
 	const needle = filter?.trim().toLowerCase() ?? '';

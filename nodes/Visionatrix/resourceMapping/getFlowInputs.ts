@@ -1,6 +1,7 @@
 import type { FieldType, ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
 import { installedFlows } from '../shared/flowCatalog';
+import { flowNotInstalledMessage } from '../shared/itemErrors';
 import { RESERVED_INPUTS, reservedInputsOf } from '../shared/reservedInputs';
 import type { FlowInputParam } from '../shared/types';
 import { FILE_INPUT_TYPES } from '../shared/types';
@@ -71,7 +72,7 @@ export async function getFlowInputs(this: ILoadOptionsFunctions): Promise<Resour
 	if (!flowName) return { fields: [], emptyFieldsNotice: 'Pick a flow first' };
 	const flow = (await installedFlows.call(this)).find((f) => f.name === flowName);
 	if (!flow) {
-		return { fields: [], emptyFieldsNotice: `Flow '${flowName}' is not installed on this Visionatrix server` };
+		return { fields: [], emptyFieldsNotice: flowNotInstalledMessage(flowName) };
 	}
 	const inputs = [...flow.input_params].sort((a, b) => a.order - b.order).map(inputField);
 	const reserved = reservedInputsOf(flow).map(

@@ -1,3 +1,6 @@
+/** How many requests (downloads, reads) of one run go at once, unless the operation says otherwise. */
+export const DEFAULT_CONCURRENCY = 4;
+
 /** Runs `work` over `inputs` with at most `limit` at a time; results keep the order of `inputs`. */
 export async function mapWithConcurrency<T, R>(
 	inputs: readonly T[],

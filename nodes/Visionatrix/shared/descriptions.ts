@@ -58,35 +58,36 @@ export function flowField(displayOptions: IDisplayOptions, description: string):
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 5;
 
-/** Options of waiting (Wait for Completion, and Create when it waits). */
-export const waitOptions: INodeProperties[] = [
-	{
-		displayName: 'Cancel Tasks When Stopped',
-		name: 'cancelOnStop',
-		type: 'boolean',
-		default: false,
-		description:
-			'Whether to cancel the tasks still queued or running on the server when this execution is stopped, so no GPU time goes to results nobody will collect',
-	},
-	{
-		displayName: 'Max Poll Interval (Seconds)',
-		name: 'pollInterval',
-		type: 'number',
-		typeOptions: { minValue: 0.2, numberPrecision: 1 },
-		default: DEFAULT_MAX_POLL_INTERVAL_SECONDS,
-		description:
-			'Longest pause between two progress checks. Checks start quick and slow down to this as the wait goes on.',
-	},
-	{
-		displayName: 'Timeout (Seconds)',
-		name: 'timeout',
-		type: 'number',
-		typeOptions: { minValue: 1, numberPrecision: 0 },
-		default: DEFAULT_TIMEOUT_SECONDS,
-		description:
-			'How long to wait before failing the item. Video flows can need far longer than the 10 minutes default.',
-	},
-];
+// Options of waiting (Wait for Completion, and Create when it waits).
+
+export const cancelOnStopOption: INodeProperties = {
+	displayName: 'Cancel Tasks When Stopped',
+	name: 'cancelOnStop',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to cancel the tasks still queued or running on the server when this execution is stopped, so no GPU time goes to results nobody will collect',
+};
+
+export const pollIntervalOption: INodeProperties = {
+	displayName: 'Max Poll Interval (Seconds)',
+	name: 'pollInterval',
+	type: 'number',
+	typeOptions: { minValue: 0.2, numberPrecision: 1 },
+	default: DEFAULT_MAX_POLL_INTERVAL_SECONDS,
+	description:
+		'Longest pause between two progress checks. Checks start quick and slow down to this as the wait goes on.',
+};
+
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1, numberPrecision: 0 },
+	default: DEFAULT_TIMEOUT_SECONDS,
+	description:
+		'How long to wait before failing the item. Video flows can need far longer than the 10 minutes default.',
+};
 
 /** Option of downloading (Get Results, and Create when it downloads). */
 export const allFilesInOneItemOption: INodeProperties = {

@@ -1,6 +1,7 @@
 import type { IN8nHttpFullResponse, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { flowNotInstalledMessage, withItemIndex } from './itemErrors';
 import type { ApiVersion } from './types';
 
 /** What the node was doing, so an error can say which item, flow or task it concerns. */
@@ -20,10 +21,6 @@ const OTHER_API_VERSION: Record<ApiVersion, string> = {
 	current: "'Legacy (1.6 and earlier)', whose routes are under /api",
 	legacy: "'Current (1.7 and later)', whose routes are under /vapi",
 };
-
-function itemSuffix(context: ErrorContext): string {
-	return context.itemIndex === undefined ? '' : ` [item ${context.itemIndex}]`;
-}
 
 function isStream(body: unknown): body is AsyncIterable<Uint8Array> {
 	return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
@@ -101,7 +98,7 @@ function apiError(
 	if (context.taskId !== undefined) response.task_id = String(context.taskId);
 	if (context.flow !== undefined) response.flow = context.flow;
 	return new NodeApiError(node, response, {
-		message: message + itemSuffix(context),
+		message: withItemIndex(message, context.itemIndex),
 		description,
 		httpCode: String(status),
 		itemIndex: context.itemIndex,
@@ -140,7 +137,7 @@ export function visionatrixError(
 	}
 	if (status === 404 && /is not installed/.test(detail)) {
 		return make(
-			`Flow '${context.flow ?? detail}' is not installed on this Visionatrix server`,
+			flowNotInstalledMessage(context.flow ?? detail),
 			'Install the flow in Visionatrix first, or pick an installed one from the Flow list. The name is the flow id (for example sdxl_lighting), not its display name.',
 		);
 	}
@@ -254,7 +251,7 @@ export function toVisionatrixNetworkError(node: INode, error: unknown, context: 
 		// Not `code`: NodeApiError would swap the message for its generic one for known codes.
 		{ network_error: reason ?? 'unknown', doing: context.doing },
 		{
-			message: summary + itemSuffix(context),
+			message: withItemIndex(summary, context.itemIndex),
 			description: `Check the Base URL of the Visionatrix credential (for example http://localhost:8288) and that the server is running and reachable from n8n. Network error: ${reason ?? message ?? 'unknown'}.${
 				maybeSent
 					? ' The request may have reached the server, so it was not sent again (a second create would queue a second task): check the task list in Visionatrix before running again.'
@@ -268,7 +265,7 @@ export function toVisionatrixNetworkError(node: INode, error: unknown, context: 
 
 /** A Task ID the server could not take (it would answer a bare 422 for "abc"). */
 export function invalidTaskIdError(node: INode, raw: unknown, itemIndex: number): NodeOperationError {
-	return new NodeOperationError(node, `Parameter 'Task ID' must be a whole number, not '${String(raw)}' [item ${itemIndex}]`, {
+	return new NodeOperationError(node, withItemIndex(`Parameter 'Task ID' must be a whole number, not '${String(raw)}'`, itemIndex), {
 		itemIndex,
 		description: 'Give the numeric ID of a Visionatrix task, for example {{ $json.task_id }} after Create Task.',
 	});

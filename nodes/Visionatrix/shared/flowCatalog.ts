@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
+import { installedFlowsRoute } from './api';
 import { visionatrixJson } from './transport';
 import type { InstalledFlow } from './types';
 
@@ -13,7 +14,7 @@ const KEEP_CATALOGS = 16;
 
 export async function installedFlows(this: IExecuteFunctions | ILoadOptionsFunctions): Promise<InstalledFlow[]> {
 	const load = async () =>
-		(await visionatrixJson.call(this, { method: 'GET', path: '/flows/installed' }, { doing: 'list the installed flows' })) as InstalledFlow[];
+		(await visionatrixJson.call(this, installedFlowsRoute(), { doing: 'list the installed flows' })) as InstalledFlow[];
 	if (!('getExecutionId' in this)) return await load();
 
 	const key = `${this.getExecutionId()}:${this.getNode().id}`;

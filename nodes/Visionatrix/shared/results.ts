@@ -2,6 +2,8 @@ import type { IBinaryData, IExecuteFunctions, IPollFunctions, IWebhookFunctions 
 
 import { NodeOperationError } from 'n8n-workflow';
 
+import { taskResultRoute } from './api';
+import { withItemIndex } from './itemErrors';
 import { pause } from './pause';
 import { RETRY_POLICY, visionatrixRequest } from './transport';
 import type { TaskDetails } from './types';
@@ -61,9 +63,7 @@ async function fetchResultFile(
 	const response = await visionatrixRequest.call(
 		this,
 		{
-			method: 'GET',
-			path: '/tasks/results',
-			qs: { task_id: file.taskId, node_id: file.nodeId, batch_index: file.batchIndex },
+			...taskResultRoute(file),
 			encoding: 'stream',
 			abortSignal: signal,
 		},
@@ -116,7 +116,10 @@ export async function downloadResultFile(
 	}
 	throw new NodeOperationError(
 		this.getNode(),
-		`The download of result ${file.batchIndex} of output node ${file.nodeId} of task ${file.taskId} was cut short ${RETRY_POLICY.attempts} times (last: ${shortBy}) [item ${itemIndex}]`,
+		withItemIndex(
+			`The download of result ${file.batchIndex} of output node ${file.nodeId} of task ${file.taskId} was cut short ${RETRY_POLICY.attempts} times (last: ${shortBy})`,
+			itemIndex,
+		),
 		{
 			itemIndex,
 			description: 'The connection to Visionatrix drops during downloads. The task and its files stay on the server: run Get Results again later.',

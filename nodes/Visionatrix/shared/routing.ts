@@ -7,6 +7,7 @@ import type {
 	PreSendAction,
 } from 'n8n-workflow';
 
+import type { ApiRoute } from './api';
 import { invalidTaskIdError, throwIfVisionatrixError } from './errors';
 import { parseTaskId } from './taskStatus';
 import { checkedCredentials, itemErrorContext } from './transport';
@@ -30,10 +31,11 @@ export async function checkBaseUrl(this: IExecuteSingleFunctions, request: IHttp
 	return request;
 }
 
-/** preSend: puts the checked Task ID where the route wants it. */
-export function withTaskId(place: (taskId: number, request: IHttpRequestOptions) => Partial<IHttpRequestOptions>): PreSendAction {
+/** preSend: the route of the item's checked Task ID (its query beside the fields' own). */
+export function toTaskRoute(route: (taskId: number) => ApiRoute): PreSendAction {
 	return async function (this: IExecuteSingleFunctions, request: IHttpRequestOptions) {
-		return { ...request, ...place(itemTaskId(this), request) };
+		const { method, path, qs } = route(itemTaskId(this));
+		return { ...request, method, url: path, qs: { ...request.qs, ...qs } };
 	};
 }
 

@@ -1,24 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { concurrencyLimit, mapWithConcurrency } from '../../shared/concurrency';
+import { concurrencyLimit, DEFAULT_CONCURRENCY, mapWithConcurrency } from '../../shared/concurrency';
 import { DEFAULT_FALLBACK_INTERVAL_SECONDS } from '../../shared/descriptions';
 import type { DownloadedFile } from '../../shared/results';
 import type { CreateTaskResponse, TaskDetails } from '../../shared/types';
 import { buildCreateRequest } from './createForm';
 import { TaskCreator } from './createRecovery';
-import {
-	DEFAULT_CONCURRENCY,
-	downloadTaskFiles,
-	failedItem,
-	finalStateItem,
-	isItemError,
-	resultItems,
-	settle,
-	waitStep,
-	type ItemError,
-	type TaskOfItem,
-	type WaitSettings,
-} from './steps';
+import { type ItemError, continueWithError, isItemError, resultOrItemError } from '../../shared/itemErrors';
+import { downloadTaskFiles, finalStateItem, resultItems, waitStep, type TaskOfItem, type WaitSettings } from './steps';
 import { CreateOnWebhook, waitOnWebhook, type WaitMode } from './webhookWait';
 
 interface CreateOptions extends WaitSettings {
@@ -80,7 +69,7 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 	// Sent once each; a create whose answer is lost is looked for, never sent again.
 	const creator = new TaskCreator(this);
 	const created = await mapWithConcurrency(items, concurrency, async (_, itemIndex) =>
-		await settle(this, itemIndex, async (): Promise<Created> => {
+		await resultOrItemError(this, itemIndex, async (): Promise<Created> => {
 			const { flow, form } = await buildCreateRequest.call(this, itemIndex);
 			if (onWebhook && wants(itemIndex).wait) onWebhook.addWebhookUrl(form, itemIndex, optionsOf(itemIndex));
 			const response = await creator.create(flow, form, itemIndex, signal);
@@ -100,7 +89,7 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 						},
 			),
 			(itemIndex) => ({ ...wants(itemIndex), options: optionsOf(itemIndex) }),
-			(error, itemIndex) => failedItem.call(this, error as ItemError, itemIndex),
+			(error, itemIndex) => continueWithError.call(this, error as ItemError, itemIndex),
 		);
 		return await waitOnWebhook.call(this, slots, { fallbackInterval: optionsOf(0).fallbackInterval ?? DEFAULT_FALLBACK_INTERVAL_SECONDS, checkWebhookUrls: false });
 	}
@@ -132,7 +121,7 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, result] of created.entries()) {
 		if (isItemError(result)) {
-			output.push(failedItem.call(this, result, itemIndex));
+			output.push(continueWithError.call(this, result, itemIndex));
 			continue;
 		}
 		const { download, wait } = wants(itemIndex);
@@ -144,7 +133,7 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 			}
 			const final = finalOf(taskId);
 			if (isItemError(final)) {
-				output.push(failedItem.call(this, final, itemIndex, { task_id: taskId, flow: result.flow }));
+				output.push(continueWithError.call(this, final, itemIndex, { task_id: taskId, flow: result.flow }));
 				continue;
 			}
 			if (!download) {
@@ -153,7 +142,7 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 			}
 			const taskFiles = await downloads.get(taskId)!;
 			if (isItemError(taskFiles)) {
-				output.push(failedItem.call(this, taskFiles, itemIndex, { task_id: taskId, flow: result.flow }));
+				output.push(continueWithError.call(this, taskFiles, itemIndex, { task_id: taskId, flow: result.flow }));
 				continue;
 			}
 			const options = optionsOf(itemIndex);

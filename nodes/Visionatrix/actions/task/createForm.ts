@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { uploadableFile } from '../../shared/binaryUpload';
 import { installedFlows } from '../../shared/flowCatalog';
 import { FlowInputError, prepareFlowInputs } from '../../shared/flowInputs';
-import { itemFailure } from './steps';
+import { flowNotInstalledMessage, itemError } from '../../shared/itemErrors';
 
 /** Options of Create Task that become form fields. */
 export interface CreateFormOptions {
@@ -26,11 +26,11 @@ function webhookHeadersJson(this: IExecuteFunctions, itemIndex: number, value: s
 		try {
 			headers = JSON.parse(value);
 		} catch {
-			throw itemFailure.call(this, itemIndex, "Option 'Webhook Headers' is not valid JSON", 'Give the headers as a JSON object, for example {"X-Token": "secret"}.');
+			throw itemError(this.getNode(), itemIndex, "Option 'Webhook Headers' is not valid JSON", 'Give the headers as a JSON object, for example {"X-Token": "secret"}.');
 		}
 	}
 	if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
-		throw itemFailure.call(this, itemIndex, "Option 'Webhook Headers' must be a JSON object", 'Give the headers as a JSON object of names and values, for example {"X-Token": "secret"}.');
+		throw itemError(this.getNode(), itemIndex, "Option 'Webhook Headers' must be a JSON object", 'Give the headers as a JSON object of names and values, for example {"X-Token": "secret"}.');
 	}
 	return JSON.stringify(headers);
 }
@@ -43,7 +43,7 @@ function inputValues(this: IExecuteFunctions, itemIndex: number): Record<string,
 	for (const [index, input] of byName.entries()) {
 		const name = String(input.name ?? '').trim();
 		if (!name) {
-			throw itemFailure.call(this, itemIndex, `Input by name ${index + 1} has no name`, 'Give each input the name of an input of the flow, for example "prompt".');
+			throw itemError(this.getNode(), itemIndex, `Input by name ${index + 1} has no name`, 'Give each input the name of an input of the flow, for example "prompt".');
 		}
 		values[name] = input.value;
 	}
@@ -56,14 +56,14 @@ function inputValues(this: IExecuteFunctions, itemIndex: number): Record<string,
  */
 export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: number): Promise<CreateRequest> {
 	const flow = String(this.getNodeParameter('flow', itemIndex, '', { extractValue: true }) ?? '').trim();
-	if (!flow) throw itemFailure.call(this, itemIndex, "Parameter 'Flow' is empty", 'Pick a flow from the list or give its name.');
+	if (!flow) throw itemError(this.getNode(), itemIndex, "Parameter 'Flow' is empty", 'Pick a flow from the list or give its name.');
 
 	const definition = (await installedFlows.call(this)).find((f) => f.name === flow);
 	if (!definition) {
-		throw itemFailure.call(
-			this,
+		throw itemError(
+			this.getNode(),
 			itemIndex,
-			`Flow '${flow}' is not installed on this Visionatrix server`,
+			flowNotInstalledMessage(flow),
 			'Install the flow in Visionatrix first, or pick an installed one from the Flow list. The name is the flow id (for example sdxl_lighting), not its display name.',
 		);
 	}
@@ -72,7 +72,7 @@ export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: num
 	try {
 		prepared = prepareFlowInputs(definition, inputValues.call(this, itemIndex));
 	} catch (error) {
-		if (error instanceof FlowInputError) throw itemFailure.call(this, itemIndex, error.message, error.hint);
+		if (error instanceof FlowInputError) throw itemError(this.getNode(), itemIndex, error.message, error.hint);
 		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 	}
 
@@ -88,8 +88,8 @@ export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: num
 		const binary = item.binary?.[file.binaryProperty];
 		if (!binary) {
 			const present = Object.keys(item.binary ?? {});
-			throw itemFailure.call(
-				this,
+			throw itemError(
+				this.getNode(),
 				itemIndex,
 				`Input '${file.name}' needs binary field '${file.binaryProperty}', which the incoming item does not have`,
 				present.length
@@ -102,8 +102,8 @@ export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: num
 		try {
 			upload = await uploadableFile.call(this, binary, fileName);
 		} catch (error) {
-			throw itemFailure.call(
-				this,
+			throw itemError(
+				this.getNode(),
 				itemIndex,
 				`Input '${file.name}': the file of binary field '${file.binaryProperty}' cannot be read from n8n's binary data (${(error as Error).message})`,
 				'The file is no longer stored, for example because the execution that made it was pruned. Run the node that produces the file again.',

@@ -5,10 +5,11 @@ import { DEFAULT_MAX_POLL_INTERVAL_SECONDS } from '../../shared/descriptions';
 import { noAnswerCause } from '../../shared/errors';
 import { clockTime, giveUp, OutageWatch } from '../../shared/outage';
 import { pause } from '../../shared/pause';
+import { createTaskRoute, progressSummaryRoute } from '../../shared/api';
 import { getTask } from '../../shared/taskClient';
 import { visionatrixJson, visionatrixRequest } from '../../shared/transport';
 import type { CreateTaskResponse, ProgressSummary, TaskDetails } from '../../shared/types';
-import { withItemJson } from './steps';
+import { withItemIndex, withItemJson, withoutItemIndex } from '../../shared/itemErrors';
 
 /**
  * Creating tasks, and finding the tasks of a create whose answer was lost. A create is sent once
@@ -98,7 +99,7 @@ export class TaskCreator {
 		const floor = Math.max(0, ...this.answers.filter((answer) => answer.at <= sentAt).flatMap((answer) => answer.ids));
 		const request = visionatrixJson.call(
 			this.context,
-			{ method: 'PUT', path: `/tasks/create/${encodeURIComponent(flow)}`, body: form, abortSignal: signal },
+			{ ...createTaskRoute(flow), body: form, abortSignal: signal },
 			{ doing: `create a task of flow '${flow}'`, flow, itemIndex, sent: true },
 		) as Promise<CreateTaskResponse>;
 		const settled = request.then(
@@ -132,7 +133,10 @@ export class TaskCreator {
 			throw withItemJson(
 				new NodeOperationError(
 					this.context.getNode(),
-					`The request to create a task of flow '${flow}' got no answer from Visionatrix (${cause}), and ${found}: the task may exist anyway, so check the Visionatrix task list before running this item again [item ${itemIndex}]`,
+					withItemIndex(
+						`The request to create a task of flow '${flow}' got no answer from Visionatrix (${cause}), and ${found}: the task may exist anyway, so check the Visionatrix task list before running this item again`,
+						itemIndex,
+					),
 					{
 						itemIndex,
 						description: `The request was sent at ${since} and not sent again: a second create would queue a second task. ${failure.message}`,
@@ -151,7 +155,7 @@ export class TaskCreator {
 			}
 		} catch (error) {
 			if (this.context.getExecutionCancelSignal()?.aborted) throw error as NodeApiError;
-			return fail(`the task list could not be read to find the task it made (${(error as Error).message.replace(/ \[item \d+\]$/, '')})`);
+			return fail(`the task list could not be read to find the task it made (${withoutItemIndex((error as Error).message)})`);
 		}
 		const ids = matches.map((task) => task.task_id).sort((a, b) => a - b);
 		if (matches.length === 0) return fail(`no task of that flow made since it was sent at ${since} matches what was sent`);
@@ -182,7 +186,7 @@ export class TaskCreator {
 			async () =>
 				await visionatrixRequest.call(
 					this.context,
-					{ method: 'GET', path: '/tasks/progress-summary', qs: { name: sent.flow, group_scope: groupScope }, abortSignal: signal },
+					{ ...progressSummaryRoute({ name: sent.flow, group_scope: groupScope }), abortSignal: signal },
 					{ doing: `look for the task a lost create of flow '${sent.flow}' made`, flow: sent.flow, itemIndex: sent.itemIndex },
 				),
 			Date.now() + LOOK_PATIENCE_MS,

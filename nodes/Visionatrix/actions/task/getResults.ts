@@ -1,14 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { TaskDetails } from '../../shared/types';
-import {
-	completedTasks,
-	downloadStep,
-	failedItem,
-	isItemError,
-	readTaskIds,
-	resultItems,
-} from './steps';
+import { continueWithError, isItemError } from '../../shared/itemErrors';
+import { readTaskIds } from '../../shared/taskIds';
+import { completedTasks, downloadStep, resultItems } from './steps';
 
 /** Custom operation: every result file of each item's task, as n8n binary data. */
 export async function getResults(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -26,7 +21,7 @@ export async function getResults(this: IExecuteFunctions): Promise<INodeExecutio
 		const downloaded = isItemError(task) ? task : files[ready.findIndex((r) => r.itemIndex === itemIndex)];
 		if (isItemError(downloaded)) {
 			const taskId = taskIds[itemIndex];
-			output.push(failedItem.call(this, downloaded, itemIndex, isItemError(taskId) ? {} : { task_id: taskId }));
+			output.push(continueWithError.call(this, downloaded, itemIndex, isItemError(taskId) ? {} : { task_id: taskId }));
 			continue;
 		}
 		output.push(

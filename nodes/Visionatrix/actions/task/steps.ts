@@ -1,16 +1,18 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { taskProgressJson } from '../../resources/task/progressFunctions';
-import { concurrencyLimit } from '../../shared/concurrency';
+import { taskProgressJson } from '../../shared/taskProgress';
+import { cancelTaskRoute } from '../../shared/api';
+import { concurrencyLimit, DEFAULT_CONCURRENCY } from '../../shared/concurrency';
 import { clockTime, giveUp, OutageWatch, type Outage } from '../../shared/outage';
 import { pause } from '../../shared/pause';
 import { DEFAULT_SCHEDULE, waitForTasks, type ReadResult, type TaskRead, type WaitOutcome } from '../../shared/polling';
 import { downloadResultFile, resultFiles, type DownloadedFile, type ResultFile } from '../../shared/results';
 import { fetchTaskStates, performRead } from '../../shared/taskClient';
 import { visionatrixRequest } from '../../shared/transport';
-import { invalidTaskIdError, noAnswerCause } from '../../shared/errors';
-import { parseTaskId, taskStatus } from '../../shared/taskStatus';
+import { noAnswerCause } from '../../shared/errors';
+import { executionCanceled, isItemError, itemError, resultOrItemError, toItemError, type ItemError } from '../../shared/itemErrors';
+import { taskStatus } from '../../shared/taskStatus';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
 import type { TaskDetails } from '../../shared/types';
 
@@ -19,8 +21,6 @@ import type { TaskDetails } from '../../shared/types';
  * once: the wait reads only the tasks that can have changed (polling.ts), downloads go with bounded concurrency.
  * A step's failure for one item is kept as that item's error; the other items go on.
  */
-
-export type ItemError = NodeOperationError | NodeApiError;
 
 /** One task of one input item. */
 export interface TaskOfItem {
@@ -40,8 +40,6 @@ export interface WaitSettings {
 	/** Cancel the tasks still unfinished on the server when the execution is stopped. */
 	cancelOnStop?: boolean;
 }
-
-export const DEFAULT_CONCURRENCY = 4;
 
 /** Get Results has no Timeout: it waits out a server restart for this long. */
 export const GET_RESULTS_OUTAGE_SECONDS = 120;
@@ -78,60 +76,6 @@ function outageNote(outage: Outage | undefined): string {
 	return `; Visionatrix has not answered since ${clockTime(outage.since)} (${noAnswerCause(outage.failure) ?? outage.failure.message})`;
 }
 
-/** The error a stopped execution ends with; n8n files an error whose message says "canceled" as a stop, not a failure. */
-export function executionCanceled(context: IExecuteFunctions): NodeOperationError {
-	return new NodeOperationError(context.getNode(), 'The execution was canceled');
-}
-
-export function isItemError(value: unknown): value is ItemError {
-	return value instanceof NodeOperationError || value instanceof NodeApiError;
-}
-
-export function itemFailure(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	message: string,
-	description: string,
-): NodeOperationError {
-	return new NodeOperationError(this.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });
-}
-
-/** An error as the item's error; a stopped execution still ends the whole operation, as n8n expects. */
-export function asItemError(context: IExecuteFunctions, itemIndex: number, error: unknown): ItemError {
-	if (context.getExecutionCancelSignal()?.aborted) throw executionCanceled(context);
-	if (isItemError(error)) return error;
-	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
-}
-
-/** The work's result, or its error kept as the item's error. */
-export async function settle<T>(context: IExecuteFunctions, itemIndex: number, work: () => Promise<T>): Promise<T | ItemError> {
-	try {
-		return await work();
-	} catch (error) {
-		return asItemError(context, itemIndex, error);
-	}
-}
-
-/** What an error adds to its item's JSON (the tasks a lost create may have made, …). */
-export function withItemJson<E extends Error>(error: E, json: IDataObject): E {
-	return Object.assign(error, { itemJson: json });
-}
-
-/**
- * Continue On Fail: the failed item goes on as an error item; otherwise the error stops the node.
- * Its message says what to do (an item keeps only the message). n8n's engine replaces the JSON of
- * an item that carries its error object with `{ error }`, so an item that names a task goes on as
- * n8n's own nodes return theirs, the message in `error` beside `task_id`; for "Continue (using
- * error output)" the error object has to stay (it routes the item), and the message names the task.
- */
-export function failedItem(this: IExecuteFunctions, error: ItemError, itemIndex: number, json: IDataObject = {}): INodeExecutionData {
-	if (!this.continueOnFail()) throw error;
-	const itemJson: IDataObject = { ...json, ...((error as { itemJson?: IDataObject }).itemJson ?? {}), error: error.message };
-	const pairedItem = { item: itemIndex };
-	if (Object.keys(itemJson).length > 1 && this.getNode().onError !== 'continueErrorOutput') return { json: itemJson, pairedItem };
-	return { json: itemJson, error, pairedItem };
-}
-
 /** The message of a task that is gone from the server. */
 export function vanishedMessage(taskId: number): string {
 	return `Task ${taskId} was cancelled or deleted on the Visionatrix server (or belongs to another user)`;
@@ -145,34 +89,20 @@ export function timeoutMessage(taskId: number, timeoutSeconds: number, last: Tas
 		: `Task ${taskId} did not finish within ${timeoutSeconds} seconds${progress}; it goes on running on the Visionatrix server: get its files later with Get Results, or raise Timeout`;
 }
 
-/** Each item's Task ID; a bad one is that item's error. */
-export function readTaskIds(this: IExecuteFunctions): Array<number | ItemError> {
-	return this.getInputData().map((item, itemIndex) => {
-		const raw = this.getNodeParameter('taskId', itemIndex);
-		// An item that already failed in an earlier step (Continue On Fail) carries only its error
-		// (n8n keeps nothing else of it): it goes on as that same error, which names its task.
-		const earlier = item.json.error;
-		if ((raw === undefined || raw === '') && typeof earlier === 'string') {
-			return new NodeOperationError(this.getNode(), earlier, { itemIndex, description: 'This item failed in an earlier step.' });
-		}
-		return parseTaskId(raw) ?? invalidTaskIdError(this.getNode(), raw, itemIndex);
-	});
-}
-
 function outcomeError(this: IExecuteFunctions, itemIndex: number, taskId: number, outcome: Exclude<WaitOutcome, { kind: 'completed' }>, timeoutSeconds: number, outage?: Outage): ItemError {
 	switch (outcome.kind) {
 		case 'failed':
-			return itemFailure.call(
-				this,
+			return itemError(
+				this.getNode(),
 				itemIndex,
 				`Task ${taskId} failed on the Visionatrix server: ${outcome.task.error}`,
 				'The flow stopped with this error. Check the inputs, then restart the task in Visionatrix or create a new one.',
 			);
 		case 'missing':
-			return itemFailure.call(this, itemIndex, vanishedMessage(taskId), 'Visionatrix shows each user only their own tasks.');
+			return itemError(this.getNode(), itemIndex, vanishedMessage(taskId), 'Visionatrix shows each user only their own tasks.');
 		case 'timeout':
-			return itemFailure.call(
-				this,
+			return itemError(
+				this.getNode(),
 				itemIndex,
 				timeoutMessage(taskId, timeoutSeconds, outcome.last, outage),
 				outage
@@ -258,7 +188,7 @@ async function cancelTasks(this: IExecuteFunctions, taskIds: number[]): Promise<
 			async (taskId) =>
 				await visionatrixRequest.call(
 					detached,
-					{ method: 'DELETE', path: `/tasks/queue/${taskId}`, timeout: 10_000 },
+					{ ...cancelTaskRoute(taskId), timeout: 10_000 },
 					{ doing: `cancel task ${taskId}`, taskId, sent: true },
 				),
 		),
@@ -276,19 +206,19 @@ export async function completedTasks(this: IExecuteFunctions, tasks: TaskOfItem[
 	try {
 		states = await watch.read(async () => await fetchTaskStates.call(this, ids, this.getExecutionCancelSignal()), deadlineOf(0), giveUp);
 	} catch (error) {
-		const failure = asItemError(this, tasks[0]?.itemIndex ?? 0, error);
+		const failure = toItemError(this, tasks[0]?.itemIndex ?? 0, error);
 		return tasks.map(() => failure);
 	}
 	return tasks.map(({ taskId, itemIndex }) => {
 		const task = states.get(taskId);
-		if (!task) return itemFailure.call(this, itemIndex, vanishedMessage(taskId), 'Visionatrix shows each user only their own tasks.');
+		if (!task) return itemError(this.getNode(), itemIndex, vanishedMessage(taskId), 'Visionatrix shows each user only their own tasks.');
 		const status = taskStatus(task);
 		if (status === 'failed') {
-			return itemFailure.call(this, itemIndex, `Task ${taskId} failed on the Visionatrix server and has no results: ${task.error}`, 'Check the inputs, then restart the task in Visionatrix or create a new one.');
+			return itemError(this.getNode(), itemIndex, `Task ${taskId} failed on the Visionatrix server and has no results: ${task.error}`, 'Check the inputs, then restart the task in Visionatrix or create a new one.');
 		}
 		if (status !== 'completed') {
-			return itemFailure.call(
-				this,
+			return itemError(
+				this.getNode(),
 				itemIndex,
 				`Task ${taskId} is not completed yet (${status}, progress ${task.progress}%): put a Visionatrix "Wait for Completion" step before Get Results`,
 				'Get Results takes the files of completed tasks only.',
@@ -310,7 +240,7 @@ export async function downloadTaskFiles(
 	const download = async (file: ResultFile) =>
 		await watch.read(async () => await downloadResultFile.call(this, file, itemIndex, signal), deadlineOf(itemIndex), giveUp);
 	const files = await Promise.all(
-		resultFiles(task).map(async (file) => await gate(async () => await settle(this, itemIndex, async () => await download(file)))),
+		resultFiles(task).map(async (file) => await gate(async () => await resultOrItemError(this, itemIndex, async () => await download(file)))),
 	);
 	return files.find(isItemError) ?? (files as DownloadedFile[]);
 }

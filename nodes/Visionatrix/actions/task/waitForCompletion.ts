@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { DEFAULT_FALLBACK_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
-import { failedItem, finalStateItem, isItemError, readTaskIds, waitStep, type ItemError, type TaskOfItem, type WaitSettings } from './steps';
+import { type ItemError, continueWithError, isItemError } from '../../shared/itemErrors';
+import { readTaskIds } from '../../shared/taskIds';
+import { finalStateItem, waitStep, type TaskOfItem, type WaitSettings } from './steps';
 import { assertCanWaitOnWebhook, waitOnWebhook, waitSlots, type WaitMode } from './webhookWait';
 
 /** Custom operation: waits until every item's task completed or failed, with one progress request per tick. */
@@ -11,16 +13,16 @@ export async function waitForCompletion(this: IExecuteFunctions): Promise<INodeE
 	const settings = (itemIndex: number) => this.getNodeParameter('options', itemIndex, {}) as WaitSettings & { waitMode?: WaitMode; fallbackInterval?: number };
 	if (settings(0).waitMode === 'webhook') {
 		assertCanWaitOnWebhook(this);
-		const slots = waitSlots(taskIds, (itemIndex) => settings(itemIndex).timeout ?? DEFAULT_TIMEOUT_SECONDS, (error, itemIndex) => failedItem.call(this, error as ItemError, itemIndex));
+		const slots = waitSlots(taskIds, (itemIndex) => settings(itemIndex).timeout ?? DEFAULT_TIMEOUT_SECONDS, (error, itemIndex) => continueWithError.call(this, error as ItemError, itemIndex));
 		return await waitOnWebhook.call(this, slots, { fallbackInterval: settings(0).fallbackInterval ?? DEFAULT_FALLBACK_INTERVAL_SECONDS, checkWebhookUrls: true });
 	}
 	const finals = await waitStep.call(this, waiting, settings);
 
 	return [
 		taskIds.map((taskId, itemIndex) => {
-			if (isItemError(taskId)) return failedItem.call(this, taskId, itemIndex);
+			if (isItemError(taskId)) return continueWithError.call(this, taskId, itemIndex);
 			const final = finals[waiting.findIndex((t) => t.itemIndex === itemIndex)];
-			return isItemError(final) ? failedItem.call(this, final, itemIndex, { task_id: taskId }) : finalStateItem(final, itemIndex);
+			return isItemError(final) ? continueWithError.call(this, final, itemIndex, { task_id: taskId }) : finalStateItem(final, itemIndex);
 		}),
 	];
 }

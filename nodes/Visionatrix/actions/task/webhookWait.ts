@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../../shared/concurrency';
+import { DEFAULT_CONCURRENCY, mapWithConcurrency } from '../../shared/concurrency';
 import { DEFAULT_MAX_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
 import { dropStandingWatch, giveUp, OutageWatch, standingWatch } from '../../shared/outage';
 import { pause } from '../../shared/pause';
@@ -17,7 +17,8 @@ import { downloadResultFile, resultFiles, type DownloadedFile } from '../../shar
 import { fetchTaskStates, getTask, type TaskReader } from '../../shared/taskClient';
 import { parseTaskId, taskStatus } from '../../shared/taskStatus';
 import type { TaskDetails } from '../../shared/types';
-import { DEFAULT_CONCURRENCY, finalStateItem, itemFailure, resultItems, timeoutMessage, vanishedMessage } from './steps';
+import { itemError, withoutItemIndex } from '../../shared/itemErrors';
+import { finalStateItem, resultItems, timeoutMessage, vanishedMessage } from './steps';
 
 /**
  * Wait Mode "On Webhook": instead of polling, the node puts the execution to wait (as n8n's Wait
@@ -156,19 +157,20 @@ export function assertCanWaitOnWebhook(context: IExecuteFunctions): void {
 	}
 }
 
-function errorItem(node: INode, slot: TaskSlot, message: string, description: string): INodeExecutionData {
-	const error = new NodeOperationError(node, `${message} [item ${slot.item}]`, { itemIndex: slot.item, description });
+/** A task slot's error item: the webhook has no Continue On Fail to ask, so the node's On Error decides. */
+function webhookErrorItem(node: INode, slot: TaskSlot, message: string, description: string): INodeExecutionData {
+	const error = itemError(node, slot.item, message, description);
 	const json = { task_id: slot.task_id, error: error.message };
-	// As failedItem (steps.ts): under "Continue" the item keeps its task_id, which n8n drops from an item carrying its error.
+	// As continueWithError (shared/itemErrors.ts): under "Continue" the item keeps its task_id, which n8n drops from an item carrying its error.
 	if (node.onError === 'continueRegularOutput') return { json, pairedItem: { item: slot.item } };
 	return { json, error, pairedItem: { item: slot.item } };
 }
 
 function outcomeItem(node: INode, slot: TaskSlot, task: TaskDetails | null | undefined): INodeExecutionData | undefined {
 	const id = slot.task_id;
-	if (task === null) return errorItem(node, slot, vanishedMessage(id), 'Visionatrix shows each user only their own tasks.');
+	if (task === null) return webhookErrorItem(node, slot, vanishedMessage(id), 'Visionatrix shows each user only their own tasks.');
 	if (task === undefined || !isFinal(task)) {
-		return errorItem(
+		return webhookErrorItem(
 			node,
 			slot,
 			timeoutMessage(id, slot.timeout, task),
@@ -176,7 +178,7 @@ function outcomeItem(node: INode, slot: TaskSlot, task: TaskDetails | null | und
 		);
 	}
 	if (taskStatus(task) === 'failed') {
-		return errorItem(node, slot, `Task ${id} failed on the Visionatrix server: ${task.error}`, 'The flow stopped with this error. Check the inputs, then restart the task in Visionatrix or create a new one.');
+		return webhookErrorItem(node, slot, `Task ${id} failed on the Visionatrix server: ${task.error}`, 'The flow stopped with this error. Check the inputs, then restart the task in Visionatrix or create a new one.');
 	}
 	return undefined;
 }
@@ -220,7 +222,7 @@ async function finish(context: TaskReader, slots: OutputSlot[], states: Map<numb
 		const files = fetched.filter((_, i) => downloads[i].slotIndex === slotIndex);
 		const failed = files.find((file): file is Error => file instanceof Error);
 		if (failed) {
-			output.push(errorItem(node, slot.task, failed.message.replace(/ \[item \d+\]$/, ''), (failed as { description?: string }).description ?? 'Run Get Results for this task later.'));
+			output.push(webhookErrorItem(node, slot.task, withoutItemIndex(failed.message), (failed as { description?: string }).description ?? 'Run Get Results for this task later.'));
 			continue;
 		}
 		output.push(...resultItems(files as DownloadedFile[], task, slot.task.item, slot.task.files));
@@ -232,7 +234,7 @@ async function finish(context: TaskReader, slots: OutputSlot[], states: Map<numb
 function stackItem(node: INode, slot: OutputSlot): INodeExecutionData {
 	if (!isTaskSlot(slot)) return slot.ready;
 	const { task_id: id, timeout } = slot.task;
-	const timedOut = errorItem(
+	const timedOut = webhookErrorItem(
 		node,
 		slot.task,
 		`Task ${id} did not report completion within ${timeout} seconds; it may still be running on the Visionatrix server: check it with Get Progress, and get its files with Get Results once it is done`,
@@ -296,8 +298,8 @@ export async function waitOnWebhook(this: IExecuteFunctions, slots: OutputSlot[]
 			if (resumeTokenOf(task.webhook_url) === token) continue;
 			for (const [slotIndex, slot] of slots.entries()) {
 				if (!isTaskSlot(slot) || slot.task.task_id !== id) continue;
-				const error = itemFailure.call(
-					this,
+				const error = itemError(
+					this.getNode(),
 					slot.task.item,
 					`Task ${id} does not report its progress to this execution, so it cannot wake it`,
 					`Its webhook URL is ${describeUrl(task.webhook_url)}. Wait Mode 'On Webhook' works for tasks created in the same execution with Webhook URL {{ $execution.resumeUrl }} (or by Create Task with Wait Mode 'On Webhook'). Use Wait Mode Poll for other tasks.`,
@@ -426,8 +428,8 @@ export class CreateOnWebhook {
 	/** Adds webhook_url to one item's create form. */
 	addWebhookUrl(form: FormData, itemIndex: number, options: CreateWaitOptions): void {
 		if (options.webhookUrl) {
-			throw itemFailure.call(
-				this.context,
+			throw itemError(
+				this.context.getNode(),
 				itemIndex,
 				"Option 'Webhook URL' cannot be used with Wait Mode 'On Webhook'",
 				"With Wait Mode 'On Webhook' the node sets the task's webhook URL to this execution's resume URL itself. Remove Webhook URL, or use Wait Mode Poll to keep your own.",
@@ -440,11 +442,11 @@ export class CreateOnWebhook {
 	slots(
 		created: CreatedTasks[],
 		plan: (itemIndex: number) => { wait: boolean; download: boolean; options: CreateWaitOptions },
-		failedItem: (error: Error, itemIndex: number) => INodeExecutionData,
+		errorOutput: (error: Error, itemIndex: number) => INodeExecutionData,
 	): OutputSlot[] {
 		const started = Date.now();
 		return created.flatMap((result, itemIndex): OutputSlot[] => {
-			if (result instanceof Error) return [{ ready: failedItem(result, itemIndex) }];
+			if (result instanceof Error) return [{ ready: errorOutput(result, itemIndex) }];
 			const { wait, download, options } = plan(itemIndex);
 			return result.taskIds.map((taskId): OutputSlot => {
 				if (!wait) return { ready: { json: result.json(taskId), pairedItem: { item: itemIndex } } };
@@ -468,11 +470,11 @@ export class CreateOnWebhook {
 export function waitSlots(
 	taskIds: Array<number | Error>,
 	timeoutOf: (itemIndex: number) => number,
-	failedItem: (error: Error, itemIndex: number) => INodeExecutionData,
+	errorOutput: (error: Error, itemIndex: number) => INodeExecutionData,
 ): OutputSlot[] {
 	const started = Date.now();
 	return taskIds.map((taskId, itemIndex): OutputSlot => {
-		if (taskId instanceof Error) return { ready: failedItem(taskId, itemIndex) };
+		if (taskId instanceof Error) return { ready: errorOutput(taskId, itemIndex) };
 		const timeout = timeoutOf(itemIndex);
 		return { task: { task_id: taskId, item: itemIndex, timeout, deadline: started + timeout * 1000 } };
 	});

@@ -1,6 +1,13 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { installedFlows } from '../../shared/flowCatalog';
+import { resultOrItemError } from '../../shared/itemErrors';
 import type { InstalledFlow } from '../../shared/types';
+
+/** The installed flows (one request for all items), or the item's error. */
+export async function catalogOfItem(this: IExecuteFunctions, itemIndex: number) {
+	return await resultOrItemError(this, itemIndex, async () => await installedFlows.call(this));
+}
 
 /** What a workflow (or an AI agent) needs of a flow: its id, what it does, and its inputs. */
 export function flowJson(flow: InstalledFlow): IDataObject {

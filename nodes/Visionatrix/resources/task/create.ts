@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_CONCURRENCY } from '../../actions/task/steps';
-import { allFilesInOneItemOption, fallbackIntervalOption, flowField, waitModeOption, waitOptions } from '../../shared/descriptions';
+import { DEFAULT_CONCURRENCY } from '../../shared/concurrency';
+import { allFilesInOneItemOption, cancelOnStopOption, fallbackIntervalOption, flowField, pollIntervalOption, timeoutOption, waitModeOption } from '../../shared/descriptions';
 
 const showOnlyForCreate = { resource: ['task'], operation: ['create'] };
 /** Version 1 keeps its fields as stored workflows have them; 1.1 has the Output field. */
@@ -173,10 +173,10 @@ export const createDescription: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { ...showOnlyForCreate, ...inVersion1 } },
-		// Sorted by name, as n8n lists options; the shared ones are spliced in their place.
+		// Sorted by name, as n8n lists options, shared ones included.
 		options: [
 			{ ...allFilesInOneItemOption, description: `${allFilesInOneItemOption.description}. Applies with Download Results.` },
-			waitOptions[0],
+			cancelOnStopOption,
 			concurrencyOption,
 			{
 				displayName: 'Download Results',
@@ -188,10 +188,10 @@ export const createDescription: INodeProperties[] = [
 			},
 			fallbackIntervalOption,
 			groupScopeOption,
-			waitOptions[1],
+			pollIntervalOption,
 			priorityOption,
 			{ ...binaryPropertyOption, description: `${binaryPropertyOption.description}. Applies with Download Results.` },
-			waitOptions[2],
+			timeoutOption,
 			{
 				displayName: 'Wait for Completion',
 				name: 'waitForCompletion',
@@ -217,14 +217,14 @@ export const createDescription: INodeProperties[] = [
 		// Sorted by name, as n8n lists options.
 		options: [
 			{ ...allFilesInOneItemOption, displayOptions: withFiles },
-			{ ...waitOptions[0], displayOptions: whenWaiting },
+			{ ...cancelOnStopOption, displayOptions: whenWaiting },
 			concurrencyOption,
 			{ ...fallbackIntervalOption, displayOptions: { show: { ...whenWaiting.show, waitMode: ['webhook'] } } },
 			groupScopeOption,
-			{ ...waitOptions[1], displayOptions: whenWaiting },
+			{ ...pollIntervalOption, displayOptions: whenWaiting },
 			priorityOption,
 			{ ...binaryPropertyOption, displayOptions: withFiles },
-			{ ...waitOptions[2], displayOptions: whenWaiting },
+			{ ...timeoutOption, displayOptions: whenWaiting },
 			{ ...waitModeOption('create'), displayOptions: whenWaiting },
 			webhookHeadersOption,
 			webhookUrlOption,

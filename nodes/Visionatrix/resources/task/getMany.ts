@@ -1,4 +1,10 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { progressSummaryRoute } from '../../shared/api';
+import { continueWithError, isItemError, resultOrItemError } from '../../shared/itemErrors';
+import { taskProgressJson } from '../../shared/taskProgress';
+import { visionatrixJson } from '../../shared/transport';
+import type { ProgressSummary } from '../../shared/types';
 
 const showOnlyForGetMany = { resource: ['task'], operation: ['getMany'] };
 
@@ -67,3 +73,58 @@ export const getManyDescription: INodeProperties[] = [
 		],
 	},
 ];
+
+interface TaskFilters {
+	name?: string;
+	groupScope?: number;
+	onlyParent?: boolean;
+	status?: string[];
+}
+
+interface GetManyParameters {
+	filters: TaskFilters;
+	/** Infinity with Return All. */
+	limit: number;
+}
+
+/** The item's parameters, read once, by name. */
+function parametersOf(this: IExecuteFunctions, itemIndex: number): GetManyParameters {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	return {
+		filters: this.getNodeParameter('filters', itemIndex, {}) as TaskFilters,
+		limit: returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number),
+	};
+}
+
+/** Custom operation (a read, so retried like every read): the user's tasks from the progress summary. */
+export async function getManyTasks(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const output: INodeExecutionData[] = [];
+	for (const itemIndex of this.getInputData().keys()) {
+		const { filters, limit } = parametersOf.call(this, itemIndex);
+		const qs: IDataObject = {};
+		if (filters.name) qs.name = filters.name;
+		if (filters.groupScope !== undefined) qs.group_scope = filters.groupScope;
+		if (filters.onlyParent) qs.only_parent = 1;
+		const summary = await resultOrItemError(this, itemIndex, async () =>
+			(await visionatrixJson.call(
+				this,
+				{ ...progressSummaryRoute(qs), abortSignal: this.getExecutionCancelSignal() },
+				{ doing: 'list the tasks', itemIndex },
+			)) as ProgressSummary,
+		);
+		if (isItemError(summary)) {
+			output.push(continueWithError.call(this, summary, itemIndex));
+			continue;
+		}
+		const status = filters.status ?? [];
+		output.push(
+			...Object.values(summary)
+				.map((task) => taskProgressJson(task, true))
+				.filter((task) => status.length === 0 || status.includes(task.status as string))
+				.sort((a, b) => Number(b.task_id) - Number(a.task_id))
+				.slice(0, limit)
+				.map((json) => ({ json, pairedItem: { item: itemIndex } })),
+		);
+	}
+	return [output];
+}

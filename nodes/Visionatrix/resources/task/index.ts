@@ -1,21 +1,20 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { actionDone, checkBaseUrl, failOnTaskErrorStatus, withTaskId } from '../../shared/routing';
-import { cancelDescription } from './cancel';
+import { cancelDescription, cancelRouting } from './cancel';
 import { createDescription } from './create';
-import { deleteDescription } from './delete';
+import { deleteDescription, deleteRouting } from './delete';
 import { getManyDescription } from './getMany';
 import { getProgressDescription } from './getProgress';
 import { getResultsDescription } from './getResults';
-import { restartDescription } from './restart';
-import { setPriorityDescription } from './setPriority';
+import { restartDescription, restartRouting } from './restart';
+import { setPriorityDescription, setPriorityRouting } from './setPriority';
 import { waitForCompletionDescription } from './waitForCompletion';
 
 const showOnlyForTasks = { resource: ['task'] };
 
-// The reads and the long-running operations are custom operations (see actions/task/): they work
-// on all items together and retry reads. The writes (Cancel, Delete, Restart, Set Priority) are one
-// request per item, described here with their routing.
+// The reads and the long-running operations are custom operations (the node's customOperations):
+// they work on all items together and retry reads. The writes (Cancel, Delete, Restart, Set
+// Priority) are one request per item, by the routing in their files.
 export const taskDescription: INodeProperties[] = [
 	{
 		displayName: 'Operation',
@@ -29,11 +28,7 @@ export const taskDescription: INodeProperties[] = [
 				value: 'cancel',
 				action: 'Cancel a task',
 				description: 'Remove a queued or running task from the queue',
-				routing: {
-					request: { method: 'DELETE', url: '/tasks/queue' },
-					send: { preSend: [checkBaseUrl, withTaskId((taskId) => ({ url: `/tasks/queue/${taskId}` }))] },
-					output: { postReceive: [failOnTaskErrorStatus('cancel'), actionDone('cancelled')] },
-				},
+				routing: cancelRouting,
 			},
 			{
 				name: 'Create',
@@ -46,11 +41,7 @@ export const taskDescription: INodeProperties[] = [
 				value: 'delete',
 				action: 'Delete a task',
 				description: 'Delete a task with its child tasks and files',
-				routing: {
-					request: { method: 'DELETE', url: '/tasks/task' },
-					send: { preSend: [checkBaseUrl, withTaskId((taskId, request) => ({ qs: { ...request.qs, task_id: taskId } }))] },
-					output: { postReceive: [failOnTaskErrorStatus('delete'), actionDone('deleted')] },
-				},
+				routing: deleteRouting,
 			},
 			{
 				name: 'Get Many',
@@ -75,22 +66,14 @@ export const taskDescription: INodeProperties[] = [
 				value: 'restart',
 				action: 'Restart a failed task',
 				description: 'Queue a failed task again',
-				routing: {
-					request: { method: 'POST', url: '/tasks/restart' },
-					send: { preSend: [checkBaseUrl, withTaskId((taskId, request) => ({ qs: { ...request.qs, task_id: taskId } }))] },
-					output: { postReceive: [failOnTaskErrorStatus('restart'), actionDone('restarted')] },
-				},
+				routing: restartRouting,
 			},
 			{
 				name: 'Set Priority',
 				value: 'setPriority',
 				action: 'Set the priority of a task',
 				description: 'Change the queue priority of a queued task',
-				routing: {
-					request: { method: 'PUT', url: '/tasks/update' },
-					send: { preSend: [checkBaseUrl, withTaskId((taskId, request) => ({ qs: { ...request.qs, task_id: taskId } }))] },
-					output: { postReceive: [failOnTaskErrorStatus('set the priority of'), actionDone('priority set')] },
-				},
+				routing: setPriorityRouting,
 			},
 			{
 				name: 'Wait for Completion',

@@ -1,6 +1,14 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyRouting } from 'n8n-workflow';
 
+import { restartTaskRoute } from '../../shared/api';
 import { taskIdField } from '../../shared/descriptions';
+import { actionDone, checkBaseUrl, failOnTaskErrorStatus, toTaskRoute } from '../../shared/routing';
+
+/** One request per item, by routing; Force goes in the query. */
+export const restartRouting: INodePropertyRouting = {
+	send: { preSend: [checkBaseUrl, toTaskRoute(restartTaskRoute)] },
+	output: { postReceive: [failOnTaskErrorStatus('restart'), actionDone('restarted')] },
+};
 
 export const restartDescription: INodeProperties[] = [
 	taskIdField('restart'),

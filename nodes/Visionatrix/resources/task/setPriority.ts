@@ -1,6 +1,14 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyRouting } from 'n8n-workflow';
 
+import { setTaskPriorityRoute } from '../../shared/api';
 import { taskIdField } from '../../shared/descriptions';
+import { actionDone, checkBaseUrl, failOnTaskErrorStatus, toTaskRoute } from '../../shared/routing';
+
+/** One request per item, by routing; Priority goes in the body. */
+export const setPriorityRouting: INodePropertyRouting = {
+	send: { preSend: [checkBaseUrl, toTaskRoute(setTaskPriorityRoute)] },
+	output: { postReceive: [failOnTaskErrorStatus('set the priority of'), actionDone('priority set')] },
+};
 
 export const setPriorityDescription: INodeProperties[] = [
 	taskIdField('setPriority'),

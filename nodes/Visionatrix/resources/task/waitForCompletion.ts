@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { fallbackIntervalOption, taskIdField, waitModeOption, waitOptions } from '../../shared/descriptions';
+import { cancelOnStopOption, fallbackIntervalOption, pollIntervalOption, taskIdField, timeoutOption, waitModeOption } from '../../shared/descriptions';
 
 export const waitForCompletionDescription: INodeProperties[] = [
 	taskIdField('waitForCompletion'),
@@ -12,6 +12,6 @@ export const waitForCompletionDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { resource: ['task'], operation: ['waitForCompletion'] } },
 		// Sorted by name, as n8n lists options.
-		options: [waitOptions[0], fallbackIntervalOption, waitOptions[1], waitOptions[2], waitModeOption('waitForCompletion')],
+		options: [cancelOnStopOption, fallbackIntervalOption, pollIntervalOption, timeoutOption, waitModeOption('waitForCompletion')],
 	},
 ];

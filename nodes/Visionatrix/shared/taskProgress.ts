@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { taskStatus } from '../../shared/taskStatus';
-import type { TaskDetails } from '../../shared/types';
+import { taskStatus } from './taskStatus';
+import type { TaskDetails } from './types';
 
 /** The task's state as the node outputs it: the server's fields plus a derived `status`. */
 export function taskProgressJson(task: TaskDetails, simplify: boolean): IDataObject {

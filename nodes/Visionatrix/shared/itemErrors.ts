@@ -1,0 +1,73 @@
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+/**
+ * Errors of one input item: made with the item's index in the message, kept per item while the
+ * other items go on, and output as error items under Continue On Fail.
+ */
+
+export type ItemError = NodeOperationError | NodeApiError;
+
+/** `message [item 2]`: the message as n8n shows it for one item. */
+export function withItemIndex(message: string, itemIndex: number | undefined): string {
+	return itemIndex === undefined ? message : `${message} [item ${itemIndex}]`;
+}
+
+/** The message without its `[item N]`, to be told again under another item or inside another message. */
+export function withoutItemIndex(message: string): string {
+	return message.replace(/ \[item \d+\]$/, '');
+}
+
+export function flowNotInstalledMessage(flow: string): string {
+	return `Flow '${flow}' is not installed on this Visionatrix server`;
+}
+
+/** A new error of one item: what went wrong, and in the description what to do. */
+export function itemError(node: INode, itemIndex: number, message: string, description: string): NodeOperationError {
+	return new NodeOperationError(node, withItemIndex(message, itemIndex), { itemIndex, description });
+}
+
+export function isItemError(value: unknown): value is ItemError {
+	return value instanceof NodeOperationError || value instanceof NodeApiError;
+}
+
+/** The error a stopped execution ends with; n8n files an error whose message says "canceled" as a stop, not a failure. */
+export function executionCanceled(context: IExecuteFunctions): NodeOperationError {
+	return new NodeOperationError(context.getNode(), 'The execution was canceled');
+}
+
+/** Anything thrown, as the item's error; a stopped execution still ends the whole operation, as n8n expects. */
+export function toItemError(context: IExecuteFunctions, itemIndex: number, error: unknown): ItemError {
+	if (context.getExecutionCancelSignal()?.aborted) throw executionCanceled(context);
+	if (isItemError(error)) return error;
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}
+
+/** The work's result, or its error as the item's error. */
+export async function resultOrItemError<T>(context: IExecuteFunctions, itemIndex: number, work: () => Promise<T>): Promise<T | ItemError> {
+	try {
+		return await work();
+	} catch (error) {
+		return toItemError(context, itemIndex, error);
+	}
+}
+
+/** What an error adds to its item's JSON (the tasks a lost create may have made, …). */
+export function withItemJson<E extends Error>(error: E, json: IDataObject): E {
+	return Object.assign(error, { itemJson: json });
+}
+
+/**
+ * Continue On Fail: the failed item goes on as an error item; otherwise the error stops the node.
+ * Its message says what to do (an item keeps only the message). n8n's engine replaces the JSON of
+ * an item that carries its error object with `{ error }`, so an item that names a task goes on as
+ * n8n's own nodes return theirs, the message in `error` beside `task_id`; for "Continue (using
+ * error output)" the error object has to stay (it routes the item), and the message names the task.
+ */
+export function continueWithError(this: IExecuteFunctions, error: ItemError, itemIndex: number, json: IDataObject = {}): INodeExecutionData {
+	if (!this.continueOnFail()) throw error;
+	const itemJson: IDataObject = { ...json, ...((error as { itemJson?: IDataObject }).itemJson ?? {}), error: error.message };
+	const pairedItem = { item: itemIndex };
+	if (Object.keys(itemJson).length > 1 && this.getNode().onError !== 'continueErrorOutput') return { json: itemJson, pairedItem };
+	return { json: itemJson, error, pairedItem };
+}
