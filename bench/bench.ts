@@ -13,6 +13,7 @@
  *            loop-n200-t500-h0, node-download-256mb-1, stream-ref-download-16mb-1, node-upload-256mb-1)
  * --jitter F each task runs T·(1 ± F), seeded by task id, the same for every client (default 0.1; 0 = exactly T)
  * --strict  exit with 1 when a target fails (otherwise only a failed scenario does)
+ * --log DIR  write each scenario's emulator report (request log, task start and end times) to DIR/<id>.json
  *
  * Processes: this orchestrator; one emulator per scenario (fresh, in its own process, so its CPU
  * and memory are not the client's); one client process per scenario (fresh, warmed up first).
@@ -46,6 +47,8 @@ interface Options {
 	jitter: number;
 	strict: boolean;
 	jsonPath: string;
+	/** Where to write each scenario's emulator report (request log and task timings), if anywhere. */
+	logDir?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -72,10 +75,12 @@ function parseArgs(argv: string[]): Options {
 				process.exit(2);
 			}
 			options.jitter = value;
+		} else if (arg === '--log' || arg.startsWith('--log=')) {
+			options.logDir = resolve(arg.includes('=') ? arg.slice('--log='.length) : (argv[++i] ?? ''));
 		} else if (arg === '--json') options.jsonPath = resolve(argv[++i] ?? options.jsonPath);
 		else if (arg.startsWith('--json=')) options.jsonPath = resolve(arg.slice('--json='.length));
 		else if (arg === '--help' || arg === '-h') {
-			process.stdout.write('Usage: bench [--quick] [--only ID,...] [--jitter F] [--strict] [--json PATH]\n');
+			process.stdout.write('Usage: bench [--quick] [--only ID,...] [--jitter F] [--strict] [--json PATH] [--log DIR]\n');
 			process.exit(0);
 		} else {
 			process.stderr.write(`Unknown option ${arg}\nUsage: bench [--quick] [--only ID,...] [--jitter F] [--strict] [--json PATH]\n`);
@@ -98,7 +103,7 @@ function clientTimeoutMs(scenario: ScenarioSpec): number {
 	return 120_000 + scenario.n * 10_000 + idealMs(scenario) * 3;
 }
 
-async function runScenario(scenario: ScenarioSpec, warmup: EmulatorProcess, cores: number): Promise<ScenarioResult> {
+async function runScenario(scenario: ScenarioSpec, warmup: EmulatorProcess, cores: number, logDir?: string): Promise<ScenarioResult> {
 	const cpuBefore = cpuSnapshot();
 	const emulator = await spawnEmulator(scenario.emulator);
 	let result: ScenarioResult | undefined;
@@ -124,6 +129,10 @@ async function runScenario(scenario: ScenarioSpec, warmup: EmulatorProcess, core
 			};
 		}
 		const report = await emulator.report();
+		if (logDir) {
+			mkdirSync(logDir, { recursive: true });
+			writeFileSync(resolve(logDir, `${scenario.id}.json`), `${JSON.stringify({ client, report })}\n`);
+		}
 		result = {
 			scenario,
 			idealMs: idealMs(scenario),
@@ -180,7 +189,7 @@ async function main(): Promise<void> {
 	const cpuAtStart = cpuSnapshot();
 	try {
 		for (const [index, scenario] of plan.scenarios.entries()) {
-			const result = await runScenario(scenario, warmup, machine.cores);
+			const result = await runScenario(scenario, warmup, machine.cores, options.logDir);
 			results.push(result);
 			log(progressLine(result, index + 1, plan.scenarios.length));
 		}

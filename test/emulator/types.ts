@@ -73,7 +73,7 @@ export interface RecordedRequest {
 	finishedAt: number | null;
 	/** Body bytes of the answer as sent (0 for none; cut answers: the bytes sent before the drop). */
 	responseBytes: number;
-	/** Milliseconds the emulator spent building the answer (the route's work, JSON included; 0 when no route ran). */
+	/** Milliseconds the route ran to build the answer (its CPU time, at most its wall clock; the route's work, JSON included; 0 when no route ran). */
 	handlingMs: number;
 }
 

@@ -158,6 +158,16 @@ describe('waiting for tasks: what it reads', () => {
 		expect(bytes / tasks.length).toBeLessThan(2 * 4400);
 	});
 
+	it('reads one task on its own, never by a summary, so that its cost does not depend on what the user ran before', async () => {
+		// Task 1 on a fresh server: a summary of its flow and group could hold at most one entry (700 B < 4.4 KB).
+		const tasks = createdTasks(1, 2000, { jitter: 0 });
+		const server = simulatedServer(tasks, { workers: 1 });
+		const outcomes = await waitForTasks(targetsOf(tasks), DEFAULT_SCHEDULE, server.deps);
+		expect(outcomes.get(1)?.kind).toBe('completed');
+		expect(server.reads.length).toBeGreaterThan(0);
+		for (const { read } of server.reads) expect(read).toEqual({ kind: 'tasks', taskIds: [1] });
+	});
+
 	it('reads by need across flows and group scopes, in the server\'s line (priority first)', async () => {
 		const tasks: SimTask[] = [
 			{ id: 1, flow: 'sdxl_lighting', groupScope: 1, priority: 0, durationMs: 1000 },

@@ -108,6 +108,8 @@ interface Tracked {
 	queuedAt?: number;
 	/** Running: its estimated start (ms). Queued: when the line says a worker takes it. */
 	startedAt?: number;
+	/** Running, its start guessed for want of a known worker that became free: the range the start lies in. */
+	startRange?: { earliest: number; latest: number };
 	/** Queued, and the line gives it to a worker the wait is not sure exists (see {@link WaitPlan.simulateLine}). */
 	onSpareWorker: boolean;
 	/** Absent from its flow's summary: the next read is its own. */
@@ -205,7 +207,8 @@ export class WaitPlan {
 		}
 		for (const [key, members] of groups) {
 			const { flow, groupScope } = members[0] as Required<Pick<Tracked, 'flow' | 'groupScope'>>;
-			if (this.summaryCost(key) < members.length * this.taskCost(flow)) {
+			// One task is read on its own: its answer's size does not depend on what the user ran before.
+			if (members.length > 1 && this.summaryCost(key) < members.length * this.taskCost(flow)) {
 				reads.push({ kind: 'summary', name: flow, groupScope, taskIds: members.map((task) => task.id) });
 			} else {
 				single.push(...members.map((task) => task.id));
@@ -264,6 +267,7 @@ export class WaitPlan {
 			else this.seenQueued(task, now);
 			if (now >= task.deadline) ended.push(this.end(task, { kind: 'timeout', last: task.last }));
 		}
+		this.reviseGuessedStarts();
 		this.countWorkers(now);
 		this.simulateLine(now);
 		return ended;
@@ -301,6 +305,8 @@ export class WaitPlan {
 		if (task.lastSentAt !== undefined) {
 			if (finished !== undefined && task.state !== 'unknown') this.clockOffsetHigh = Math.min(this.clockOffsetHigh, finished - task.lastSentAt);
 			if (locked !== undefined && task.state === 'queued' && task.lastReadAt !== undefined) this.clockOffsetHigh = Math.min(this.clockOffsetHigh, locked - task.lastSentAt);
+			// A progress report newer than the last read was written after that read was sent.
+			if (updated !== undefined && task.last !== undefined && news.progress > task.last.progress) this.clockOffsetHigh = Math.min(this.clockOffsetHigh, updated - task.lastSentAt);
 		}
 	}
 
@@ -326,9 +332,28 @@ export class WaitPlan {
 		// Taken by a worker the line did not count on: when a worker last became free before its
 		// reports began, or, if none did, as soon as it was queued (a worker was idle). Reports
 		// alone would put the start too late by the time since the last one.
-		const freedBefore = this.ran.map((span) => span.to).filter((at) => at >= earliest && at <= latest);
-		if (freedBefore.length > 0) return Math.max(...freedBefore);
+		const freed = this.freedWithin(earliest, latest);
+		if (freed !== undefined) return freed;
+		// Nothing known freed a worker yet: if a read learns later that one did, that is its start.
+		task.startRange = { earliest, latest };
 		return Number.isFinite(earliest) ? earliest : latest;
+	}
+
+	/** The last time within [earliest, latest] that one of the wait's tasks ended and freed its worker. */
+	private freedWithin(earliest: number, latest: number): number | undefined {
+		const freed = this.ran.map((span) => span.to).filter((at) => at >= earliest && at <= latest);
+		return freed.length > 0 ? Math.max(...freed) : undefined;
+	}
+
+	/** Starts guessed as early as they could be: a task's end learnt since tells when its worker took them. */
+	private reviseGuessedStarts(): void {
+		for (const task of this.tasks.values()) {
+			if (task.state !== 'running' || task.startRange === undefined) continue;
+			const freed = this.freedWithin(task.startRange.earliest, task.startRange.latest);
+			if (freed === undefined) continue;
+			task.startedAt = freed;
+			task.startRange = undefined;
+		}
 	}
 
 	private finished(task: Tracked, news: TaskDetails, status: 'completed' | 'failed', now: number): void {
@@ -355,7 +380,12 @@ export class WaitPlan {
 		task.dueAt = this.nextLookAtRunning(task, now);
 	}
 
-	/** When to read a running task again: at its expected end, then at short steps until it ends. */
+	/**
+	 * When to read a running task again: a little past its flow's typical run time (a quarter of the
+	 * way from the median to the slowest finished task: most tasks have ended by then, and the
+	 * earliest ones were not done long before), then when the slowest would have ended, then at
+	 * short steps until it ends.
+	 */
 	private nextLookAtRunning(task: Tracked, now: number): number {
 		const { minDelayMs, maxDelayMs, shareOfTaskTime } = this.schedule;
 		const pace = this.paceOf(task.flow);
@@ -364,12 +394,14 @@ export class WaitPlan {
 		if (pace === undefined) {
 			at = now + clamp(Math.max(FIRST_LOOK_MS - (now - start), 0.25 * (now - start)), minDelayMs, maxDelayMs);
 		} else {
-			const expectedEnd = start + pace;
-			// Past its expected end it is slower than its flow's tasks: read again after a share of
-			// the time it has run so far, so a task far slower than the others is read ever less often.
+			const step = clamp(Math.max(pace, now - start) * shareOfTaskTime, minDelayMs, maxDelayMs);
+			const slowest = Math.max(pace, ...(this.runTimes.get(task.flow!) ?? []));
+			const looks = [start + pace + Math.min((slowest - pace) / 4, step), start + slowest];
+			// Past them it is slower than its flow's tasks: read again after a share of the time it has
+			// run so far, so a task far slower than the others is read ever less often.
 			// (Progress reports are no clock: workers report unevenly, e.g. 55.5 % at half time.)
-			if (expectedEnd > now + minDelayMs / 2) at = expectedEnd;
-			else at = now + clamp(Math.max(pace, now - start) * shareOfTaskTime, minDelayMs, maxDelayMs);
+			const next = looks.find((look) => look > now + minDelayMs / 2);
+			at = next !== undefined && next <= now + step ? next : next !== undefined && now - start < pace ? next : now + step;
 		}
 		return Math.min(at, now + maxDelayMs, task.deadline);
 	}
@@ -379,6 +411,7 @@ export class WaitPlan {
 		if (task.state === 'queued' && task.onSpareWorker) this.noSpareWorker = true;
 		task.state = 'queued';
 		task.startedAt = undefined;
+		task.startRange = undefined;
 		task.queuedAt = now;
 	}
 
