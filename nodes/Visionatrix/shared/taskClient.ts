@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { progressSummaryRoute, taskProgressRoute } from './api';
 import { mapWithConcurrency } from './concurrency';
 import type { ReadResult, TaskRead } from './polling';
 import { visionatrixRequest } from './transport';
@@ -41,7 +42,7 @@ export async function readTask(
 	try {
 		const response = await visionatrixRequest.call(
 			this,
-			{ method: 'GET', path: `/tasks/progress/${taskId}`, abortSignal: signal },
+			{ ...taskProgressRoute(taskId), abortSignal: signal },
 			{ doing: `get the progress of task ${taskId}`, taskId, itemIndex },
 		);
 		return { task: response.body as TaskDetails, bytes: bodyBytes(response.headers, response.body) };
@@ -70,7 +71,7 @@ export async function performRead(this: TaskReader, read: TaskRead, signal?: Abo
 	}
 	const response = await visionatrixRequest.call(
 		this,
-		{ method: 'GET', path: '/tasks/progress-summary', qs: { name: read.name, group_scope: read.groupScope }, abortSignal: signal },
+		{ ...progressSummaryRoute({ name: read.name, group_scope: read.groupScope }), abortSignal: signal },
 		{ doing: `get the progress of the tasks of flow '${read.name}'`, flow: read.name },
 	);
 	const summary = (response.body ?? {}) as ProgressSummary;
