@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CHROMIUM, CHROMIUM_ARGS, isLoopback } from '../test/browser/chromium';
+import { CHROMIUM, CHROMIUM_ARGS, keepOnLoopback } from '../test/browser/chromium';
 import { repoRoot } from '../test/n8n';
 import { DEV_WORKFLOWS, startDevSession } from './n8n-dev';
 
@@ -93,13 +93,7 @@ async function main(): Promise<void> {
 	try {
 		browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 		const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1, colorScheme: 'light' });
-		const blocked = new Set<string>();
-		await context.route('**/*', async (route) => {
-			const url = route.request().url();
-			if (isLoopback(url)) return await route.continue();
-			blocked.add(new URL(url).host);
-			await route.abort();
-		});
+		const blocked = await keepOnLoopback(context);
 
 		const login = await context.request.post(`${session.editorUrl}/rest/login`, {
 			data: { emailOrLdapLoginId: session.email, password: session.password },

@@ -28,3 +28,20 @@ export function checkChromium(): void {
 		throw new Error(`${CHROMIUM} is missing: as root run "apt-get install -y chromium" (scripts/test.sh does), or set CHROMIUM_PATH.`);
 	}
 }
+
+/** What keepOnLoopback needs of a playwright-core browser context (scripts type it themselves). */
+interface RoutableContext {
+	route(url: string, handler: (route: { request(): { url(): string }; continue(): Promise<void>; abort(): Promise<void> }) => Promise<void>): Promise<unknown>;
+}
+
+/** Aborts every request of the context that is not on loopback; the set collects their hosts. */
+export async function keepOnLoopback(context: RoutableContext): Promise<Set<string>> {
+	const blocked = new Set<string>();
+	await context.route('**/*', async (route) => {
+		const url = route.request().url();
+		if (isLoopback(url)) return await route.continue();
+		blocked.add(new URL(url).host);
+		await route.abort();
+	});
+	return blocked;
+}

@@ -27,7 +27,7 @@ import {
 	type WorkflowExport,
 } from '../n8n';
 import { startEmulator, type VisionatrixEmulator } from '../emulator';
-import { checkChromium, CHROMIUM, CHROMIUM_ARGS, isLoopback } from './chromium';
+import { checkChromium, CHROMIUM, CHROMIUM_ARGS, keepOnLoopback } from './chromium';
 
 const OWNER = { email: 'browser@visionatrix.local', password: 'Vix-Browser-2026' };
 
@@ -82,13 +82,7 @@ export async function startEditor(
 
 		const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 		const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, colorScheme: 'light' });
-		const blocked = new Set<string>();
-		await context.route('**/*', async (route) => {
-			const url = route.request().url();
-			if (isLoopback(url)) return await route.continue();
-			blocked.add(new URL(url).host);
-			await route.abort();
-		});
+		const blocked = await keepOnLoopback(context);
 		const login = await context.request.post(`${server.url}/rest/login`, { data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password } });
 		if (!login.ok()) throw new Error(`sign-in failed: ${login.status()} ${await login.text()}`);
 		const started = server;
