@@ -4,15 +4,15 @@ import { NodeOperationError } from 'n8n-workflow';
 import { taskProgressJson } from '../../shared/taskProgress';
 import { cancelTaskRoute } from '../../shared/api';
 import { concurrencyLimit, DEFAULT_CONCURRENCY } from '../../shared/concurrency';
-import { clockTime, giveUp, OutageWatch, type Outage } from '../../shared/outage';
+import { giveUp, OutageWatch, type Outage } from '../../shared/outage';
 import { pause } from '../../shared/pause';
 import { DEFAULT_SCHEDULE, waitForTasks, type ReadResult, type TaskRead, type WaitOutcome } from '../../shared/polling';
 import { downloadResultFile, resultFiles, type DownloadedFile, type ResultFile } from '../../shared/results';
 import { fetchTaskStates, performRead } from '../../shared/taskClient';
 import { visionatrixRequest } from '../../shared/transport';
-import { noAnswerCause } from '../../shared/errors';
 import { executionCanceled, isItemError, itemError, resultOrItemError, toItemError, type ItemError } from '../../shared/itemErrors';
 import { taskStatus } from '../../shared/taskStatus';
+import { outcomeMessage, type TaskOutcome } from '../../shared/taskOutcomes';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
 import type { TaskDetails } from '../../shared/types';
 
@@ -70,46 +70,11 @@ function patienceOf(context: IExecuteFunctions): Patience {
 	return patience;
 }
 
-/** `: Visionatrix has not answered since 10:02:03 UTC (…)`, for a timeout during an outage. */
-function outageNote(outage: Outage | undefined): string {
-	if (!outage) return '';
-	return `; Visionatrix has not answered since ${clockTime(outage.since)} (${noAnswerCause(outage.failure) ?? outage.failure.message})`;
-}
-
-/** The message of a task that is gone from the server. */
-export function vanishedMessage(taskId: number): string {
-	return `Task ${taskId} was cancelled or deleted on the Visionatrix server (or belongs to another user)`;
-}
-
-/** The message of a task still unfinished at its Timeout, standing alone. */
-export function timeoutMessage(taskId: number, timeoutSeconds: number, last: TaskDetails | undefined, outage?: Outage): string {
-	const progress = last ? ` (last progress ${last.progress}%)` : '';
-	return outage
-		? `Task ${taskId} did not finish within ${timeoutSeconds} seconds${progress}${outageNote(outage)}; the task may still run there: get its files with Get Results once Visionatrix is back`
-		: `Task ${taskId} did not finish within ${timeoutSeconds} seconds${progress}; it goes on running on the Visionatrix server: get its files later with Get Results, or raise Timeout`;
-}
-
 function outcomeError(this: IExecuteFunctions, itemIndex: number, taskId: number, outcome: Exclude<WaitOutcome, { kind: 'completed' }>, timeoutSeconds: number, outage?: Outage): ItemError {
-	switch (outcome.kind) {
-		case 'failed':
-			return itemError(
-				this.getNode(),
-				itemIndex,
-				`Task ${taskId} failed on the Visionatrix server: ${outcome.task.error}`,
-				'The flow stopped with this error. Check the inputs, then restart the task in Visionatrix or create a new one.',
-			);
-		case 'missing':
-			return itemError(this.getNode(), itemIndex, vanishedMessage(taskId), 'Visionatrix shows each user only their own tasks.');
-		case 'timeout':
-			return itemError(
-				this.getNode(),
-				itemIndex,
-				timeoutMessage(taskId, timeoutSeconds, outcome.last, outage),
-				outage
-					? 'The server did not answer (or its proxy answered 502/503/504) until the Timeout. Start Visionatrix again if it is down; its tasks are kept.'
-					: 'The task goes on running on the server. Raise Timeout in the options (video flows can need far more than 10 minutes), or get its results later.',
-			);
-	}
+	const { message, description } = outcomeMessage(
+		outcome.kind === 'timeout' ? { kind: 'timeout', taskId, timeoutSeconds, last: outcome.last, outage } : outcome.kind === 'failed' ? { kind: 'failed', taskId, task: outcome.task } : { kind: 'missing', taskId },
+	);
+	return itemError(this.getNode(), itemIndex, message, description);
 }
 
 /** Waits for all the tasks together; for each: its final state, or the item's error. */
@@ -211,20 +176,19 @@ export async function completedTasks(this: IExecuteFunctions, tasks: TaskOfItem[
 	}
 	return tasks.map(({ taskId, itemIndex }) => {
 		const task = states.get(taskId);
-		if (!task) return itemError(this.getNode(), itemIndex, vanishedMessage(taskId), 'Visionatrix shows each user only their own tasks.');
-		const status = taskStatus(task);
-		if (status === 'failed') {
-			return itemError(this.getNode(), itemIndex, `Task ${taskId} failed on the Visionatrix server and has no results: ${task.error}`, 'Check the inputs, then restart the task in Visionatrix or create a new one.');
+		const status = task ? taskStatus(task) : undefined;
+		const outcome: TaskOutcome | undefined = !task
+			? { kind: 'missing', taskId }
+			: status === 'failed'
+				? { kind: 'failedNoResults', taskId, task }
+				: status !== 'completed'
+					? { kind: 'notCompleted', taskId, status: status!, task }
+					: undefined;
+		if (outcome) {
+			const { message, description } = outcomeMessage(outcome);
+			return itemError(this.getNode(), itemIndex, message, description);
 		}
-		if (status !== 'completed') {
-			return itemError(
-				this.getNode(),
-				itemIndex,
-				`Task ${taskId} is not completed yet (${status}, progress ${task.progress}%): put a Visionatrix "Wait for Completion" step before Get Results`,
-				'Get Results takes the files of completed tasks only.',
-			);
-		}
-		return task;
+		return task!;
 	});
 }
 

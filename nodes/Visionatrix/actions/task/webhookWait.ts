@@ -18,7 +18,8 @@ import { fetchTaskStates, getTask, type TaskReader } from '../../shared/taskClie
 import { parseTaskId, taskStatus } from '../../shared/taskStatus';
 import type { TaskDetails } from '../../shared/types';
 import { itemError, withoutItemIndex } from '../../shared/itemErrors';
-import { finalStateItem, resultItems, timeoutMessage, vanishedMessage } from './steps';
+import { outcomeMessage, type TaskOutcome } from '../../shared/taskOutcomes';
+import { finalStateItem, resultItems } from './steps';
 
 /**
  * Wait Mode "On Webhook": instead of polling, the node puts the execution to wait (as n8n's Wait
@@ -167,20 +168,18 @@ function webhookErrorItem(node: INode, slot: TaskSlot, message: string, descript
 }
 
 function outcomeItem(node: INode, slot: TaskSlot, task: TaskDetails | null | undefined): INodeExecutionData | undefined {
-	const id = slot.task_id;
-	if (task === null) return webhookErrorItem(node, slot, vanishedMessage(id), 'Visionatrix shows each user only their own tasks.');
-	if (task === undefined || !isFinal(task)) {
-		return webhookErrorItem(
-			node,
-			slot,
-			timeoutMessage(id, slot.timeout, task),
-			'The task goes on running on the server. Raise Timeout in the options (video flows can need far more than 10 minutes), or get its results later.',
-		);
-	}
-	if (taskStatus(task) === 'failed') {
-		return webhookErrorItem(node, slot, `Task ${id} failed on the Visionatrix server: ${task.error}`, 'The flow stopped with this error. Check the inputs, then restart the task in Visionatrix or create a new one.');
-	}
-	return undefined;
+	const taskId = slot.task_id;
+	const outcome: TaskOutcome | undefined =
+		task === null
+			? { kind: 'missing', taskId }
+			: task === undefined || !isFinal(task)
+				? { kind: 'timeout', taskId, timeoutSeconds: slot.timeout, last: task }
+				: taskStatus(task) === 'failed'
+					? { kind: 'failed', taskId, task }
+					: undefined;
+	if (!outcome) return undefined;
+	const { message, description } = outcomeMessage(outcome);
+	return webhookErrorItem(node, slot, message, description);
 }
 
 /**
