@@ -3,7 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { progressSummaryRoute, taskProgressRoute } from './api';
 import { mapWithConcurrency } from './concurrency';
-import type { ReadResult, TaskRead } from './polling';
+import type { ReadResult, TaskRead } from '../wait/readChoice';
 import { visionatrixRequest } from './transport';
 import type { ProgressSummary, TaskDetails } from './types';
 

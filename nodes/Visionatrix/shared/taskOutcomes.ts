@@ -1,5 +1,5 @@
 import { noAnswerCause } from './errors';
-import { clockTime, type Outage } from './outage';
+import { clockTime, type Outage } from '../wait/outage';
 import type { TaskDetails } from './types';
 
 /**

@@ -11,7 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY, mapWithConcurrency } from '../../shared/concurrency';
 import { DEFAULT_MAX_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
-import { dropStandingWatch, giveUp, OutageWatch, standingWatch } from '../../shared/outage';
+import { dropStandingWatch, giveUp, OutageWatch, standingWatch } from '../../wait/outage';
 import { pause } from '../../shared/pause';
 import { downloadResultFile, resultFiles, type DownloadedFile } from '../../shared/results';
 import { fetchTaskStates, getTask, type TaskReader } from '../../shared/taskClient';
