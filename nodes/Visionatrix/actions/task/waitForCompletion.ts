@@ -3,7 +3,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { DEFAULT_FALLBACK_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
 import { type ItemError, continueWithError, isItemError } from '../../shared/itemErrors';
 import { readTaskIds } from '../../shared/taskIds';
-import { finalStateItem, waitStep, type TaskOfItem, type WaitSettings } from './steps';
+import { waitStep, type TaskOfItem, type WaitSettings } from '../../wait/pollWait';
+import { finalStateItem } from './steps';
 import { assertCanWaitOnWebhook, waitOnWebhook, waitSlots, type WaitMode } from './webhookWait';
 
 /** Custom operation: waits until every item's task completed or failed, with one progress request per tick. */
