@@ -9,7 +9,8 @@ import { TaskCreator } from './createRecovery';
 import { type ItemError, continueWithError, isItemError, resultOrItemError } from '../../shared/itemErrors';
 import { waitStep, type TaskOfItem, type WaitSettings } from '../../wait/pollWait';
 import { downloadTaskFiles, finalStateItem, resultItems } from './steps';
-import { CreateOnWebhook, waitOnWebhook, type WaitMode } from './webhookWait';
+import { CreateOnWebhook } from '../../wait/createOnWebhook';
+import { waitOnWebhook, type WaitMode } from '../../wait/webhookWait';
 
 interface CreateOptions extends WaitSettings {
 	waitForCompletion?: boolean;

@@ -5,7 +5,9 @@ import { type ItemError, continueWithError, isItemError } from '../../shared/ite
 import { readTaskIds } from '../../shared/taskIds';
 import { waitStep, type TaskOfItem, type WaitSettings } from '../../wait/pollWait';
 import { finalStateItem } from './steps';
-import { assertCanWaitOnWebhook, waitOnWebhook, waitSlots, type WaitMode } from './webhookWait';
+import { assertCanWaitOnWebhook } from '../../wait/resumeUrl';
+import { waitSlots } from '../../wait/webhookSlots';
+import { waitOnWebhook, type WaitMode } from '../../wait/webhookWait';
 
 /** Custom operation: waits until every item's task completed or failed, with one progress request per tick. */
 export async function waitForCompletion(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
