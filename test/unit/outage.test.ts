@@ -2,7 +2,7 @@
 import type { Logger } from 'n8n-workflow';
 
 import { isProxyAnswer } from '../../nodes/Visionatrix/shared/errors';
-import { isOutage, OutageWatch } from '../../nodes/Visionatrix/shared/outage';
+import { isOutage, OutageWatch } from '../../nodes/Visionatrix/wait/outage';
 
 const refused = () => Object.assign(new Error('Cannot reach Visionatrix (connection refused)'), { networkCode: 'ECONNREFUSED' });
 const proxy502 = () => Object.assign(new Error('The reverse proxy in front of Visionatrix answered 502'), { proxyAnswer: true, httpCode: '502' });

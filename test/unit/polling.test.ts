@@ -1,13 +1,7 @@
 import { pause } from '../../nodes/Visionatrix/shared/pause';
-import {
-	DEFAULT_SCHEDULE,
-	QUEUED_CHECK_MS,
-	waitForTasks,
-	type ReadResult,
-	type TaskRead,
-	type WaitDependencies,
-	type WaitTarget,
-} from '../../nodes/Visionatrix/shared/polling';
+import { waitForTasks, type WaitDependencies } from '../../nodes/Visionatrix/wait/pollLoop';
+import type { ReadResult, TaskRead } from '../../nodes/Visionatrix/wait/readChoice';
+import { DEFAULT_SCHEDULE, QUEUED_CHECK_MS, type WaitTarget } from '../../nodes/Visionatrix/wait/schedule';
 import type { TaskDetails } from '../../nodes/Visionatrix/shared/types';
 
 function task(taskId: number, progress: number, extra: Partial<TaskDetails> = {}): TaskDetails {

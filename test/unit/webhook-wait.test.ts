@@ -1,5 +1,6 @@
 /** Wait Mode "On Webhook": which calls wake a waiting node, and the URLs involved (the rest runs in test/e2e/webhook-wait.test.ts). */
-import { fallbackCheckUrl, ignoreReason, resumeTokenOf } from '../../nodes/Visionatrix/actions/task/webhookWait';
+import { fallbackCheckUrl, resumeTokenOf } from '../../nodes/Visionatrix/wait/resumeUrl';
+import { ignoreReason } from '../../nodes/Visionatrix/wait/webhookHandler';
 import { taskProgressUrl } from '../emulator/webhook';
 
 const RESUME_URL = 'http://n8n.local:5678/webhook-waiting/42?signature=a1b2c3d4';

@@ -114,7 +114,7 @@ export const fallbackIntervalOption: INodeProperties = {
 };
 
 /**
- * Wait Mode (see actions/task/webhookWait.ts). With Create the node gives the tasks the resume URL
+ * Wait Mode (see wait/webhookWait.ts). With Create the node gives the tasks the resume URL
  * itself; Wait for Completion waits for tasks created with it.
  */
 export function waitModeOption(operation: 'create' | 'waitForCompletion'): INodeProperties {

@@ -3,7 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { progressSummaryRoute, taskProgressRoute } from './api';
 import { mapWithConcurrency } from './concurrency';
-import type { ReadResult, TaskRead } from './polling';
+import type { ReadResult, TaskRead } from '../wait/readChoice';
 import { visionatrixRequest } from './transport';
 import type { ProgressSummary, TaskDetails } from './types';
 
@@ -12,7 +12,7 @@ import type { ProgressSummary, TaskDetails } from './types';
  * mostly the flow's graph), or `GET /tasks/progress-summary` filtered by flow and group scope for
  * many (about 650 bytes per task, but for EVERY task of that flow and group the user ever ran:
  * the server has no filter by id and no paging). Never an unfiltered summary: its size grows with
- * everything the user ever ran. Which one a wait uses is decided in polling.ts.
+ * everything the user ever ran. Which one a wait uses is decided in wait/readChoice.ts.
  */
 
 /** Where tasks are read from: an operation, or n8n handling a webhook call for a waiting node. */
@@ -57,7 +57,7 @@ export async function getTask(this: TaskReader, taskId: number, signal?: AbortSi
 	return (await readTask.call(this, taskId, signal, itemIndex)).task;
 }
 
-/** Performs one read of a wait (see polling.ts): the tasks one by one, or one flow's and group's summary. */
+/** Performs one read of a wait (see wait/waitPlan.ts): the tasks one by one, or one flow's and group's summary. */
 export async function performRead(this: TaskReader, read: TaskRead, signal?: AbortSignal): Promise<ReadResult> {
 	const states = new Map<number, TaskDetails | null>();
 	if (read.kind === 'tasks') {
@@ -75,7 +75,7 @@ export async function performRead(this: TaskReader, read: TaskRead, signal?: Abo
 		{ doing: `get the progress of the tasks of flow '${read.name}'`, flow: read.name },
 	);
 	const summary = (response.body ?? {}) as ProgressSummary;
-	// The summary shows the tasks it has; one it lacks is read on its own next (polling.ts).
+	// The summary shows the tasks it has; one it lacks is read on its own next (wait/waitPlan.ts).
 	for (const taskId of read.taskIds) {
 		const task = summary[String(taskId)];
 		if (task) states.set(taskId, task);

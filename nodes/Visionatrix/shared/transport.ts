@@ -52,7 +52,7 @@ export const REQUEST_DEFAULTS = {
 } satisfies Partial<IHttpRequestOptions>;
 
 // IWebhookFunctions: a node waiting on Visionatrix's webhook reads task states and downloads
-// results while n8n handles the call (see actions/task/webhookWait.ts). IPollFunctions: the trigger.
+// results while n8n handles the call (see wait/webhookWait.ts). IPollFunctions: the trigger.
 export type RequestContext = IExecuteFunctions | IExecuteSingleFunctions | ILoadOptionsFunctions | IWebhookFunctions | IPollFunctions;
 
 export interface VisionatrixRequest {

@@ -7,8 +7,10 @@ import type { CreateTaskResponse, TaskDetails } from '../../shared/types';
 import { buildCreateRequest } from './createForm';
 import { TaskCreator } from './createRecovery';
 import { type ItemError, continueWithError, isItemError, resultOrItemError } from '../../shared/itemErrors';
-import { downloadTaskFiles, finalStateItem, resultItems, waitStep, type TaskOfItem, type WaitSettings } from './steps';
-import { CreateOnWebhook, waitOnWebhook, type WaitMode } from './webhookWait';
+import { waitStep, type TaskOfItem, type WaitSettings } from '../../wait/pollWait';
+import { downloadTaskFiles, finalStateItem, resultItems } from './steps';
+import { CreateOnWebhook } from '../../wait/createOnWebhook';
+import { waitOnWebhook, type WaitMode } from '../../wait/webhookWait';
 
 interface CreateOptions extends WaitSettings {
 	waitForCompletion?: boolean;

@@ -1,199 +1,22 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { taskProgressJson } from '../../shared/taskProgress';
-import { cancelTaskRoute } from '../../shared/api';
 import { concurrencyLimit, DEFAULT_CONCURRENCY } from '../../shared/concurrency';
-import { clockTime, giveUp, OutageWatch, type Outage } from '../../shared/outage';
-import { pause } from '../../shared/pause';
-import { DEFAULT_SCHEDULE, waitForTasks, type ReadResult, type TaskRead, type WaitOutcome } from '../../shared/polling';
+import { giveUp } from '../../wait/outage';
+import { patienceOf } from '../../wait/patience';
+import type { TaskOfItem } from '../../wait/pollWait';
 import { downloadResultFile, resultFiles, type DownloadedFile, type ResultFile } from '../../shared/results';
-import { fetchTaskStates, performRead } from '../../shared/taskClient';
-import { visionatrixRequest } from '../../shared/transport';
-import { noAnswerCause } from '../../shared/errors';
-import { executionCanceled, isItemError, itemError, resultOrItemError, toItemError, type ItemError } from '../../shared/itemErrors';
+import { fetchTaskStates } from '../../shared/taskClient';
+import { isItemError, itemError, resultOrItemError, toItemError, type ItemError } from '../../shared/itemErrors';
 import { taskStatus } from '../../shared/taskStatus';
-import { DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
+import { outcomeMessage, type TaskOutcome } from '../../shared/taskOutcomes';
 import type { TaskDetails } from '../../shared/types';
 
 /**
- * The steps the task operations are made of (create → wait → download), each over all items at
- * once: the wait reads only the tasks that can have changed (polling.ts), downloads go with bounded concurrency.
+ * The steps the task operations are made of besides the wait (wait/pollWait.ts): Get Results'
+ * check and the downloads, each over all items at once, downloads with bounded concurrency.
  * A step's failure for one item is kept as that item's error; the other items go on.
  */
-
-/** One task of one input item. */
-export interface TaskOfItem {
-	itemIndex: number;
-	taskId: number;
-	/** Known when this execution created the task: its flow and group scope, and when (ms) it was queued. */
-	flow?: string;
-	groupScope?: number;
-	createdAt?: number;
-}
-
-export interface WaitSettings {
-	/** Seconds; the longest pause between two progress checks. */
-	pollInterval?: number;
-	/** Seconds. */
-	timeout?: number;
-	/** Cancel the tasks still unfinished on the server when the execution is stopped. */
-	cancelOnStop?: boolean;
-}
-
-/** Get Results has no Timeout: it waits out a server restart for this long. */
-export const GET_RESULTS_OUTAGE_SECONDS = 120;
-
-/**
- * How long the reads of one run of the node wait out an outage: one watch for all of them (so the
- * log says once that the server stopped and started answering), and each item's deadline. Kept by
- * the node's context, so the downloads Create starts while it waits find the wait's.
- */
-interface Patience {
-	watch: OutageWatch;
-	deadlineOf(itemIndex: number): number;
-}
-
-const patienceOfRun = new WeakMap<IExecuteFunctions, Patience>();
-
-function outageWatch(context: IExecuteFunctions, maxDelayMs = DEFAULT_SCHEDULE.maxDelayMs): OutageWatch {
-	return new OutageWatch({ logger: context.logger, nodeName: context.getNode().name, maxDelayMs, signal: context.getExecutionCancelSignal() });
-}
-
-function patienceOf(context: IExecuteFunctions): Patience {
-	let patience = patienceOfRun.get(context);
-	if (!patience) {
-		const until = Date.now() + GET_RESULTS_OUTAGE_SECONDS * 1000;
-		patience = { watch: outageWatch(context), deadlineOf: () => until };
-		patienceOfRun.set(context, patience);
-	}
-	return patience;
-}
-
-/** `: Visionatrix has not answered since 10:02:03 UTC (…)`, for a timeout during an outage. */
-function outageNote(outage: Outage | undefined): string {
-	if (!outage) return '';
-	return `; Visionatrix has not answered since ${clockTime(outage.since)} (${noAnswerCause(outage.failure) ?? outage.failure.message})`;
-}
-
-/** The message of a task that is gone from the server. */
-export function vanishedMessage(taskId: number): string {
-	return `Task ${taskId} was cancelled or deleted on the Visionatrix server (or belongs to another user)`;
-}
-
-/** The message of a task still unfinished at its Timeout, standing alone. */
-export function timeoutMessage(taskId: number, timeoutSeconds: number, last: TaskDetails | undefined, outage?: Outage): string {
-	const progress = last ? ` (last progress ${last.progress}%)` : '';
-	return outage
-		? `Task ${taskId} did not finish within ${timeoutSeconds} seconds${progress}${outageNote(outage)}; the task may still run there: get its files with Get Results once Visionatrix is back`
-		: `Task ${taskId} did not finish within ${timeoutSeconds} seconds${progress}; it goes on running on the Visionatrix server: get its files later with Get Results, or raise Timeout`;
-}
-
-function outcomeError(this: IExecuteFunctions, itemIndex: number, taskId: number, outcome: Exclude<WaitOutcome, { kind: 'completed' }>, timeoutSeconds: number, outage?: Outage): ItemError {
-	switch (outcome.kind) {
-		case 'failed':
-			return itemError(
-				this.getNode(),
-				itemIndex,
-				`Task ${taskId} failed on the Visionatrix server: ${outcome.task.error}`,
-				'The flow stopped with this error. Check the inputs, then restart the task in Visionatrix or create a new one.',
-			);
-		case 'missing':
-			return itemError(this.getNode(), itemIndex, vanishedMessage(taskId), 'Visionatrix shows each user only their own tasks.');
-		case 'timeout':
-			return itemError(
-				this.getNode(),
-				itemIndex,
-				timeoutMessage(taskId, timeoutSeconds, outcome.last, outage),
-				outage
-					? 'The server did not answer (or its proxy answered 502/503/504) until the Timeout. Start Visionatrix again if it is down; its tasks are kept.'
-					: 'The task goes on running on the server. Raise Timeout in the options (video flows can need far more than 10 minutes), or get its results later.',
-			);
-	}
-}
-
-/** Waits for all the tasks together; for each: its final state, or the item's error. */
-export async function waitStep(
-	this: IExecuteFunctions,
-	tasks: TaskOfItem[],
-	settingsOf: (itemIndex: number) => WaitSettings,
-	onCompleted?: (task: TaskDetails) => void,
-): Promise<Array<TaskDetails | ItemError>> {
-	const start = Date.now();
-	const timeoutOf = (itemIndex: number) => settingsOf(itemIndex).timeout ?? DEFAULT_TIMEOUT_SECONDS;
-	const bounds = tasks.map(({ itemIndex }) => (settingsOf(itemIndex).pollInterval ?? DEFAULT_SCHEDULE.maxDelayMs / 1000) * 1000);
-	const maxDelayMs = Math.max(DEFAULT_SCHEDULE.minDelayMs, Math.min(DEFAULT_SCHEDULE.maxDelayMs * 12, ...bounds));
-	const signal = this.getExecutionCancelSignal();
-
-	const deadlineOf = (itemIndex: number) => start + timeoutOf(itemIndex) * 1000;
-	const deadlines = new Map<number, number>();
-	for (const { taskId, itemIndex } of tasks) deadlines.set(taskId, Math.max(deadlineOf(itemIndex), deadlines.get(taskId) ?? 0));
-	// A read that finds the server down is tried again until it answers; at the nearest deadline
-	// the wait sees no news (its tasks past their Timeout end, the others wait on).
-	const watch = outageWatch(this, maxDelayMs);
-	patienceOfRun.set(this, { watch, deadlineOf });
-	// A read that gets no answer until then leaves its tasks out: no news for them this time.
-	const readStates = async (read: TaskRead): Promise<ReadResult> =>
-		await watch.read(
-			async () => await performRead.call(this, read, signal),
-			Math.min(...read.taskIds.map((id) => deadlines.get(id) ?? start)),
-			() => ({ states: new Map<number, TaskDetails | null>() }),
-		);
-
-	let pending = tasks.map((t) => t.taskId);
-	let outcomes;
-	try {
-		outcomes = await waitForTasks(
-			tasks.map(({ taskId, itemIndex, flow, groupScope, createdAt }) => ({ taskId, deadline: deadlineOf(itemIndex), flow, groupScope, createdAt })),
-			{ ...DEFAULT_SCHEDULE, maxDelayMs },
-			{
-				fetchTasks: readStates,
-				sleep: pause,
-				now: Date.now,
-				signal,
-				onTick: (ids) => (pending = ids),
-				onCompleted,
-			},
-		);
-	} catch (error) {
-		if (signal?.aborted) {
-			const toCancel = tasks.filter((t) => pending.includes(t.taskId) && settingsOf(t.itemIndex).cancelOnStop);
-			await cancelTasks.call(this, toCancel.map((t) => t.taskId));
-			throw executionCanceled(this);
-		}
-		// A shared read that failed for good (401, unreachable server, …) is every waiting item's error.
-		if (isItemError(error)) return tasks.map(() => error);
-		throw error as NodeOperationError;
-	}
-	return tasks.map(({ taskId, itemIndex }) => {
-		const outcome = outcomes.get(taskId)!;
-		return outcome.kind === 'completed' ? outcome.task : outcomeError.call(this, itemIndex, taskId, outcome, timeoutOf(itemIndex), watch.current);
-	});
-}
-
-/**
- * Best effort, after a stop: removes the tasks from the server's queue so no GPU time goes to them.
- * n8n attaches the execution's (now aborted) cancel signal to the requests of the node's own
- * context, so these go through a context that has only the credential and the request helpers.
- */
-async function cancelTasks(this: IExecuteFunctions, taskIds: number[]): Promise<void> {
-	if (taskIds.length === 0) return;
-	const detached = {
-		getCredentials: this.getCredentials.bind(this),
-		getNode: this.getNode.bind(this),
-		helpers: this.helpers,
-	} as unknown as IExecuteFunctions;
-	await Promise.allSettled(
-		taskIds.map(
-			async (taskId) =>
-				await visionatrixRequest.call(
-					detached,
-					{ ...cancelTaskRoute(taskId), timeout: 10_000 },
-					{ doing: `cancel task ${taskId}`, taskId, sent: true },
-				),
-		),
-	);
-}
 
 /**
  * Each task's details if it is completed, or why it has no results: each task read on its own (its
@@ -211,20 +34,19 @@ export async function completedTasks(this: IExecuteFunctions, tasks: TaskOfItem[
 	}
 	return tasks.map(({ taskId, itemIndex }) => {
 		const task = states.get(taskId);
-		if (!task) return itemError(this.getNode(), itemIndex, vanishedMessage(taskId), 'Visionatrix shows each user only their own tasks.');
-		const status = taskStatus(task);
-		if (status === 'failed') {
-			return itemError(this.getNode(), itemIndex, `Task ${taskId} failed on the Visionatrix server and has no results: ${task.error}`, 'Check the inputs, then restart the task in Visionatrix or create a new one.');
+		const status = task ? taskStatus(task) : undefined;
+		const outcome: TaskOutcome | undefined = !task
+			? { kind: 'missing', taskId }
+			: status === 'failed'
+				? { kind: 'failedNoResults', taskId, task }
+				: status !== 'completed'
+					? { kind: 'notCompleted', taskId, status: status!, task }
+					: undefined;
+		if (outcome) {
+			const { message, description } = outcomeMessage(outcome);
+			return itemError(this.getNode(), itemIndex, message, description);
 		}
-		if (status !== 'completed') {
-			return itemError(
-				this.getNode(),
-				itemIndex,
-				`Task ${taskId} is not completed yet (${status}, progress ${task.progress}%): put a Visionatrix "Wait for Completion" step before Get Results`,
-				'Get Results takes the files of completed tasks only.',
-			);
-		}
-		return task;
+		return task!;
 	});
 }
 

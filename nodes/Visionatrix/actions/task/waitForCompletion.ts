@@ -3,8 +3,11 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { DEFAULT_FALLBACK_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../../shared/descriptions';
 import { type ItemError, continueWithError, isItemError } from '../../shared/itemErrors';
 import { readTaskIds } from '../../shared/taskIds';
-import { finalStateItem, waitStep, type TaskOfItem, type WaitSettings } from './steps';
-import { assertCanWaitOnWebhook, waitOnWebhook, waitSlots, type WaitMode } from './webhookWait';
+import { waitStep, type TaskOfItem, type WaitSettings } from '../../wait/pollWait';
+import { finalStateItem } from './steps';
+import { assertCanWaitOnWebhook } from '../../wait/resumeUrl';
+import { waitSlots } from '../../wait/webhookSlots';
+import { waitOnWebhook, type WaitMode } from '../../wait/webhookWait';
 
 /** Custom operation: waits until every item's task completed or failed, with one progress request per tick. */
 export async function waitForCompletion(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

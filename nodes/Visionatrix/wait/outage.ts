@@ -1,6 +1,6 @@
 import type { Logger } from 'n8n-workflow';
 
-import { pause } from './pause';
+import { pause } from '../shared/pause';
 
 /**
  * Riding out an outage while waiting: a server restart, or a reverse proxy answering 502/503/504

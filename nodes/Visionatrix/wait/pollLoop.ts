@@ -1,0 +1,44 @@
+import type { TaskDetails } from '../shared/types';
+import type { ReadResult, TaskRead } from './readChoice';
+import type { PollSchedule, WaitOutcome, WaitTarget } from './schedule';
+import { WaitPlan } from './waitPlan';
+
+export interface WaitDependencies {
+	/** Performs one read. A read that fails for good throws; tasks it could not read are left out of `states`. */
+	fetchTasks(read: TaskRead): Promise<ReadResult>;
+	sleep(ms: number, signal?: AbortSignal): Promise<void>;
+	now(): number;
+	signal?: AbortSignal;
+	/** Called after each tick with the tasks still pending (for progress reporting and tests). */
+	onTick?(pending: number[]): void;
+	/** Called the moment a task is seen completed (to start on its files while others still run). */
+	onCompleted?(task: TaskDetails): void;
+}
+
+/** Waits for all the targets: reads what the plan says is due, sleeps until the next is due. */
+export async function waitForTasks(
+	targets: WaitTarget[],
+	schedule: PollSchedule,
+	deps: WaitDependencies,
+): Promise<Map<number, WaitOutcome>> {
+	const plan = new WaitPlan(targets, schedule, deps.now());
+	while (plan.pending.length > 0) {
+		deps.signal?.throwIfAborted();
+		const now = deps.now();
+		const reads = plan.readsDue(now);
+		if (reads.length > 0) {
+			const results = await Promise.all(reads.map(async (read) => await deps.fetchTasks(read)));
+			const answeredAt = deps.now();
+			for (const [index, read] of reads.entries()) {
+				for (const { outcome } of plan.learn(read, results[index], answeredAt, now)) {
+					if (outcome.kind === 'completed') deps.onCompleted?.(outcome.task);
+				}
+			}
+			deps.onTick?.(plan.pending);
+			if (plan.pending.length === 0) break;
+		}
+		const wakeAt = plan.wakeAt()!;
+		await deps.sleep(Math.max(1, wakeAt - deps.now()), deps.signal);
+	}
+	return plan.outcomes;
+}
