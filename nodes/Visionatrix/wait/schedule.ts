@@ -49,6 +49,10 @@ export const DEFAULT_SCHEDULE: PollSchedule = { minDelayMs: 150, maxDelayMs: 500
 export const QUEUED_CHECK_MS = 25_000;
 /** The first look at a task that has just started, when nothing tells how long its flow takes. */
 export const FIRST_LOOK_MS = 400;
+/** A task's end is noticed within about this much (ms): the first look comes when the quickest task of its flow would have ended this long before. */
+export const NOTICE_WITHIN_MS = 250;
+/** How much a flow's run times are taken to vary (±) while fewer than two of its tasks have finished. */
+export const UNSEEN_SPREAD = 0.1;
 /** Tasks due within this much of each other are read in the same tick. */
 export const SAME_TICK_MS = 30;
 
@@ -92,4 +96,25 @@ export interface Tracked {
 export interface Slot {
 	at: number;
 	spare: boolean;
+}
+
+/** The most spans that clearly overlap: starts and ends are estimates, so only a clear overlap counts. */
+export function mostAtOnce(spans: ReadonlyArray<{ from: number; to: number }>): number {
+	const edges = spans.flatMap(({ from, to }) => {
+		const margin = Math.min(200, 0.1 * (to - from));
+		return to - from > 2 * margin
+			? [
+					{ at: from + margin, step: 1 },
+					{ at: to - margin, step: -1 },
+				]
+			: [];
+	});
+	edges.sort((a, b) => a.at - b.at || a.step - b.step);
+	let running = 0;
+	let most = 0;
+	for (const { step } of edges) {
+		running += step;
+		most = Math.max(most, running);
+	}
+	return most;
 }

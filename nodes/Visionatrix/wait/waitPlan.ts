@@ -1,7 +1,8 @@
 import type { TaskDetails } from '../shared/types';
 import { taskStatus } from '../shared/taskStatus';
 import { ReadChoice, type ReadResult, type TaskRead } from './readChoice';
-import { clamp, FIRST_LOOK_MS, median, QUEUED_CHECK_MS, SAME_TICK_MS, type PollSchedule, type Slot, type Tracked, type WaitOutcome, type WaitTarget } from './schedule';
+import { FlowPace } from './flowPace';
+import { clamp, FIRST_LOOK_MS, mostAtOnce, QUEUED_CHECK_MS, SAME_TICK_MS, type PollSchedule, type Slot, type Tracked, type WaitOutcome, type WaitTarget } from './schedule';
 import { ServerClock, serverTime } from './serverClock';
 
 /** The wait's knowledge and its schedule: which tasks to read when, and how. */
@@ -10,12 +11,14 @@ export class WaitPlan {
 	readonly outcomes = new Map<number, WaitOutcome>();
 	private readonly reads = new ReadChoice();
 	private readonly clock = new ServerClock();
-	/** Run times (ms) of finished tasks, by flow. */
-	private readonly runTimes = new Map<string, number[]>();
-	/** Run times suggested by progress reports, by flow, until a task of the flow finishes. */
-	private readonly reportedPace = new Map<string, number[]>();
+	/** How long the flows' tasks take. */
+	private readonly pace = new FlowPace();
 	/** When the wait's finished tasks ran (estimated start, end), to count the workers. */
 	private readonly ran: Array<{ from: number; to: number }> = [];
+	/** The same on the server's clock, from the tasks' own timestamps: exact, whatever this clock knows of it. */
+	private readonly ranOnServer: Array<{ from: number; to: number }> = [];
+	/** Each running task's lock time and its latest progress report, on the server's clock. */
+	private readonly runningOnServer = new Map<number, { from: number; to: number }>();
 	/** The most tasks of this wait seen running at once: at least that many workers serve them. */
 	private workersSeen = 0;
 	/** A task the line gave to a spare worker was read still queued: there is no spare worker. */
@@ -124,18 +127,6 @@ export class WaitPlan {
 		return { taskId: task.id, outcome };
 	}
 
-	/** The typical run time of a flow's tasks (ms), if anything tells. */
-	paceOf(flow: string | undefined): number | undefined {
-		if (flow !== undefined) {
-			const own = median(this.runTimes.get(flow) ?? []);
-			if (own !== undefined) return own;
-			// Another flow's pace says little about this one: its first reports tell more.
-			return median(this.reportedPace.get(flow) ?? []);
-		}
-		return median([...this.runTimes.values()].flat());
-	}
-
-
 	/** The start of a task first read running or done: the server's lock time, else the line's guess, within what its reports allow. */
 	private startOf(task: Tracked, reportedMs: number, now: number, news?: TaskDetails): number {
 		const latest = now - reportedMs;
@@ -174,50 +165,47 @@ export class WaitPlan {
 
 	private finished(task: Tracked, news: TaskDetails, status: 'completed' | 'failed', now: number): void {
 		const runMs = Math.max(0, news.execution_time) * 1000;
-		if (status === 'completed' && runMs > 0 && task.flow !== undefined) {
-			this.runTimes.set(task.flow, [...(this.runTimes.get(task.flow) ?? []), runMs]);
-		}
+		if (status === 'completed' && runMs > 0 && task.flow !== undefined) this.pace.finished(task.flow, runMs);
 		const from = this.startOf(task, runMs, now, news);
 		this.ran.push({ from, to: Math.min(now, from + runMs) });
+		const finishedAt = serverTime(news.finished_at);
+		if (finishedAt !== undefined) this.ranOnServer.push({ from: this.runningOnServer.get(task.id)?.from ?? finishedAt - runMs, to: finishedAt });
+		this.runningOnServer.delete(task.id);
 	}
 
 	private seenRunning(task: Tracked, news: TaskDetails, now: number): void {
 		const reportedMs = Math.max(0, news.execution_time) * 1000;
 		const wasOnSpare = task.state === 'queued' && task.onSpareWorker;
+		const locked = serverTime(news.locked_at);
+		if (locked !== undefined) this.runningOnServer.set(task.id, { from: locked, to: Math.max(locked, serverTime(news.updated_at) ?? locked) });
 		task.startedAt = this.startOf(task, reportedMs, now, news);
 		// Given to a spare worker, but it started when a known worker became free: no sign of a spare one.
 		if (wasOnSpare && this.ran.some((span) => span.to === task.startedAt)) this.noSpareWorker = true;
 		task.state = 'running';
 		task.onSpareWorker = false;
 		const flow = task.flow;
-		if (flow !== undefined && !this.runTimes.has(flow) && news.progress >= 1 && reportedMs > 0) {
-			this.reportedPace.set(flow, [...(this.reportedPace.get(flow) ?? []), (reportedMs * 100) / news.progress]);
-		}
+		if (flow !== undefined && news.progress >= 1 && reportedMs > 0) this.pace.reported(flow, (reportedMs * 100) / news.progress);
 		task.dueAt = this.nextLookAtRunning(task, now);
 	}
 
 	/**
-	 * When to read a running task again: a little past its flow's typical run time (a quarter of the
-	 * way from the median to the slowest finished task: most tasks have ended by then, and the
-	 * earliest ones were not done long before), then when the slowest would have ended, then at
-	 * short steps until it ends.
+	 * When to read a running task again: at its first look ({@link FlowPace.firstLook}), then when
+	 * the slowest of its flow's tasks would have ended, then at short steps until it ends.
 	 */
 	private nextLookAtRunning(task: Tracked, now: number): number {
 		const { minDelayMs, maxDelayMs, shareOfTaskTime } = this.schedule;
-		const pace = this.paceOf(task.flow);
+		const pace = this.pace.of(task.flow);
 		const start = task.startedAt ?? now;
 		let at: number;
 		if (pace === undefined) {
 			at = now + clamp(Math.max(FIRST_LOOK_MS - (now - start), 0.25 * (now - start)), minDelayMs, maxDelayMs);
 		} else {
 			const step = clamp(Math.max(pace, now - start) * shareOfTaskTime, minDelayMs, maxDelayMs);
-			const slowest = Math.max(pace, ...(this.runTimes.get(task.flow!) ?? []));
-			const looks = [start + pace + Math.min((slowest - pace) / 4, step), start + slowest];
+			const looks = [start + this.pace.firstLook(task.flow, pace), start + this.pace.range(task.flow, pace).slowest];
 			// Past them it is slower than its flow's tasks: read again after a share of the time it has
 			// run so far, so a task far slower than the others is read ever less often.
-			// (Progress reports are no clock: workers report unevenly, e.g. 55.5 % at half time.)
 			const next = looks.find((look) => look > now + minDelayMs / 2);
-			at = next !== undefined && next <= now + step ? next : next !== undefined && now - start < pace ? next : now + step;
+			at = next !== undefined && (next <= now + step || now - start < pace) ? next : now + step;
 		}
 		return Math.min(at, now + maxDelayMs, task.deadline);
 	}
@@ -231,26 +219,21 @@ export class WaitPlan {
 		task.queuedAt = now;
 	}
 
-	/** The most of this wait's tasks that ran at the same time (finished ones by their run, running ones until now). */
+	/**
+	 * The most of this wait's tasks that ran at the same time: by the server's own timestamps when
+	 * its answers carry them (a finished task from its start to its end, a running one from its lock
+	 * to its latest report: it may have ended since), else by this clock's estimates.
+	 */
 	private countWorkers(now: number): void {
-		const spans = [...this.ran];
-		for (const task of this.tasks.values()) {
-			if (task.state === 'running' && task.startedAt !== undefined) spans.push({ from: task.startedAt, to: now + 1 });
-		}
-		// Starts and ends are estimates: only a clear overlap counts as another worker.
-		const edges = spans.flatMap(({ from, to }) => {
-			const margin = Math.min(200, 0.1 * (to - from));
-			return to - from > 2 * margin ? [
-				{ at: from + margin, step: 1 },
-				{ at: to - margin, step: -1 },
-			] : [];
-		});
-		edges.sort((a, b) => a.at - b.at || a.step - b.step);
-		let running = 0;
-		let most = 0;
-		for (const { step } of edges) {
-			running += step;
-			most = Math.max(most, running);
+		let most: number;
+		if (this.ranOnServer.length > 0) {
+			most = mostAtOnce([...this.ranOnServer, ...this.runningOnServer.values()]);
+		} else {
+			const estimated = [...this.ran];
+			for (const task of this.tasks.values()) {
+				if (task.state === 'running' && task.startedAt !== undefined) estimated.push({ from: task.startedAt, to: now + 1 });
+			}
+			most = mostAtOnce(estimated);
 		}
 		if (most > this.workersSeen) {
 			this.workersSeen = most;
@@ -272,7 +255,7 @@ export class WaitPlan {
 		const queued = [...this.tasks.values()].filter((task) => task.state === 'queued');
 		if (queued.length === 0) return;
 		const earliestQueued = Math.min(...queued.map((task) => task.queuedAt ?? now));
-		const slots: Slot[] = running.map((task) => ({ at: Math.max(now, (task.startedAt ?? now) + (this.paceOf(task.flow) ?? FIRST_LOOK_MS)), spare: false }));
+		const slots: Slot[] = running.map((task) => ({ at: Math.max(now, (task.startedAt ?? now) + (this.pace.of(task.flow) ?? FIRST_LOOK_MS)), spare: false }));
 		const recentEnds = this.ran.map((span) => span.to).sort((a, b) => b - a);
 		const busy = Math.max(1, this.workersSeen);
 		for (let index = 0; slots.length < busy; index++) slots.push({ at: recentEnds[index] ?? earliestQueued, spare: false });
@@ -280,12 +263,13 @@ export class WaitPlan {
 
 		queued.sort((a, b) => b.priority - a.priority || a.id - b.id);
 		// A flow of unknown pace gets one first look; its other tasks wait for what that one tells.
-		const firstLooks = new Set(running.filter((task) => this.paceOf(task.flow) === undefined).map((task) => task.flow));
+		const firstLooks = new Set(running.filter((task) => this.pace.of(task.flow) === undefined).map((task) => task.flow));
 		for (const task of queued) {
 			const slot = slots.reduce((best, candidate) => (candidate.at < best.at ? candidate : best));
 			const start = Math.max(slot.at, task.queuedAt ?? now);
-			const pace = this.paceOf(task.flow);
+			const pace = this.pace.of(task.flow);
 			const end = start + (pace ?? (firstLooks.has(task.flow) ? 2 * FIRST_LOOK_MS : FIRST_LOOK_MS));
+			const look = pace !== undefined ? start + this.pace.firstLook(task.flow, pace) : end;
 			if (pace === undefined) firstLooks.add(task.flow);
 			task.startedAt = start;
 			task.onSpareWorker = slot.spare;
@@ -293,7 +277,7 @@ export class WaitPlan {
 			slot.spare = false;
 			const checkBy = (task.queuedAt ?? now) + QUEUED_CHECK_MS;
 			const notBefore = (task.lastReadAt ?? -Infinity) + minDelayMs;
-			task.dueAt = Math.min(Math.max(end, notBefore), checkBy, task.deadline);
+			task.dueAt = Math.min(Math.max(look, notBefore), checkBy, task.deadline);
 		}
 	}
 }
