@@ -89,7 +89,7 @@ export function requestStats(scenario: ScenarioSpec, report: EmulatorReport, cli
 		}
 		progressRequests++;
 		progressBytes += request.responseBytes ?? 0;
-		progressServerMs += request.handlingMs ?? 0;
+		progressServerMs += request.replayedMs ?? request.handlingMs ?? 0;
 		if (progress.route === 'progress' || (progress.route === 'progress-summary' && (!request.query.name || !request.query.group_scope || request.query.group_scope === '0'))) unfilteredListings++;
 		byRoute[progress.route] = (byRoute[progress.route] ?? 0) + 1;
 		const phase = phases.findIndex(({ from, to }) => request.receivedAt >= from && request.receivedAt <= to);

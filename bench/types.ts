@@ -82,6 +82,8 @@ export interface LoggedRequest {
 	responseBytes: number;
 	/** ms the emulator spent building the answer. */
 	handlingMs: number;
+	/** Progress reads only: ms the emulator spends building the same answer when asked again after the run (median of a few). */
+	replayedMs?: number;
 }
 
 export interface TaskTiming {
