@@ -57,6 +57,8 @@ export interface EmulatorProcess {
 	prefix: string;
 	pid: number;
 	report(): Promise<EmulatorReport>;
+	/** Asks every progress read of the run once more; what each cost (null: not a progress read). */
+	replay(): Promise<Array<number | null>>;
 	stop(): Promise<void>;
 }
 
@@ -76,6 +78,13 @@ export async function spawnEmulator(spec: EmulatorSpec): Promise<EmulatorProcess
 			const message = await answer;
 			if (message.type !== 'report') throw new Error('unreachable');
 			return message.report;
+		},
+		async replay() {
+			const answer = nextMessage<HostMessage>(child, 'emulator replay', (m) => m.type === 'replayed', 120_000);
+			command({ type: 'replay' });
+			const message = await answer;
+			if (message.type !== 'replayed') throw new Error('unreachable');
+			return message.costsMs;
 		},
 		async stop() {
 			if (child.exitCode !== null || child.signalCode !== null) return;

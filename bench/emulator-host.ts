@@ -58,37 +58,25 @@ function send(message: HostMessage): void {
 	process.send?.(message);
 }
 
-/** How often each progress read is asked again after the run; its median is kept. */
-const REPLAYS = 5;
-
 /**
- * The run's requests, each progress read with what answering it costs when asked again after
- * the run. A read's own timing (a tenth of a millisecond) says more about the moment it came than
- * about the work it asked for: reads that come one by one find the emulator's caches cold, reads
- * in a burst find them warm, and another process may hold the core. Asked again one after the
- * other, every client's reads meet the same conditions. The task views are of the same size then
- * (a finished task's answer weighs what its running one did); the replays are not reported.
+ * Asks each progress read of the run (the first `runLength` requests) once more and returns what
+ * building its answer cost the emulator (by index; other requests null). The task views are of the
+ * same size as in the run: a finished task's answer weighs what its running one did.
  */
-async function withReplayedCosts(emulator: Awaited<ReturnType<typeof startEmulator>>) {
-	const run = [...emulator.requests];
+async function replayReads(emulator: Awaited<ReturnType<typeof startEmulator>>, runLength: number): Promise<Array<number | null>> {
 	const authorization = `Basic ${Buffer.from(`${USER.username}:${USER.password}`).toString('base64')}`;
-	const replayed: Array<number | undefined> = [];
-	for (const request of run) {
+	const costs: Array<number | null> = [];
+	for (const request of emulator.requests.slice(0, runLength)) {
 		if (request.method !== 'GET' || !request.path.includes('/tasks/progress')) {
-			replayed.push(undefined);
+			costs.push(null);
 			continue;
 		}
+		const at = emulator.requests.length;
 		const url = `${emulator.url}${request.path}?${new URLSearchParams(request.query).toString()}`;
-		const costs: number[] = [];
-		for (let i = 0; i < REPLAYS; i++) {
-			const from = emulator.requests.length;
-			await (await fetch(url, { headers: { authorization } })).arrayBuffer();
-			costs.push(emulator.requests[from]?.handlingMs ?? 0);
-		}
-		costs.sort((a, b) => a - b);
-		replayed.push(costs[Math.floor(costs.length / 2)]);
+		await (await fetch(url, { headers: { authorization } })).arrayBuffer();
+		costs.push(emulator.requests[at]?.handlingMs ?? null);
 	}
-	return run.map((request, index) => ({ request, replayedMs: replayed[index] }));
+	return costs;
 }
 
 async function main(): Promise<void> {
@@ -107,9 +95,11 @@ async function main(): Promise<void> {
 	}, 100);
 	sampler.unref();
 
-	const build = async (): Promise<EmulatorReport> => ({
+	/** The run ends when the orchestrator asks for its report: what comes after (the replays) is not the run's. */
+	let runLength: number | undefined;
+	const report = (): EmulatorReport => ({
 		prefix: emulator.prefix,
-		requests: (await withReplayedCosts(emulator)).map(({ request: r, replayedMs }) => ({
+		requests: emulator.requests.slice(0, (runLength ??= emulator.requests.length)).map((r) => ({
 			method: r.method,
 			path: r.path,
 			query: r.query,
@@ -118,7 +108,6 @@ async function main(): Promise<void> {
 			finishedAt: r.finishedAt,
 			responseBytes: r.responseBytes,
 			handlingMs: r.handlingMs,
-			replayedMs,
 		})),
 		tasks: emulator.tasks.map((task): TaskTiming => {
 			const done = task.progressHistory.find((event) => event.progress === 100 && !event.error);
@@ -126,11 +115,10 @@ async function main(): Promise<void> {
 		}),
 		rssPeakBytes: rssPeak,
 	});
-	/** Built once: the replays happen after the run, and a second report would count them. */
-	let built: Promise<EmulatorReport> | undefined;
 
 	process.on('message', (command: HostCommand) => {
-		if (command.type === 'report') void (built ??= build()).then((built) => send({ type: 'report', report: built }));
+		if (command.type === 'report') send({ type: 'report', report: report() });
+		if (command.type === 'replay') void replayReads(emulator, (runLength ??= emulator.requests.length)).then((costsMs) => send({ type: 'replayed', costsMs }));
 		if (command.type === 'stop') {
 			clearInterval(sampler);
 			void emulator.stop().then(() => process.exit(0));

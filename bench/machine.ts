@@ -52,20 +52,26 @@ export interface CpuSnapshot {
 	machineBusy: number;
 	/** All time of the whole machine, all cores (clock ticks). */
 	machineTotal: number;
-	/** This process and its ended children (emulators, clients), user + system (clock ticks). */
+	/** This process, its ended children (emulators, clients) and the running ones given, user + system (clock ticks). */
 	bench: number;
 }
 
-export function cpuSnapshot(): CpuSnapshot | undefined {
+/** utime + stime of a running process (clock ticks). */
+function processTicks(pid: number | 'self', withEndedChildren: boolean): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	// Fields after the command name (which may hold spaces): state is field 3; utime is 14.
+	const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+	const [utime, stime, cutime, cstime] = rest.slice(11, 15);
+	return utime + stime + (withEndedChildren ? cutime + cstime : 0);
+}
+
+export function cpuSnapshot(runningChildren: number[] = []): CpuSnapshot | undefined {
 	try {
 		const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
 		const [user, nice, system, idle, iowait, irq, softirq, steal] = fields;
 		const busy = user + nice + system + irq + softirq + steal;
-		const own = readFileSync('/proc/self/stat', 'utf8');
-		// Fields after the command name (which may hold spaces): state is field 3; utime is 14.
-		const rest = own.slice(own.lastIndexOf(')') + 2).split(' ').map(Number);
-		const [utime, stime, cutime, cstime] = rest.slice(11, 15);
-		return { machineBusy: busy, machineTotal: busy + idle + iowait, bench: utime + stime + cutime + cstime };
+		const bench = processTicks('self', true) + runningChildren.reduce((sum, pid) => sum + processTicks(pid, false), 0);
+		return { machineBusy: busy, machineTotal: busy + idle + iowait, bench };
 	} catch {
 		return undefined;
 	}

@@ -82,7 +82,7 @@ export interface LoggedRequest {
 	responseBytes: number;
 	/** ms the emulator spent building the answer. */
 	handlingMs: number;
-	/** Progress reads only: ms the emulator spends building the same answer when asked again after the run (median of a few). */
+	/** Progress reads only: ms the emulator spends building the same answer when asked again after the run (median of the rounds; see bench.ts). */
 	replayedMs?: number;
 }
 
@@ -107,9 +107,11 @@ export interface EmulatorReport {
 export type HostMessage =
 	| { type: 'ready'; url: string; prefix: string }
 	| { type: 'report'; report: EmulatorReport }
+	/** What each progress read of the run cost when asked once more (by index in the report; others undefined). */
+	| { type: 'replayed'; costsMs: Array<number | null> }
 	| { type: 'error'; message: string };
 
-export type HostCommand = { type: 'report' } | { type: 'stop' };
+export type HostCommand = { type: 'report' } | { type: 'replay' } | { type: 'stop' };
 
 export type ClientMessage = { type: 'result'; measurement: ClientMeasurement } | { type: 'error'; message: string };
 
