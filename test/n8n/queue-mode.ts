@@ -162,9 +162,13 @@ export async function startWorker(
 
 export interface QueueModeCluster {
 	main: N8nServer;
+	/** The main process's URL. */
+	url: string;
 	workers: N8nWorker[];
 	/** Which worker started an execution (each run of it: a resumed execution is a new job). */
 	workersOf(executionId: string): string[];
+	/** The end of each process's log (60 lines each), main first, then the workers. */
+	log(): string;
 	stop(): Promise<void>;
 }
 
@@ -189,7 +193,9 @@ export async function startQueueMode(
 	}
 	return {
 		main,
+		url: main.url,
 		workers,
+		log: () => [['main', main.log()], ...workers.map((w) => [w.name, w.log()])].map(([name, log]) => `--- ${name} (last 60 lines)\n${tail(log, 60)}`).join('\n'),
 		workersOf: (executionId) => workers.flatMap((worker) => worker.startedExecutions().filter((id) => id === executionId).map(() => worker.name)),
 		stop: async () => {
 			await Promise.all(workers.map(async (worker) => await worker.stop()));
