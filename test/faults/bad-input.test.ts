@@ -6,17 +6,10 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { encodePng, startEmulator, type VisionatrixEmulator } from '../emulator';
-import { createTask, creates, credentialFor, getResults, requestsTo, run, visionatrix, waitFor } from './helpers';
+import { continuing, createTask, creates, credentialFor, getResults, requestsTo, run, sharedEmulator, visionatrix, waitFor } from './helpers';
 
 let emulator: VisionatrixEmulator;
-
-beforeAll(async () => {
-	emulator = await startEmulator({ taskDurationMs: 80, workers: 2 });
-});
-afterAll(async () => await emulator.stop());
-beforeEach(() => emulator.clearRequests());
-
-const continuing = <T extends object>(node: T) => ({ ...node, continueOnFail: true });
+sharedEmulator({ taskDurationMs: 80, workers: 2 }, (started) => (emulator = started));
 /** Per output item: its error message, or what the check picks from a good item. */
 const outcomes = (items: INodeExecutionData[], good: (item: INodeExecutionData) => unknown) =>
 	items.map((item) => (item.error ? item.error.message : good(item)));
