@@ -10,7 +10,8 @@
  *
  * Both fail (not skip) with the command that fixes what is missing: the build or the n8n install.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startEmulator } from '../emulator';
@@ -128,26 +129,28 @@ export async function startN8nSession<S extends ServedN8n = N8nServer>(options: 
 // ---------------------------------------------------------------------------------------------
 // One run of one workflow
 
-export interface EmulatorRunOptions extends Omit<RunWorkflowOptions, 'workflow' | 'credentials'> {
+export interface EmulatorRunOptions extends Omit<RunWorkflowOptions, 'workflow' | 'credentials' | 'filesDir'> {
 	emulator: EmulatorOptions;
 	/** The credential's API version and user; default `current`, admin. */
 	connection?: Omit<VisionatrixConnection, 'baseUrl'>;
 	/** More credentials to import (of other services). */
 	credentials?: CredentialExport[];
-	/** The workflow to run, made with the credential; the emulator is there to be set up first. */
-	workflow(credential: CredentialExport, emulator: VisionatrixEmulator): WorkflowExport;
+	/** The workflow to run, made with the credential, writing to `outDir`; the emulator is there to be set up first. */
+	workflow(credential: CredentialExport, emulator: VisionatrixEmulator, outDir: string): WorkflowExport;
 }
 
 export interface EmulatorRun {
 	emulator: VisionatrixEmulator;
 	workflow: WorkflowExport;
+	/** A fresh folder, the only one the workflow may write files to. */
+	outDir: string;
 	result: RunWorkflowResult;
 	run: N8nRunData;
-	/** Stops the emulator. */
+	/** Stops the emulator and deletes `outDir`. */
 	stop(): Promise<void>;
 }
 
-/** The emulator, then `runWorkflowOnce` of the workflow against it. */
+/** The emulator, then `runWorkflowOnce` of the workflow against it. A failed run keeps `outDir` for a post-mortem. */
 export async function runOnEmulator(options: EmulatorRunOptions): Promise<EmulatorRun> {
 	const { emulator: emulatorOptions, connection, credentials = [], workflow: makeWorkflow, ...runOptions } = options;
 	checkBuilt();
@@ -155,9 +158,14 @@ export async function runOnEmulator(options: EmulatorRunOptions): Promise<Emulat
 	const emulator = await startEmulator(emulatorOptions);
 	try {
 		const credential = visionatrixCredential({ ...ADMIN, ...connection, baseUrl: emulator.url });
-		const workflow = makeWorkflow(credential, emulator);
-		const result = await runWorkflowOnce({ ...runOptions, workflow, credentials: [credential, ...credentials] });
-		return { emulator, workflow, result, run: result.run, stop: async () => await emulator.stop() };
+		const outDir = mkdtempSync(join(tmpdir(), 'vix-e2e-out-'));
+		const workflow = makeWorkflow(credential, emulator, outDir);
+		const result = await runWorkflowOnce({ ...runOptions, filesDir: outDir, workflow, credentials: [credential, ...credentials] });
+		const stop = async () => {
+			await emulator.stop();
+			rmSync(outDir, { recursive: true, force: true });
+		};
+		return { emulator, workflow, outDir, result, run: result.run, stop };
 	} catch (error) {
 		await emulator.stop();
 		throw error;
