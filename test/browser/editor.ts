@@ -4,7 +4,7 @@
  * the examples imported, and Debian's Chromium driven by playwright-core. Loopback only: the
  * browser aborts every request for another host.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,7 +18,6 @@ import {
 	locateN8n,
 	ownerEnv,
 	prepareWorkflow,
-	repoRoot,
 	startN8nServer,
 	visionatrixCredential,
 	type CredentialExport,
@@ -26,6 +25,7 @@ import {
 	type N8nServer,
 	type WorkflowExport,
 } from '../n8n';
+import { checkBuilt } from '../n8n/session';
 import { startEmulator, type VisionatrixEmulator } from '../emulator';
 import { checkChromium, CHROMIUM, CHROMIUM_ARGS, keepOnLoopback } from './chromium';
 
@@ -47,9 +47,7 @@ export interface EditorSession {
 
 /** Fails (not skips) with the command that fixes what is missing. */
 export function checkPrerequisites(): void {
-	if (!existsSync(join(repoRoot(), 'dist', 'nodes', 'Visionatrix', 'Visionatrix.node.js'))) {
-		throw new Error('dist/ has no built node: run "npm run build" first (scripts/test.sh does).');
-	}
+	checkBuilt();
 	locateN8n();
 	checkChromium();
 }
