@@ -6,12 +6,11 @@
  * Needs `npm run build` (dist/) and the n8n install; without them this test FAILS with the command
  * to run. scripts/test.sh does both first.
  */
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 
 import type { RecordedRequest, VisionatrixEmulator } from '../emulator/types';
+import { pngInfo, sha256 } from '../fixtures/media';
 import { CREDENTIAL_TYPE, loadExample, NODE_TYPE, nodeOutput, prepareWorkflow, type N8nRunData, type RunWorkflowResult, type WorkflowExport } from '../n8n';
 import { runOnEmulator, type EmulatorRun } from '../n8n/session';
 
@@ -29,31 +28,6 @@ const WAIT_2 = 'Wait for Background Removal';
 const RESULTS_2 = 'Get Image Without Background';
 const SAVE_2 = 'Save Image Without Background';
 const ALL_NODES = [TRIGGER, GENERATE, WAIT_1, RESULTS_1, SAVE_1, REMOVE_BG, WAIT_2, RESULTS_2, SAVE_2];
-
-interface PngInfo {
-	width: number;
-	height: number;
-	bitDepth: number;
-	colorType: number;
-}
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** Checks the signature, a well-formed IHDR (with its CRC) first and IEND last; returns IHDR. */
-function readPng(data: Buffer, what: string): PngInfo {
-	if (!data.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error(`${what}: no PNG signature`);
-	if (data.readUInt32BE(8) !== 13 || data.toString('latin1', 12, 16) !== 'IHDR') {
-		throw new Error(`${what}: first chunk is not a 13-byte IHDR`);
-	}
-	const storedCrc = data.readUInt32BE(29);
-	if (crc32(data.subarray(12, 29)) !== storedCrc) throw new Error(`${what}: IHDR CRC mismatch`);
-	if (data.toString('latin1', data.length - 8, data.length - 4) !== 'IEND') {
-		throw new Error(`${what}: does not end with IEND`);
-	}
-	return { width: data.readUInt32BE(16), height: data.readUInt32BE(20), bitDepth: data[24], colorType: data[25] };
-}
-
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 interface Case {
 	apiVersion: 'current' | 'legacy';
@@ -181,8 +155,8 @@ describe.each<Case>([
 
 		const generated = readFileSync(join(outDir, expected[0]));
 		const cutOut = readFileSync(join(outDir, expected[1]));
-		const png1 = readPng(generated, expected[0]);
-		const png2 = readPng(cutOut, expected[1]);
+		const png1 = pngInfo(generated);
+		const png2 = pngInfo(cutOut);
 		expect(png1.width).toBeGreaterThan(0);
 		expect(png1.height).toBeGreaterThan(0);
 		expect(png2.colorType).toBe(6); // RGBA
@@ -276,7 +250,7 @@ describe('examples/chain-flows-by-reference.json in a real n8n', () => {
 		expect(run.status).toBe('success');
 		const files = readdirSync(outDir).filter((f) => f.startsWith('cut-out-'));
 		expect(files).toHaveLength(1);
-		expect(readPng(readFileSync(join(outDir, files[0])), files[0]).colorType).toBe(6);
+		expect(pngInfo(readFileSync(join(outDir, files[0]))).colorType).toBe(6);
 
 		const generated = nodeOutput(run, 'Generate and Wait')[0].json;
 		expect(generated).toMatchObject({ status: 'completed', name: 'sdxl_lighting' });

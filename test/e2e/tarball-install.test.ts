@@ -9,13 +9,12 @@
  *
  * Needs `npm run build` and the n8n install (scripts/test.sh does both); fails with the command to run.
  */
-import { createHash } from 'node:crypto';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
 import type { VisionatrixEmulator } from '../emulator/types';
-import { pngInfo } from '../fixtures/media';
+import { pngInfo, sha256 } from '../fixtures/media';
 import { installAsCommunityPackage, packTarball, REPO_ROOT, type PackageJson, type PackedTarball } from '../release/tarball';
 import { loadExample, locateN8n, NODE_TYPE, nodeOutput, PACKAGE_NAME, prepareWorkflow, type N8nRunData, type WorkflowExport } from '../n8n';
 import { runOnEmulator, type EmulatorRun } from '../n8n/session';
@@ -25,7 +24,6 @@ const N8N_TIMEOUT_MS = 180_000;
 const WRITE_FILE_NODE = 'n8n-nodes-base.readWriteFile';
 const STICKY_NOTE = 'n8n-nodes-base.stickyNote';
 
-const sha256 = (data: Buffer | Uint8Array) => createHash('sha256').update(data).digest('hex');
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as PackageJson;
 
 describe(`examples/${EXAMPLE} in real n8n, from the packed tarball installed as the Community Nodes panel does`, () => {
