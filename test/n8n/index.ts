@@ -17,6 +17,7 @@
  *   execute.ts           `n8n execute`, and a whole one-shot run
  *   examples.ts          the workflows in examples/, made runnable here
  *   server.ts            `n8n start` on loopback, and the owner account it signs in with
+ *   child-process.ts     the output, readiness and stop of the long-running processes below
  *   emulator-process.ts  the compiled Visionatrix emulator as a child process
  *   rest.ts              a running n8n from the outside: publish, sign in, read executions
  *   queue-mode.ts        Redis, n8n main and workers in queue mode
