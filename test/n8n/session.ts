@@ -1,6 +1,8 @@
 /**
  * What every test of real n8n sets up, written once:
  *
+ * - `prepareN8n`: a fresh instance with an owner to sign in as, the Visionatrix credential and the
+ *   workflows imported (also what the browser suite and `npm run n8n:dev` start from).
  * - `startN8nSession`: for the tests of a running n8n (`n8n start`, or queue mode's main and
  *   workers): the emulator in this process (tests read its request log), a fresh instance with the
  *   package linked in and an owner to sign in as, the credential, the suite's workflows imported
@@ -20,7 +22,7 @@ import { tail } from './cli';
 import { runWorkflowOnce, type RunWorkflowOptions, type RunWorkflowResult } from './execute';
 import { importCredentials, importWorkflow, visionatrixCredential, type CredentialExport, type VisionatrixConnection, type WorkflowExport } from './import';
 import { locateN8n, type N8nInstallation } from './install';
-import { createN8nInstance, type N8nInstance } from './instance';
+import { createN8nInstance, type N8nInstance, type N8nInstanceOptions } from './instance';
 import { repoRoot } from './repo';
 import { N8nRestClient, publishWorkflow } from './rest';
 import type { N8nRunData } from './run-data';
@@ -35,6 +37,46 @@ export function checkBuilt(): void {
 	const { n8n } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
 	for (const file of [...n8n.nodes, ...n8n.credentials]) {
 		if (!existsSync(join(root, file))) throw new Error(`dist/ has no ${file}: run "npm run build" first (scripts/test.sh does).`);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// An instance ready to start
+
+export interface PrepareN8nOptions {
+	installation: N8nInstallation;
+	/** The account `n8n start` makes the owner (the editor then opens at the sign-in page). */
+	owner: OwnerAccount;
+	/** The Visionatrix server the credential points at. */
+	connection: VisionatrixConnection;
+	/** More credentials to import, after the first one. */
+	credentials?: CredentialExport[];
+	/** The workflows to import, made with the credential, writing under `filesDir`. */
+	workflows(credential: CredentialExport, filesDir: string): WorkflowExport[];
+	/** The rest of the instance's settings (user folder, log level, encryption key, environment). */
+	instance?: Omit<N8nInstanceOptions, 'installation'>;
+}
+
+export interface PreparedN8n {
+	instance: N8nInstance;
+	credential: CredentialExport;
+	/** The imported workflows' ids, in the order `workflows` gave them. */
+	workflowIds: string[];
+}
+
+/** Creates the instance and imports the credentials and workflows; a failure names the user folder it keeps. */
+export async function prepareN8n(options: PrepareN8nOptions): Promise<PreparedN8n> {
+	const { installation, owner, instance: settings = {} } = options;
+	const instance = await createN8nInstance({ ...settings, installation, extraEnv: { ...settings.extraEnv, ...ownerEnv(installation, owner) } });
+	try {
+		const credential = visionatrixCredential(options.connection);
+		await importCredentials(instance, [credential, ...(options.credentials ?? [])]);
+		const workflowIds: string[] = [];
+		for (const workflow of options.workflows(credential, instance.filesDir)) workflowIds.push(await importWorkflow(instance, workflow));
+		return { instance, credential, workflowIds };
+	} catch (error) {
+		if (error instanceof Error) error.message += `\n(n8n user folder kept for inspection: ${instance.userFolder})`;
+		throw error;
 	}
 }
 
@@ -84,30 +126,29 @@ export async function startN8nSession<S extends ServedN8n = N8nServer>(options: 
 	// Without `serve`, S is N8nServer.
 	const serve = options.serve ?? (async (instance: N8nInstance) => (await startN8nServer(instance)) as unknown as S);
 	const emulator = await startEmulator(options.emulator);
-	let instance: N8nInstance | undefined;
 	try {
-		instance = await createN8nInstance({ installation, extraEnv: { ...options.extraEnv, ...ownerEnv(installation, options.owner) } });
-		const outDir = join(instance.filesDir, 'out');
-		mkdirSync(outDir, { recursive: true });
-		const credential = visionatrixCredential({ ...ADMIN, baseUrl: emulator.url });
-		await importCredentials(instance, [credential]);
-		const workflowIds: string[] = [];
-		for (const workflow of options.workflows(credential, outDir)) {
-			const id = await importWorkflow(instance, workflow);
-			await publishWorkflow(instance, id);
-			workflowIds.push(id);
-		}
-		const started = instance;
+		const out = (filesDir: string) => join(filesDir, 'out');
+		const { instance, credential, workflowIds } = await prepareN8n({
+			installation,
+			owner: options.owner,
+			connection: { ...ADMIN, baseUrl: emulator.url },
+			workflows: (credential, filesDir) => {
+				mkdirSync(out(filesDir), { recursive: true });
+				return options.workflows(credential, out(filesDir));
+			},
+			instance: { extraEnv: options.extraEnv },
+		});
+		for (const id of workflowIds) await publishWorkflow(instance, id);
 		let server: S | undefined;
 		return {
 			emulator,
 			installation,
-			instance: started,
+			instance,
 			credential,
-			outDir,
+			outDir: out(instance.filesDir),
 			workflowIds,
 			start: async () => {
-				server = await serve(started);
+				server = await serve(instance);
 				const n8n = new N8nRestClient(server.url, installation);
 				await n8n.login(options.owner);
 				return { server, n8n };
@@ -116,12 +157,11 @@ export async function startN8nSession<S extends ServedN8n = N8nServer>(options: 
 				await server?.stop();
 				await emulator.stop();
 				if ((failed || process.env.E2E_SHOW_N8N_LOG === '1') && server) process.stdout.write(`n8n log (last 200 lines):\n${tail(server.log(), 200)}\n`);
-				if (!failed) started.cleanup();
+				if (!failed) instance.cleanup();
 			},
 		};
 	} catch (error) {
 		await emulator.stop();
-		if (instance && error instanceof Error) error.message += `\n(n8n user folder kept for inspection: ${instance.userFolder})`;
 		throw error;
 	}
 }
