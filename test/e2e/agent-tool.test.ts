@@ -9,23 +9,10 @@
  *
  * Needs `npm run build` (dist/) and the n8n install (scripts/test.sh does both).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-
-import { startEmulator } from '../emulator';
 import type { VisionatrixEmulator } from '../emulator/types';
-import {
-	loadExample,
-	locateN8n,
-	nodeOutput,
-	prepareWorkflow,
-	repoRoot,
-	runWorkflowOnce,
-	visionatrixCredential,
-	type CredentialExport,
-	type N8nRunData,
-} from '../n8n';
-import { messageText, startScriptedChatModel, type ChatRequest, type ScriptedChatModel } from './scripted-chat-model';
+import { loadExample, nodeOutput, prepareWorkflow, type N8nRunData } from '../n8n';
+import { runOnEmulator, type EmulatorRun } from '../n8n/session';
+import { messageText, startScriptedChatModel, type ChatRequest, type ScriptedChatModel, type ScriptStep } from './scripted-chat-model';
 
 const N8N_TIMEOUT_MS = 180_000;
 const TOOL_NODE = 'Generate Image';
@@ -53,19 +40,48 @@ function toolResultIn(request: ChatRequest): { raw: string; answer: ToolAnswer[]
 	return { raw, answer: JSON.parse(raw) as ToolAnswer[] };
 }
 
+interface AgentRun extends EmulatorRun {
+	model: ScriptedChatModel;
+}
+
+/**
+ * The example against the emulator (set up first by `setUp`), its OpenAI credential pointing at a
+ * model that answers with `script`, the tool polling every 0.5 s. stop() stops the model too.
+ */
+async function runAgent(script: ScriptStep[], setUp: (emulator: VisionatrixEmulator) => void = () => {}): Promise<AgentRun> {
+	const model = await startScriptedChatModel(script);
+	try {
+		const session = await runOnEmulator({
+			emulator: { taskDurationMs: 300, workers: 1 },
+			credentials: [{ id: 'vixDemoOpenAi001', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: 'sk-scripted', url: model.baseUrl } }],
+			workflow: (credential, emulator) => {
+				setUp(emulator);
+				const workflow = prepareWorkflow(loadExample('agent-generates-images.json'), { credential });
+				(workflow.nodes.find((node) => node.name === TOOL_NODE)!.parameters.options as Record<string, unknown>).pollInterval = 0.5;
+				return workflow;
+			},
+			timeoutMs: N8N_TIMEOUT_MS,
+		});
+		const stop = async () => {
+			await session.stop();
+			await model.stop();
+		};
+		return { ...session, model, stop };
+	} catch (error) {
+		await model.stop();
+		throw error;
+	}
+}
+
 describe('examples/agent-generates-images.json: the Visionatrix node as the tool of a real AI Agent', () => {
-	let emulator: VisionatrixEmulator | undefined;
-	let model: ScriptedChatModel | undefined;
+	let agent: AgentRun | undefined;
+	let emulator: VisionatrixEmulator;
+	let model: ScriptedChatModel;
 	let run: N8nRunData;
 	let toolName: string;
 
 	beforeAll(async () => {
-		if (!existsSync(join(repoRoot(), 'dist', 'nodes', 'Visionatrix', 'Visionatrix.node.js'))) {
-			throw new Error('dist/ has no built node: run "npm run build" first (scripts/test.sh does).');
-		}
-		locateN8n();
-		emulator = await startEmulator({ taskDurationMs: 300, workers: 1 });
-		model = await startScriptedChatModel([
+		agent = await runAgent([
 			(request) => {
 				toolName = request.tools![0].function.name;
 				return { toolCall: { name: toolName, arguments: { prompt: MODEL_PROMPT, steps_number: '4 steps' } } };
@@ -76,22 +92,14 @@ describe('examples/agent-generates-images.json: the Visionatrix node as the tool
 				return { text: `Done: task ${task.task_id} is ${task.status}; your picture is ${file.file_name} (${file.type}, ${file.mime_type}).` };
 			},
 		]);
-		const visionatrix = visionatrixCredential({ baseUrl: emulator.url, username: 'admin', password: 'admin' });
-		const openAi: CredentialExport = { id: 'vixDemoOpenAi001', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: 'sk-scripted', url: model.baseUrl } };
-		const workflow = prepareWorkflow(loadExample('agent-generates-images.json'), { credential: visionatrix });
-		const tool = workflow.nodes.find((node) => node.name === TOOL_NODE)!;
-		(tool.parameters.options as Record<string, unknown>).pollInterval = 0.5;
-		run = (await runWorkflowOnce({ workflow, credentials: [visionatrix, openAi], timeoutMs: N8N_TIMEOUT_MS })).run;
+		({ emulator, model, run } = agent);
 	}, N8N_TIMEOUT_MS + 60_000);
 
-	afterAll(async () => {
-		await emulator?.stop();
-		await model?.stop();
-	});
+	afterAll(async () => await agent?.stop());
 
 	it('offers the model the tool with its description and the $fromAI() inputs, described', () => {
 		expect(run.status).toBe('success');
-		const [first] = model!.requests;
+		const [first] = model.requests;
 		expect(first.tools).toHaveLength(1);
 		const offered = first.tools![0].function;
 		expect(offered.name).toBe('Generate_Image');
@@ -104,17 +112,17 @@ describe('examples/agent-generates-images.json: the Visionatrix node as the tool
 	});
 
 	it('creates the task with the prompt the model chose and the input given by name', () => {
-		const creates = emulator!.requests.filter((r) => r.method === 'PUT' && r.path === '/vapi/tasks/create/sdxl_lighting');
+		const creates = emulator.requests.filter((r) => r.method === 'PUT' && r.path === '/vapi/tasks/create/sdxl_lighting');
 		expect(creates).toHaveLength(1);
-		const [task] = emulator!.tasks;
+		const [task] = emulator.tasks;
 		expect(task.inputParams).toMatchObject({ prompt: MODEL_PROMPT, steps_number: '4 steps' });
 		expect(task.state).toBe('completed');
 	});
 
 	it('hands the model the task id, status, file names and types, and no base64', () => {
-		expect(model!.requests).toHaveLength(2);
-		const { raw, answer } = toolResultIn(model!.requests[1]);
-		const [task] = emulator!.tasks;
+		expect(model.requests).toHaveLength(2);
+		const { raw, answer } = toolResultIn(model.requests[1]);
+		const [task] = emulator.tasks;
 		expect(answer).toEqual([
 			{
 				task_id: task.id,
@@ -130,7 +138,7 @@ describe('examples/agent-generates-images.json: the Visionatrix node as the tool
 	});
 
 	it('ends with the agent\'s final answer quoting the tool\'s result', () => {
-		const [task] = emulator!.tasks;
+		const [task] = emulator.tasks;
 		expect(nodeOutput(run, AGENT).map((item) => item.json.output)).toEqual([
 			`Done: task ${task.id} is completed; your picture is ${task.id}_9_00001.png (image, image/png).`,
 		]);
@@ -138,35 +146,29 @@ describe('examples/agent-generates-images.json: the Visionatrix node as the tool
 });
 
 describe('the same agent when the task fails on the server', () => {
-	let emulator: VisionatrixEmulator | undefined;
-	let model: ScriptedChatModel | undefined;
+	let agent: AgentRun | undefined;
+	let emulator: VisionatrixEmulator;
+	let model: ScriptedChatModel;
 	let run: N8nRunData;
 
 	beforeAll(async () => {
-		locateN8n();
-		emulator = await startEmulator({ taskDurationMs: 300, workers: 1 });
-		emulator.failNextTasks(1, 'CUDA out of memory');
-		model = await startScriptedChatModel([
-			(request) => ({ toolCall: { name: request.tools![0].function.name, arguments: { prompt: MODEL_PROMPT, steps_number: '8 steps' } } }),
-			(request) => ({ text: `It did not work: ${(JSON.parse(messageText(request.messages.find((m) => m.role === 'tool')!)) as Array<{ error: string }>)[0].error}` }),
-		]);
-		const visionatrix = visionatrixCredential({ baseUrl: emulator.url, username: 'admin', password: 'admin' });
-		const openAi: CredentialExport = { id: 'vixDemoOpenAi001', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: 'sk-scripted', url: model.baseUrl } };
-		const workflow = prepareWorkflow(loadExample('agent-generates-images.json'), { credential: visionatrix });
-		(workflow.nodes.find((node) => node.name === TOOL_NODE)!.parameters.options as Record<string, unknown>).pollInterval = 0.5;
-		run = (await runWorkflowOnce({ workflow, credentials: [visionatrix, openAi], timeoutMs: N8N_TIMEOUT_MS })).run;
+		agent = await runAgent(
+			[
+				(request) => ({ toolCall: { name: request.tools![0].function.name, arguments: { prompt: MODEL_PROMPT, steps_number: '8 steps' } } }),
+				(request) => ({ text: `It did not work: ${(JSON.parse(messageText(request.messages.find((m) => m.role === 'tool')!)) as Array<{ error: string }>)[0].error}` }),
+			],
+			(vix) => vix.failNextTasks(1, 'CUDA out of memory'),
+		);
+		({ emulator, model, run } = agent);
 	}, N8N_TIMEOUT_MS + 60_000);
 
-	afterAll(async () => {
-		await emulator?.stop();
-		await model?.stop();
-	});
+	afterAll(async () => await agent?.stop());
 
 	it('hands the model the server\'s error, naming the task, and the agent can say so', () => {
 		expect(run.status).toBe('success');
-		const [task] = emulator!.tasks;
+		const [task] = emulator.tasks;
 		expect(task.state).toBe('failed');
-		const [toolMessage] = JSON.parse(messageText(model!.requests[1].messages.find((m) => m.role === 'tool')!)) as Array<{ error: string }>;
+		const [toolMessage] = JSON.parse(messageText(model.requests[1].messages.find((m) => m.role === 'tool')!)) as Array<{ error: string }>;
 		expect(toolMessage.error).toContain(`Task ${task.id} failed on the Visionatrix server: CUDA out of memory`);
 		expect(nodeOutput(run, AGENT).map((item) => item.json.output)).toEqual([`It did not work: ${toolMessage.error}`]);
 	});

@@ -11,96 +11,67 @@
  *
  * Needs `npm run build`, the n8n install and redis-server (scripts/install-redis.sh).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startEmulator } from '../emulator';
 import type { VisionatrixEmulator } from '../emulator/types';
-import {
-	createN8nInstance,
-	importCredentials,
-	importWorkflow,
-	loadExample,
-	locateN8n,
-	NODE_TYPE,
-	ownerEnv,
-	prepareWorkflow,
-	repoRoot,
-	visionatrixCredential,
-	type N8nInstance,
-} from '../n8n';
-import { N8nRestClient, publishWorkflow } from '../n8n/rest';
+import { loadExample, NODE_TYPE, prepareWorkflow } from '../n8n';
+import type { N8nRestClient } from '../n8n/rest';
 import { locateRedis, queueModeEnv, startQueueMode, startRedis, type QueueModeCluster, type RedisServer } from '../n8n/queue-mode';
-import { finalDelivery, nodeItems, progressReads, startByWebhook, tasksOfExecution, untilWaiting, withWebhookTrigger } from './webhook-workflows';
+import { startN8nSession, type N8nSession } from '../n8n/session';
+import { finalDelivery, nodeItems, progressReads, reportTimings, startByWebhook, tasksOfExecution, untilWaiting, withWebhookTrigger } from './webhook-workflows';
 
 const OWNER = { email: 'queue@visionatrix.local', password: 'Vix-queue-2026' };
 
 describe('queue mode: n8n main, two workers, Redis', () => {
 	let redis: RedisServer | undefined;
+	let session: N8nSession<QueueModeCluster> | undefined;
 	let emulator: VisionatrixEmulator;
-	let instance: N8nInstance | undefined;
-	let cluster: QueueModeCluster | undefined;
+	let cluster: QueueModeCluster;
 	let n8n: N8nRestClient;
 	let outDir: string;
 	let passed = 0;
 	const timings: Record<string, unknown> = {};
 
 	beforeAll(async () => {
-		if (!existsSync(join(repoRoot(), 'dist', 'nodes', 'Visionatrix', 'Visionatrix.node.js'))) {
-			throw new Error('dist/ has no built node: run "npm run build" first (scripts/test.sh does).');
-		}
-		const installation = locateN8n();
 		locateRedis(); // throws: redis-server is not installed: run "bash scripts/install-redis.sh"
 		const started = Date.now();
 		redis = await startRedis();
-		emulator = await startEmulator({ taskDurationMs: 1500, workers: 1 });
-		instance = await createN8nInstance({ installation, extraEnv: { ...queueModeEnv(redis), ...ownerEnv(installation, OWNER) } });
-		outDir = join(instance.filesDir, 'out');
-		mkdirSync(outDir, { recursive: true });
-		const credential = visionatrixCredential({ baseUrl: emulator.url, username: 'admin', password: 'admin' });
-		await importCredentials(instance, [credential]);
-
-		const example = withWebhookTrigger(prepareWorkflow(loadExample('generate-and-remove-background-step-by-step.json'), { credential, outputDir: outDir }), 'vix-queue-example');
-		for (const node of example.nodes) {
-			if (node.type === NODE_TYPE && node.parameters.operation === 'waitForCompletion') node.parameters.options = { pollInterval: 0.5, timeout: 60 };
-		}
-		const webhookWait = withWebhookTrigger(prepareWorkflow(loadExample('webhook-wait.json'), { credential, outputDir: outDir }), 'vix-queue-webhook-wait');
-		for (const workflow of [example, webhookWait]) await publishWorkflow(instance, await importWorkflow(instance, workflow));
+		session = await startN8nSession({
+			emulator: { taskDurationMs: 1500, workers: 1 },
+			owner: OWNER,
+			extraEnv: queueModeEnv(redis),
+			workflows: (credential, out) => {
+				const example = withWebhookTrigger(prepareWorkflow(loadExample('generate-and-remove-background-step-by-step.json'), { credential, outputDir: out }), 'vix-queue-example');
+				for (const node of example.nodes) {
+					if (node.type === NODE_TYPE && node.parameters.operation === 'waitForCompletion') node.parameters.options = { pollInterval: 0.5, timeout: 60 };
+				}
+				return [example, withWebhookTrigger(prepareWorkflow(loadExample('webhook-wait.json'), { credential, outputDir: out }), 'vix-queue-webhook-wait')];
+			},
+			serve: async (instance) => await startQueueMode(instance, { workers: 2 }),
+		});
+		({ emulator, outDir } = session);
 		const prepared = Date.now();
 
-		cluster = await startQueueMode(instance, { workers: 2 });
-		n8n = new N8nRestClient(cluster.main.url, installation);
-		await n8n.login(OWNER);
+		({ server: cluster, n8n } = await session.start());
 		timings.setup = { importAndPublish_ms: prepared - started, startMainAndTwoWorkers_ms: Date.now() - prepared };
 	}, 240_000);
 
 	afterAll(async () => {
-		await cluster?.stop();
+		await session?.stop({ failed: passed < 2 });
 		await redis?.stop();
-		await emulator?.stop();
-		if (Object.keys(timings).length) {
-			mkdirSync(join(repoRoot(), '.cache'), { recursive: true });
-			writeFileSync(join(repoRoot(), '.cache', 'queue-mode-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
-			process.stdout.write(`queue mode timings: ${JSON.stringify(timings)}\n`);
-		}
-		if ((passed < 2 || process.env.E2E_SHOW_N8N_LOG === '1') && cluster) {
-			for (const [name, log] of [['main', cluster.main.log()], ...cluster.workers.map((w) => [w.name, w.log()])]) {
-				process.stdout.write(`--- ${name} (last 60 lines)\n${log.split('\n').slice(-60).join('\n')}\n`);
-			}
-		} else {
-			instance?.cleanup();
-		}
+		reportTimings('queue-mode', timings);
 	}, 60_000);
 
 	test('example 1 runs on a worker and its two images reach the disk intact', async () => {
 		const started = Date.now();
-		const id = await startByWebhook(cluster!.main.url, 'vix-queue-example', {});
+		const id = await startByWebhook(cluster.main.url, 'vix-queue-example', {});
 		const done = await n8n.waitForEnd(id, 120_000);
 		expect(done.status).toBe('success');
 		expect(done.mode).toBe('webhook');
 		// A worker ran it, not the main process.
-		expect(cluster!.workersOf(id)).toHaveLength(1);
-		expect(cluster!.main.log()).not.toContain(`Worker started execution ${id} `);
+		expect(cluster.workersOf(id)).toHaveLength(1);
+		expect(cluster.main.log()).not.toContain(`Worker started execution ${id} `);
 
 		const generated = nodeItems(done, 'Get Image')[0];
 		const cutOut = nodeItems(done, 'Get Image Without Background')[0];
@@ -110,7 +81,7 @@ describe('queue mode: n8n main, two workers, Redis', () => {
 		const secondTask = Number(cutOut.json.task_id);
 		expect(readFileSync(join(outDir, `generated-${firstTask}-0.png`)).equals(emulator.task(firstTask)!.results[0].data)).toBe(true);
 		expect(readFileSync(join(outDir, `no-background-${secondTask}-0.png`)).equals(emulator.task(secondTask)!.results[0].data)).toBe(true);
-		timings.example1 = { worker: cluster!.workersOf(id)[0], triggerToEnd_ms: Date.parse(done.stoppedAt!) - started };
+		timings.example1 = { worker: cluster.workersOf(id)[0], triggerToEnd_ms: Date.parse(done.stoppedAt!) - started };
 		passed++;
 	}, 150_000);
 
@@ -118,11 +89,11 @@ describe('queue mode: n8n main, two workers, Redis', () => {
 		// A paused server: the task stays queued until the first worker is gone.
 		emulator.configure({ workers: 0 });
 		const triggeredAt = Date.now();
-		const id = await startByWebhook(cluster!.main.url, 'vix-queue-webhook-wait', {});
+		const id = await startByWebhook(cluster.main.url, 'vix-queue-webhook-wait', {});
 		expect((await untilWaiting(n8n, id)).status).toBe('waiting');
-		const [first] = cluster!.workersOf(id);
+		const [first] = cluster.workersOf(id);
 		expect(first).toBeDefined();
-		const firstWorker = cluster!.workers.find((w) => w.name === first)!;
+		const firstWorker = cluster.workers.find((w) => w.name === first)!;
 		const stoppedAt = Date.now();
 		await firstWorker.stop();
 		timings.stopWorker_ms = Date.now() - stoppedAt;
@@ -135,7 +106,7 @@ describe('queue mode: n8n main, two workers, Redis', () => {
 		const done = await n8n.waitForEnd(id, 60_000);
 		expect(done.status).toBe('success');
 
-		const other = cluster!.workers.find((w) => w.name !== first)!;
+		const other = cluster.workers.find((w) => w.name !== first)!;
 		expect(other.startedExecutions()).toContain(id);
 		expect(firstWorker.startedExecutions().filter((e) => e === id)).toHaveLength(1);
 		// Waiting, nobody asked the server about the task; the final call's check is the one read after it.

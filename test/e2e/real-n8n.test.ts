@@ -6,28 +6,13 @@
  * Needs `npm run build` (dist/) and the n8n install; without them this test FAILS with the command
  * to run. scripts/test.sh does both first.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 
-import { startEmulator } from '../emulator';
 import type { RecordedRequest, VisionatrixEmulator } from '../emulator/types';
-import {
-	CREDENTIAL_TYPE,
-	loadExample,
-	locateN8n,
-	NODE_TYPE,
-	nodeOutput,
-	prepareWorkflow,
-	repoRoot,
-	runWorkflowOnce,
-	visionatrixCredential,
-	type N8nRunData,
-	type RunWorkflowResult,
-	type WorkflowExport,
-} from '../n8n';
+import { pngInfo, sha256 } from '../fixtures/media';
+import { CREDENTIAL_TYPE, loadExample, NODE_TYPE, nodeOutput, prepareWorkflow, type N8nRunData, type RunWorkflowResult, type WorkflowExport } from '../n8n';
+import { runOnEmulator, type EmulatorRun } from '../n8n/session';
 
 const EXAMPLE = 'generate-and-remove-background-step-by-step.json';
 const N8N_TIMEOUT_MS = 120_000;
@@ -44,31 +29,6 @@ const RESULTS_2 = 'Get Image Without Background';
 const SAVE_2 = 'Save Image Without Background';
 const ALL_NODES = [TRIGGER, GENERATE, WAIT_1, RESULTS_1, SAVE_1, REMOVE_BG, WAIT_2, RESULTS_2, SAVE_2];
 
-interface PngInfo {
-	width: number;
-	height: number;
-	bitDepth: number;
-	colorType: number;
-}
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** Checks the signature, a well-formed IHDR (with its CRC) first and IEND last; returns IHDR. */
-function readPng(data: Buffer, what: string): PngInfo {
-	if (!data.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error(`${what}: no PNG signature`);
-	if (data.readUInt32BE(8) !== 13 || data.toString('latin1', 12, 16) !== 'IHDR') {
-		throw new Error(`${what}: first chunk is not a 13-byte IHDR`);
-	}
-	const storedCrc = data.readUInt32BE(29);
-	if (crc32(data.subarray(12, 29)) !== storedCrc) throw new Error(`${what}: IHDR CRC mismatch`);
-	if (data.toString('latin1', data.length - 8, data.length - 4) !== 'IEND') {
-		throw new Error(`${what}: does not end with IEND`);
-	}
-	return { width: data.readUInt32BE(16), height: data.readUInt32BE(20), bitDepth: data[24], colorType: data[25] };
-}
-
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
 interface Case {
 	apiVersion: 'current' | 'legacy';
 	/** Emulator enforces HTTP Basic; without it the credential has no user name and password. */
@@ -80,49 +40,36 @@ describe.each<Case>([
 	{ apiVersion: 'current', auth: true },
 	{ apiVersion: 'legacy', auth: false },
 ])(`examples/${EXAMPLE} in a real n8n (API $apiVersion, auth $auth)`, ({ apiVersion, auth }) => {
-	let emulator: VisionatrixEmulator | undefined;
+	let session: EmulatorRun | undefined;
+	let emulator: VisionatrixEmulator;
 	let outDir: string;
-	let result: RunWorkflowResult | undefined;
+	let result: RunWorkflowResult;
 	let run: N8nRunData;
 	let workflow: WorkflowExport;
 
 	beforeAll(async () => {
-		// Fail (not skip) with the command that fixes it.
-		const root = repoRoot();
-		if (!existsSync(join(root, 'dist', 'nodes', 'Visionatrix', 'Visionatrix.node.js'))) {
-			throw new Error('dist/ has no built node: run "npm run build" first (scripts/test.sh does).');
-		}
-		locateN8n(); // throws: n8n <version> is not installed ... Run "bash scripts/install-n8n.sh"
-
-		const emu = await startEmulator({ auth, apiVersion, taskDurationMs: 300, workers: 1 });
-		emulator = emu;
-		expect(emu.prefix).toBe(apiVersion === 'current' ? '/vapi' : '/api');
-		outDir = mkdtempSync(join(tmpdir(), 'vix-e2e-out-'));
-		const credential = visionatrixCredential({
-			baseUrl: emu.url,
-			apiVersion,
-			username: auth ? 'admin' : '',
-			password: auth ? 'admin' : '',
-		});
-		workflow = prepareWorkflow(loadExample(EXAMPLE), { credential, outputDir: outDir });
-		// The example polls every 2 s; keep the test quick.
-		for (const node of workflow.nodes) {
-			if (node.type === NODE_TYPE && node.parameters.operation === 'waitForCompletion') {
-				node.parameters.options = { pollInterval: 0.5, timeout: 60 };
-			}
-		}
-		result = await runWorkflowOnce({
-			workflow,
-			credentials: [credential],
-			filesDir: outDir,
+		session = await runOnEmulator({
+			emulator: { auth, apiVersion, taskDurationMs: 300, workers: 1 },
+			connection: { apiVersion, username: auth ? 'admin' : '', password: auth ? 'admin' : '' },
+			workflow: (credential, _emulator, out) => {
+				const example = prepareWorkflow(loadExample(EXAMPLE), { credential, outputDir: out });
+				// The example polls every 2 s; keep the test quick.
+				for (const node of example.nodes) {
+					if (node.type === NODE_TYPE && node.parameters.operation === 'waitForCompletion') {
+						node.parameters.options = { pollInterval: 0.5, timeout: 60 };
+					}
+				}
+				return example;
+			},
 			timeoutMs: N8N_TIMEOUT_MS,
 		});
-		run = result.run;
+		({ emulator, workflow, outDir, result, run } = session);
 	}, N8N_TIMEOUT_MS + 60_000);
 
-	afterAll(async () => {
-		await emulator?.stop();
-		if (outDir && result) rmSync(outDir, { recursive: true, force: true });
+	afterAll(async () => await session?.stop());
+
+	it('uses the API prefix of its generation', () => {
+		expect(emulator.prefix).toBe(apiVersion === 'current' ? '/vapi' : '/api');
 	});
 
 	it('runs to success, every node once', () => {
@@ -208,8 +155,8 @@ describe.each<Case>([
 
 		const generated = readFileSync(join(outDir, expected[0]));
 		const cutOut = readFileSync(join(outDir, expected[1]));
-		const png1 = readPng(generated, expected[0]);
-		const png2 = readPng(cutOut, expected[1]);
+		const png1 = pngInfo(generated);
+		const png2 = pngInfo(cutOut);
 		expect(png1.width).toBeGreaterThan(0);
 		expect(png1.height).toBeGreaterThan(0);
 		expect(png2.colorType).toBe(6); // RGBA
@@ -224,8 +171,8 @@ describe.each<Case>([
 	it('moved the bytes unchanged: server result → n8n → upload → server result → disk', () => {
 		const id1 = nodeOutput(run, RESULTS_1)[0].json.task_id as number;
 		const id2 = nodeOutput(run, RESULTS_2)[0].json.task_id as number;
-		const task1 = emulator!.task(id1)!;
-		const task2 = emulator!.task(id2)!;
+		const task1 = emulator.task(id1)!;
+		const task2 = emulator.task(id2)!;
 		expect(task1.state).toBe('completed');
 		expect(task2.state).toBe('completed');
 		const generated = readFileSync(join(outDir, `generated-${id1}-0.png`));
@@ -240,11 +187,11 @@ describe.each<Case>([
 	});
 
 	it('sent multipart create requests, the second with the input_image file part', () => {
-		const requests = emulator!.requests as ReadonlyArray<RecordedRequest>;
+		const requests = emulator.requests as ReadonlyArray<RecordedRequest>;
 		const creates = requests.filter((r) => /\/tasks\/create\//.test(r.path));
 		expect(creates.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
-			`PUT ${emulator!.prefix}/tasks/create/sdxl_lighting 200`,
-			`PUT ${emulator!.prefix}/tasks/create/remove_background_birefnet 200`,
+			`PUT ${emulator.prefix}/tasks/create/sdxl_lighting 200`,
+			`PUT ${emulator.prefix}/tasks/create/remove_background_birefnet 200`,
 		]);
 		for (const r of creates) {
 			expect(r.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
@@ -264,7 +211,7 @@ describe.each<Case>([
 		});
 		// No request failed (n8n retries once after a 401: there should be none), all on this API's prefix
 		expect(requests.filter((r) => r.status >= 400).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([]);
-		expect(requests.filter((r) => !r.path.startsWith(`${emulator!.prefix}/`)).map((r) => r.path)).toEqual([]);
+		expect(requests.filter((r) => !r.path.startsWith(`${emulator.prefix}/`)).map((r) => r.path)).toEqual([]);
 		if (auth) {
 			expect(requests.every((r) => r.authUser === 'admin' && r.claimedUser === 'admin')).toBe(true);
 		} else {
@@ -275,45 +222,43 @@ describe.each<Case>([
 
 	it('stays within the time budget', () => {
 		// import + import + execute; n8n startup dominates (about 5 s per CLI call)
-		expect(result!.timings.totalMs).toBeLessThan(N8N_TIMEOUT_MS);
-		if (result!.crashedAtExit) {
+		expect(result.timings.totalMs).toBeLessThan(N8N_TIMEOUT_MS);
+		if (result.crashedAtExit) {
 			console.warn('n8n execute crashed (SIGSEGV) while shutting down after a successful run; see test/n8n/execute.ts');
 		}
 	});
 });
 
 describe('examples/chain-flows-by-reference.json in a real n8n', () => {
-	let emulator: VisionatrixEmulator | undefined;
+	let session: EmulatorRun | undefined;
+	let emulator: VisionatrixEmulator;
 	let outDir: string;
 	let run: N8nRunData;
 
 	beforeAll(async () => {
-		locateN8n();
-		emulator = await startEmulator({ taskDurationMs: 300 });
-		outDir = mkdtempSync(join(tmpdir(), 'vix-e2e-chain-'));
-		const credential = visionatrixCredential({ baseUrl: emulator.url, apiVersion: 'current', username: 'admin', password: 'admin' });
-		const workflow = prepareWorkflow(loadExample('chain-flows-by-reference.json'), { credential, outputDir: outDir });
-		run = (await runWorkflowOnce({ workflow, credentials: [credential], filesDir: outDir, timeoutMs: N8N_TIMEOUT_MS })).run;
+		session = await runOnEmulator({
+			emulator: { taskDurationMs: 300 },
+			workflow: (credential, _emulator, out) => prepareWorkflow(loadExample('chain-flows-by-reference.json'), { credential, outputDir: out }),
+			timeoutMs: N8N_TIMEOUT_MS,
+		});
+		({ emulator, outDir, run } = session);
 	}, N8N_TIMEOUT_MS + 60_000);
 
-	afterAll(async () => {
-		await emulator?.stop();
-		if (outDir) rmSync(outDir, { recursive: true, force: true });
-	});
+	afterAll(async () => await session?.stop());
 
 	it('removes the background of the first task\'s output by reference and saves one cut-out PNG with alpha', () => {
 		expect(run.status).toBe('success');
 		const files = readdirSync(outDir).filter((f) => f.startsWith('cut-out-'));
 		expect(files).toHaveLength(1);
-		expect(readPng(readFileSync(join(outDir, files[0])), files[0]).colorType).toBe(6);
+		expect(pngInfo(readFileSync(join(outDir, files[0]))).colorType).toBe(6);
 
 		const generated = nodeOutput(run, 'Generate and Wait')[0].json;
 		expect(generated).toMatchObject({ status: 'completed', name: 'sdxl_lighting' });
-		const creates = emulator!.requests.filter((r) => r.method === 'PUT' && r.path === '/vapi/tasks/create/remove_background_birefnet');
+		const creates = emulator.requests.filter((r) => r.method === 'PUT' && r.path === '/vapi/tasks/create/remove_background_birefnet');
 		// The image is not uploaded again: the server is told which task output to read.
 		expect(creates.map((r) => r.formFields)).toEqual([[{ name: 'input_image', value: JSON.stringify({ task_id: generated.task_id, node_id: 9 }) }]]);
 		// Only the cut-out was downloaded.
-		expect(emulator!.requests.filter((r) => r.path === '/vapi/tasks/results').map((r) => r.query.task_id)).toEqual([
+		expect(emulator.requests.filter((r) => r.path === '/vapi/tasks/results').map((r) => r.query.task_id)).toEqual([
 			String(nodeOutput(run, 'Remove Background by Reference')[0].json.task_id),
 		]);
 	});

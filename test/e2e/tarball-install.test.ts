@@ -9,39 +9,27 @@
  *
  * Needs `npm run build` and the n8n install (scripts/test.sh does both); fails with the command to run.
  */
-import { createHash } from 'node:crypto';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
-import { startEmulator } from '../emulator';
 import type { VisionatrixEmulator } from '../emulator/types';
-import { pngInfo } from '../fixtures/media';
+import { pngInfo, sha256 } from '../fixtures/media';
 import { installAsCommunityPackage, packTarball, REPO_ROOT, type PackageJson, type PackedTarball } from '../release/tarball';
-import {
-	loadExample,
-	locateN8n,
-	NODE_TYPE,
-	nodeOutput,
-	PACKAGE_NAME,
-	prepareWorkflow,
-	runWorkflowOnce,
-	visionatrixCredential,
-	type N8nRunData,
-	type WorkflowExport,
-} from '../n8n';
+import { loadExample, locateN8n, NODE_TYPE, nodeOutput, PACKAGE_NAME, prepareWorkflow, type N8nRunData, type WorkflowExport } from '../n8n';
+import { runOnEmulator, type EmulatorRun } from '../n8n/session';
 
 const EXAMPLE = 'generate-and-remove-background.json';
 const N8N_TIMEOUT_MS = 180_000;
 const WRITE_FILE_NODE = 'n8n-nodes-base.readWriteFile';
 const STICKY_NOTE = 'n8n-nodes-base.stickyNote';
 
-const sha256 = (data: Buffer | Uint8Array) => createHash('sha256').update(data).digest('hex');
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as PackageJson;
 
 describe(`examples/${EXAMPLE} in real n8n, from the packed tarball installed as the Community Nodes panel does`, () => {
 	let packed: PackedTarball;
-	let emulator: VisionatrixEmulator | undefined;
+	let session: EmulatorRun | undefined;
+	let emulator: VisionatrixEmulator;
 	let userFolder: string;
 	let installedDir: string;
 	let outDir: string;
@@ -54,29 +42,21 @@ describe(`examples/${EXAMPLE} in real n8n, from the packed tarball installed as 
 		userFolder = mkdtempSync(join(tmpdir(), 'vix-n8n-tarball-'));
 		installedDir = installAsCommunityPackage(packed.tgz, userFolder);
 
-		emulator = await startEmulator({ taskDurationMs: 300, workers: 1 });
-		outDir = mkdtempSync(join(tmpdir(), 'vix-e2e-tarball-out-'));
-		const credential = visionatrixCredential({ baseUrl: emulator.url, apiVersion: 'current', username: 'admin', password: 'admin' });
-		workflow = prepareWorkflow(loadExample(EXAMPLE), { credential, outputDir: outDir });
-		const result = await runWorkflowOnce({
-			workflow,
-			credentials: [credential],
+		session = await runOnEmulator({
+			emulator: { taskDurationMs: 300, workers: 1 },
+			workflow: (credential, _emulator, out) => prepareWorkflow(loadExample(EXAMPLE), { credential, outputDir: out }),
 			userFolder,
 			linkPackage: false, // the tarball install above is the only copy of the package n8n sees
-			filesDir: outDir,
 			timeoutMs: N8N_TIMEOUT_MS,
 			keepUserFolder: true,
 		});
-		run = result.run;
+		({ emulator, workflow, outDir, run } = session);
 	}, N8N_TIMEOUT_MS + 120_000);
 
 	afterAll(async () => {
-		await emulator?.stop();
+		await session?.stop();
 		packed?.cleanup();
-		if (run?.status === 'success') {
-			rmSync(userFolder, { recursive: true, force: true });
-			rmSync(outDir, { recursive: true, force: true });
-		}
+		if (run?.status === 'success') rmSync(userFolder, { recursive: true, force: true });
 	});
 
 	it("installed the tarball's files as a real folder in the nodes folder, recorded in its package.json", () => {
@@ -114,7 +94,7 @@ describe(`examples/${EXAMPLE} in real n8n, from the packed tarball installed as 
 		expect(readdirSync(outDir).sort()).toEqual(written.map((file) => basename(file)).sort());
 
 		const results = (flow: string) =>
-			emulator!.tasks.filter((task) => task.flow === flow).flatMap((task) => {
+			emulator.tasks.filter((task) => task.flow === flow).flatMap((task) => {
 				expect({ flow, state: task.state }).toEqual({ flow, state: 'completed' });
 				return task.results.map((file) => sha256(file.data));
 			});

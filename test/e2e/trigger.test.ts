@@ -15,24 +15,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { VisionatrixTestClient } from '../contract/client';
-import { readPngHeader, startEmulator } from '../emulator';
+import { readPngHeader } from '../emulator';
 import type { VisionatrixEmulator } from '../emulator/types';
-import {
-	createN8nInstance,
-	importCredentials,
-	importWorkflow,
-	loadExample,
-	locateN8n,
-	ownerEnv,
-	prepareWorkflow,
-	repoRoot,
-	startN8nServer,
-	visionatrixCredential,
-	type N8nInstallation,
-	type N8nInstance,
-	type N8nServer,
-} from '../n8n';
-import { N8nRestClient, publishWorkflow, type N8nExecution } from '../n8n/rest';
+import { loadExample, prepareWorkflow, type N8nServer } from '../n8n';
+import type { N8nExecution, N8nRestClient } from '../n8n/rest';
+import { startN8nSession, type N8nSession } from '../n8n/session';
 
 const OWNER = { email: 'e2e@visionatrix.local', password: 'Vix-e2e-2026' };
 const TRIGGER = 'When a Task Completes';
@@ -40,13 +27,13 @@ const TRIGGER = 'When a Task Completes';
 const POLL_WAIT_MS = 150_000;
 
 describe('examples/task-finished-trigger.json published in a real n8n', () => {
+	let session: N8nSession | undefined;
 	let emulator: VisionatrixEmulator;
-	let installation: N8nInstallation;
-	let instance: N8nInstance | undefined;
-	let server: N8nServer | undefined;
+	let server: N8nServer;
 	let n8n: N8nRestClient;
 	let webUi: VisionatrixTestClient;
 	let workflowId: string;
+	let outDir: string;
 	let failed = false;
 
 	const summaryReads = () => emulator.requests.filter((r) => r.path === '/vapi/tasks/progress-summary').length;
@@ -83,32 +70,21 @@ describe('examples/task-finished-trigger.json published in a real n8n', () => {
 	}
 
 	async function startN8n(): Promise<void> {
-		server = await startN8nServer(instance!);
-		n8n = new N8nRestClient(server.url, installation);
-		await n8n.login(OWNER);
+		({ server, n8n } = await session!.start());
 	}
 
 	beforeAll(async () => {
-		if (!existsSync(join(repoRoot(), 'dist', 'nodes', 'VisionatrixTrigger', 'VisionatrixTrigger.node.js'))) {
-			throw new Error('dist/ has no built trigger: run "npm run build" first (scripts/test.sh does).');
-		}
-		installation = locateN8n();
-		emulator = await startEmulator({ taskDurationMs: 200, workers: 1 });
+		session = await startN8nSession({
+			emulator: { taskDurationMs: 200, workers: 1 },
+			owner: OWNER,
+			workflows: (credential, out) => [prepareWorkflow(loadExample('task-finished-trigger.json'), { credential, outputDir: out })],
+		});
+		({ emulator, outDir } = session);
+		[workflowId] = session.workflowIds;
 		webUi = new VisionatrixTestClient(emulator.url, emulator.prefix, { username: 'admin', password: 'admin' });
-		instance = await createN8nInstance({ installation, extraEnv: ownerEnv(installation, OWNER) });
-		const credential = visionatrixCredential({ baseUrl: emulator.url, username: 'admin', password: 'admin' });
-		await importCredentials(instance, [credential]);
-		const workflow = prepareWorkflow(loadExample('task-finished-trigger.json'), { credential, outputDir: instance.filesDir });
-		workflowId = await importWorkflow(instance, workflow);
-		await publishWorkflow(instance, workflowId);
 	}, 120_000);
 
-	afterAll(async () => {
-		await server?.stop();
-		await emulator?.stop();
-		if (failed && server) process.stdout.write(`n8n log (last 150 lines):\n${server.log().split('\n').slice(-150).join('\n')}\n`);
-		else instance?.cleanup();
-	});
+	afterAll(async () => await session?.stop({ failed }));
 
 	let emitted: number;
 
@@ -126,9 +102,9 @@ describe('examples/task-finished-trigger.json published in a real n8n', () => {
 			expect(execution.mode).toBe('trigger');
 			expect(triggerTasks(execution)).toEqual([emitted]);
 			expect(emitted).toBeGreaterThan(before);
-			const saved = join(instance!.filesDir, `${emitted}_9_00001.png`);
+			const saved = join(outDir, `${emitted}_9_00001.png`);
 			expect(readPngHeader(readFileSync(saved))).toMatchObject({ width: 64, height: 64 });
-			expect(existsSync(join(instance!.filesDir, `${before}_9_00001.png`))).toBe(false);
+			expect(existsSync(join(outDir, `${before}_9_00001.png`))).toBe(false);
 		} catch (error) {
 			failed = true;
 			throw error;
@@ -137,7 +113,7 @@ describe('examples/task-finished-trigger.json published in a real n8n', () => {
 
 	it('after a restart, replays nothing it emitted and runs once for a task that completed while n8n was down', async () => {
 		try {
-			await server!.stop();
+			await server.stop();
 			const whileDown = await completedTask('while n8n was down');
 			const readsBefore = summaryReads();
 			await startN8n();

@@ -8,27 +8,13 @@
  *
  * Needs `npm run build` (dist/) and the n8n install (scripts/test.sh does both).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startEmulator } from '../emulator';
-import type { VisionatrixEmulator } from '../emulator/types';
-import {
-	createN8nInstance,
-	importCredentials,
-	importWorkflow,
-	loadExample,
-	locateN8n,
-	ownerEnv,
-	prepareWorkflow,
-	repoRoot,
-	startN8nServer,
-	visionatrixCredential,
-	type N8nInstance,
-	type N8nServer,
-	type WorkflowExport,
-} from '../n8n';
-import { N8nRestClient, publishWorkflow } from '../n8n/rest';
+import { loadExample, prepareWorkflow, type N8nServer, type WorkflowExport } from '../n8n';
+import { injectFaults, ROUTES, type VisionatrixEmulator } from '../emulator';
+import type { N8nRestClient } from '../n8n/rest';
+import { startN8nSession, type N8nSession } from '../n8n/session';
 import { nodeItems as output, startByWebhook, tasksOfExecution, untilWaiting, withWebhookTrigger } from './webhook-workflows';
 
 const OWNER = { email: 'e2e-outage@visionatrix.local', password: 'Vix-e2e-2026' };
@@ -45,52 +31,30 @@ function exampleWorkflow(credential: { id: string; name: string }, outputDir: st
 }
 
 describe('Wait Mode "On Webhook" through a Visionatrix restart, in a real n8n', () => {
-	let emulator: VisionatrixEmulator;
-	let instance: N8nInstance | undefined;
-	let server: N8nServer | undefined;
+	let session: N8nSession | undefined;
+	let server: N8nServer;
 	let n8n: N8nRestClient;
 	let outDir: string;
+	let emulator: VisionatrixEmulator;
 
-	/** The server goes down at the first progress read (the wait's first look); resolves with when. */
-	function downAtFirstLook(): Promise<number> {
-		return new Promise((resolve) => {
-			const remove = emulator.intercept((request) => {
-				if (request.method !== 'GET' || !request.path.includes('/tasks/progress')) return;
-				remove();
-				void emulator.stopServing();
-				resolve(Date.now());
-				return { destroy: true };
-			});
-		});
-	}
+	/** The server goes down at the first progress read (the wait's first look). */
+	const downAtFirstLook = () => injectFaults(emulator).goesDown({ paths: [ROUTES.progress], methods: ['GET'] }).down;
 
 	beforeAll(async () => {
-		if (!existsSync(join(repoRoot(), 'dist', 'nodes', 'Visionatrix', 'Visionatrix.node.js'))) {
-			throw new Error('dist/ has no built node: run "npm run build" first (scripts/test.sh does).');
-		}
-		const installation = locateN8n();
-		emulator = await startEmulator({ taskDurationMs: 500, workers: 1 });
-		instance = await createN8nInstance({ installation, extraEnv: ownerEnv(installation, OWNER) });
-		outDir = join(instance.filesDir, 'out');
-		mkdirSync(outDir, { recursive: true });
-		const credential = visionatrixCredential({ baseUrl: emulator.url, username: 'admin', password: 'admin' });
-		await importCredentials(instance, [credential]);
-		await publishWorkflow(instance, await importWorkflow(instance, exampleWorkflow(credential, outDir)));
-		server = await startN8nServer(instance);
-		n8n = new N8nRestClient(server.url, installation);
-		await n8n.login(OWNER);
+		session = await startN8nSession({
+			emulator: { taskDurationMs: 500, workers: 1 },
+			owner: OWNER,
+			workflows: (credential, out) => [exampleWorkflow(credential, out)],
+		});
+		({ emulator, outDir } = session);
+		({ server, n8n } = await session.start());
 	}, 180_000);
 
-	afterAll(async () => {
-		if (process.env.E2E_SHOW_N8N_LOG === '1' && server) process.stdout.write(`n8n log (last 200 lines):\n${server.log().split('\n').slice(-200).join('\n')}\n`);
-		await server?.stop();
-		await emulator?.stop();
-		instance?.cleanup();
-	});
+	afterAll(async () => await session?.stop());
 
 	test('down for a few seconds at the first look: the look waits for the server, the task finishes meanwhile, the file comes out', async () => {
 		const down = downAtFirstLook();
-		const id = await startByWebhook(server!.url, PATH, { prompt: 'a lighthouse through a restart', timeout: 60 });
+		const id = await startByWebhook(server.url, PATH, { prompt: 'a lighthouse through a restart', timeout: 60 });
 		await down;
 		const [task] = tasksOfExecution(emulator, id);
 		await emulator.waitForTask(task.id);
@@ -111,7 +75,7 @@ describe('Wait Mode "On Webhook" through a Visionatrix restart, in a real n8n', 
 	test('down past the Timeout: the execution waits instead of failing, and ends with the timeout item out of the error output', async () => {
 		emulator.configure({ workers: 0 });
 		const down = downAtFirstLook();
-		const id = await startByWebhook(server!.url, PATH, { prompt: 'never seen again', timeout: 4 });
+		const id = await startByWebhook(server.url, PATH, { prompt: 'never seen again', timeout: 4 });
 		await down;
 		expect((await untilWaiting(n8n, id, 30_000)).status).toBe('waiting');
 		// n8n's own resume at the Timeout (its wait tracker looks about once a minute).

@@ -14,34 +14,19 @@
  * Needs `npm run build` (dist/) and the n8n install (scripts/test.sh does both).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startEmulator } from '../emulator';
 import type { VisionatrixEmulator } from '../emulator/types';
 import { taskProgressUrl } from '../emulator/webhook';
-import {
-	createN8nInstance,
-	importCredentials,
-	importWorkflow,
-	loadExample,
-	locateN8n,
-	NODE_TYPE,
-	ownerEnv,
-	prepareWorkflow,
-	repoRoot,
-	startN8nServer,
-	visionatrixCredential,
-	type N8nInstance,
-	type N8nServer,
-	type WorkflowExport,
-	type WorkflowNode,
-} from '../n8n';
-import { N8nRestClient, publishWorkflow } from '../n8n/rest';
+import { loadExample, NODE_TYPE, prepareWorkflow, type N8nServer, type WorkflowExport, type WorkflowNode } from '../n8n';
+import type { N8nRestClient } from '../n8n/rest';
+import { startN8nSession, type N8nSession } from '../n8n/session';
 import {
 	finalDelivery as finalCall,
 	nodeItems as output,
 	progressReads as reads,
+	reportTimings,
 	startByWebhook,
 	tasksOfExecution,
 	untilWaiting,
@@ -109,9 +94,9 @@ function waitOperationWorkflow(credential: { id: string; name: string }): Workfl
 }
 
 describe('Wait Mode "On Webhook" in a real n8n', () => {
+	let session: N8nSession | undefined;
 	let emulator: VisionatrixEmulator;
-	let instance: N8nInstance | undefined;
-	let server: N8nServer | undefined;
+	let server: N8nServer;
 	let n8n: N8nRestClient;
 	let outDir: string;
 	// Tests run in order and share the instance; the n8n log is printed if any of them failed.
@@ -119,45 +104,26 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 	const TESTS = 9;
 	const timings: Record<string, unknown> = {};
 
-	const start = async (path: string, body: Record<string, unknown>) => await startByWebhook(server!.url, path, body);
+	const start = async (path: string, body: Record<string, unknown>) => await startByWebhook(server.url, path, body);
 	const waiting = async (id: string) => await untilWaiting(n8n, id);
 	const tasksOf = (executionId: string) => tasksOfExecution(emulator, executionId);
 	const finalDelivery = async (taskId: number) => await finalCall(emulator, taskId);
 	const progressReads = (from: number, to = Infinity) => reads(emulator, from, to);
 
 	beforeAll(async () => {
-		if (!existsSync(join(repoRoot(), 'dist', 'nodes', 'Visionatrix', 'Visionatrix.node.js'))) {
-			throw new Error('dist/ has no built node: run "npm run build" first (scripts/test.sh does).');
-		}
-		const installation = locateN8n();
-		// A server that has run for months: every summary of this user's tasks is large.
-		emulator = await startEmulator({ taskDurationMs: TASK_MS, workers: 2, history: { tasks: 2000, user: 'admin' } });
-		instance = await createN8nInstance({ installation, extraEnv: ownerEnv(installation, OWNER) });
-		outDir = join(instance.filesDir, 'out');
-		mkdirSync(outDir, { recursive: true });
-		const credential = visionatrixCredential({ baseUrl: emulator.url, username: 'admin', password: 'admin' });
-		await importCredentials(instance, [credential]);
-		for (const workflow of [exampleWorkflow(credential, outDir), waitOperationWorkflow(credential)]) {
-			await publishWorkflow(instance, await importWorkflow(instance, workflow));
-		}
-		server = await startN8nServer(instance);
-		n8n = new N8nRestClient(server.url, installation);
-		await n8n.login(OWNER);
+		session = await startN8nSession({
+			// A server that has run for months: every summary of this user's tasks is large.
+			emulator: { taskDurationMs: TASK_MS, workers: 2, history: { tasks: 2000, user: 'admin' } },
+			owner: OWNER,
+			workflows: (credential, out) => [exampleWorkflow(credential, out), waitOperationWorkflow(credential)],
+		});
+		({ emulator, outDir } = session);
+		({ server, n8n } = await session.start());
 	}, 180_000);
 
 	afterAll(async () => {
-		await server?.stop();
-		await emulator?.stop();
-		if (Object.keys(timings).length) {
-			mkdirSync(join(repoRoot(), '.cache'), { recursive: true });
-			writeFileSync(join(repoRoot(), '.cache', 'webhook-wait-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
-			process.stdout.write(`webhook wait timings: ${JSON.stringify(timings)}\n`);
-		}
-		if ((passed < TESTS || process.env.E2E_SHOW_N8N_LOG === '1') && server) {
-			process.stdout.write(`n8n log (last 200 lines):\n${server.log().split('\n').slice(-200).join('\n')}\n`);
-		} else {
-			instance?.cleanup();
-		}
+		await session?.stop({ failed: passed < TESTS });
+		reportTimings('webhook-wait', timings);
 	});
 
 	// Started first and checked last: with no call and no fallback check, only n8n's own resume at

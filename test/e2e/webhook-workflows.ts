@@ -4,9 +4,11 @@
  * small pieces the tests of a running n8n share.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import type { VisionatrixEmulator, WebhookDelivery } from '../emulator/types';
-import type { WorkflowExport, WorkflowNode } from '../n8n';
+import { repoRoot, type WorkflowExport, type WorkflowNode } from '../n8n';
 import { callWebhookTrigger, type N8nExecution, type N8nRestClient } from '../n8n/rest';
 
 export const TRIGGER = 'Start';
@@ -82,4 +84,12 @@ export function progressReads(emulator: VisionatrixEmulator, from: number, to = 
 /** A node's output items (first run) on one of its outputs. */
 export function nodeItems(execution: N8nExecution, node: string, output = 0) {
 	return execution.data?.resultData.runData[node]?.[0]?.data?.main?.[output] ?? [];
+}
+
+/** Figures a suite measured, printed and written to .cache/<name>-timings.json (nothing when there are none). */
+export function reportTimings(name: string, timings: Record<string, unknown>): void {
+	if (!Object.keys(timings).length) return;
+	mkdirSync(join(repoRoot(), '.cache'), { recursive: true });
+	writeFileSync(join(repoRoot(), '.cache', `${name}-timings.json`), `${JSON.stringify(timings, null, 2)}\n`);
+	process.stdout.write(`${name.replace('-', ' ')} timings: ${JSON.stringify(timings)}\n`);
 }

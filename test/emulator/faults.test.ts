@@ -165,6 +165,19 @@ describe('fault injectors', () => {
 		expect(emulator.requests.map((r) => r.status)).toEqual([0, 200]);
 	});
 
+	it('goesDown: the first request in scope finds the server going down, and it stays down until serveAgain', async () => {
+		const fault = injectFaults(emulator).goesDown({ paths: [ROUTES.progress], methods: ['GET'] });
+		expect((await call(emulator, 'GET', '/other/whoami')).status).toBe(200);
+		const before = Date.now();
+		await expect(call(emulator, 'GET', '/tasks/progress')).rejects.toMatchObject({ code: 'ECONNRESET' });
+		expect(await fault.down).toBeGreaterThanOrEqual(before);
+		expect(emulator.serving).toBe(false);
+		await expect(call(emulator, 'GET', '/other/whoami')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+		await emulator.serveAgain();
+		expect((await call(emulator, 'GET', '/tasks/progress')).status).toBe(200);
+		expect(fault.hits).toBe(1);
+	});
+
 	it('htmlErrorPage answers like a proxy, unauthorizedFrom like the server once the credentials stop working', async () => {
 		const faults = injectFaults(emulator);
 		const html = faults.htmlErrorPage({ count: 1, status: 504 });

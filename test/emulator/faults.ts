@@ -1,7 +1,8 @@
 /**
  * Named fault injectors over the emulator's request interceptors: server errors, dropped
  * connections, slow answers, downloads that break off, a proxy's HTML error page, credentials that
- * stop working, tasks that vanish or fail mid-wait, and a seeded mix of them all.
+ * stop working, a server that goes down at a request, tasks that vanish or fail mid-wait, and a
+ * seeded mix of them all.
  *
  *     const faults = injectFaults(vix);
  *     const fault = faults.serverErrors({ count: 2, status: 503, paths: [ROUTES.progress] });
@@ -238,6 +239,22 @@ export class Faults {
 		if (request.method !== 'GET') return false;
 		const path = this.routePath(request.path);
 		return path === `/tasks/progress/${taskId}` || path === '/tasks/progress' || path === '/tasks/progress-summary';
+	}
+
+	/**
+	 * A restart that begins at a request: the first request in scope finds the server going down
+	 * (`stopServing`; its connection is dropped). `down` resolves once the port refuses connections,
+	 * with the time the request came (ms since the epoch); `serveAgain` brings it back.
+	 */
+	goesDown(options: Omit<FaultScope, 'count'> = {}): FaultHandle & { down: Promise<number> } {
+		let wentDown = (_at: number) => {};
+		const down = new Promise<number>((resolve) => (wentDown = resolve));
+		const handle = this.scoped({ ...options, count: 1 }, 'server down', () => {
+			const at = Date.now();
+			void this.emulator.stopServing().then(() => wentDown(at));
+			return { destroy: true };
+		});
+		return Object.assign(handle, { down });
 	}
 
 	/** After `afterPolls` progress reads that could show it, the task is deleted: the next read finds it gone. */

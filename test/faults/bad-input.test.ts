@@ -6,17 +6,17 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { encodePng, startEmulator, type VisionatrixEmulator } from '../emulator';
-import { createTask, creates, credentialFor, getResults, requestsTo, run, visionatrix, waitFor } from './helpers';
+import { continuing, createTask, creates, credentialFor, getResults, requestsTo, run, sharedEmulator, visionatrix, waitFor } from './helpers';
 
 let emulator: VisionatrixEmulator;
+sharedEmulator({ taskDurationMs: 80, workers: 2 }, (started) => (emulator = started));
 
-beforeAll(async () => {
-	emulator = await startEmulator({ taskDurationMs: 80, workers: 2 });
-});
-afterAll(async () => await emulator.stop());
-beforeEach(() => emulator.clearRequests());
-
-const continuing = <T extends object>(node: T) => ({ ...node, continueOnFail: true });
+/** Create Task of remove_background_birefnet, its input image from binary field `data`, Continue On Fail on: the run succeeds; its items. */
+async function cutOut(options: Parameters<typeof run>[2]) {
+	const result = await run(emulator, [continuing(createTask('Cut', 'remove_background_birefnet', { input_image: 'data' }))], options);
+	expect(result.status).toBe('success');
+	return result.outputOf('Cut');
+}
 /** Per output item: its error message, or what the check picks from a good item. */
 const outcomes = (items: INodeExecutionData[], good: (item: INodeExecutionData) => unknown) =>
 	items.map((item) => (item.error ? item.error.message : good(item)));
@@ -82,11 +82,7 @@ describe('Create Task, several items with one bad', () => {
 	it('a missing binary field is named with the fields each item has; the item that has it is uploaded', async () => {
 		const png = encodePng({ width: 4, height: 3, data: Buffer.alloc(4 * 3 * 4, 200) });
 		const file = { data: png.toString('base64'), mimeType: 'image/png', fileName: 'in.png' };
-		const result = await run(emulator, [continuing(createTask('Cut', 'remove_background_birefnet', { input_image: 'data' }))], {
-			inputItems: [{ json: {}, binary: { data: file } }, { json: {} }, { json: {}, binary: { photo: file, scan: file } }],
-		});
-		expect(result.status).toBe('success');
-		const items = result.outputOf('Cut');
+		const items = await cutOut({ inputItems: [{ json: {}, binary: { data: file } }, { json: {} }, { json: {}, binary: { photo: file, scan: file } }] });
 		expect(outcomes(items, (item) => item.json.flow)).toEqual([
 			'remove_background_birefnet',
 			"Input 'input_image' needs binary field 'data', which the incoming item does not have [item 1]",
@@ -111,12 +107,7 @@ describe('Create Task, several items with one bad', () => {
 			mimeType: 'image/png',
 			fileName: 'gone.png',
 		};
-		const result = await run(emulator, [continuing(createTask('Cut', 'remove_background_birefnet', { input_image: 'data' }))], {
-			inputItems: [{ json: {}, binary: { data: stored } }, { json: {}, binary: { data: gone } }],
-			binaryDataMode: 'filesystem',
-		});
-		expect(result.status).toBe('success');
-		const items = result.outputOf('Cut');
+		const items = await cutOut({ inputItems: [{ json: {}, binary: { data: stored } }, { json: {}, binary: { data: gone } }], binaryDataMode: 'filesystem' });
 		expect(outcomes(items, (item) => item.json.flow)).toEqual([
 			'remove_background_birefnet',
 			expect.stringMatching(/^Input 'input_image': the file of binary field 'data' cannot be read from n8n's binary data \(.+\) \[item 1\]$/),

@@ -8,20 +8,16 @@
  */
 import net from 'node:net';
 
-import { injectFaults, ROUTES, startEmulator, type Faults, type VisionatrixEmulator } from '../emulator';
+import { ROUTES, type Faults, type VisionatrixEmulator } from '../emulator';
 import type { RunResult } from '../harness';
-import { createTask, creates, credentialFor, expectFilesIntact, getResults, run, sleep, visionatrix, waitFor } from './helpers';
+import { createTask, creates, credentialFor, expectFilesIntact, getResults, run, sharedEmulator, sleep, visionatrix, waitFor } from './helpers';
 
 let emulator: VisionatrixEmulator;
 let faults: Faults;
-
-beforeAll(async () => {
-	emulator = await startEmulator({ taskDurationMs: 100, workers: 2 });
-	faults = injectFaults(emulator);
+sharedEmulator({ taskDurationMs: 100, workers: 2 }, (started, injected) => {
+	emulator = started;
+	faults = injected;
 });
-afterAll(async () => await emulator.stop());
-beforeEach(() => emulator.clearRequests());
-afterEach(() => faults.clear());
 
 const CREATE = [ROUTES.create];
 const MAY_HAVE_ACTED =

@@ -1,10 +1,30 @@
-/** What the fault tests share: reading the emulator's log, and checking downloaded files byte for byte. */
+/** What the fault tests share: one emulator per suite, reading its log, and checking downloaded files byte for byte. */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import type { EmulatedTask, RecordedRequest, VisionatrixEmulator } from '../emulator';
+import { injectFaults, startEmulator, type EmulatedTask, type EmulatorOptions, type Faults, type RecordedRequest, type VisionatrixEmulator } from '../emulator';
 import type { RunResult } from '../harness';
 
 export { createTask, credentialFor, getResults, run, start, visionatrix, waitFor, flow, inputs, NODE_TYPE } from '../integration/visionatrix';
+
+/**
+ * One emulator for the suite's tests, handed to `started` once it is up: its request log emptied
+ * before each test, the faults injected through `faults` removed after each, stopped at the end.
+ */
+export function sharedEmulator(options: EmulatorOptions, started: (emulator: VisionatrixEmulator, faults: Faults) => void): void {
+	let emulator: VisionatrixEmulator | undefined;
+	let faults: Faults | undefined;
+	beforeAll(async () => {
+		emulator = await startEmulator(options);
+		faults = injectFaults(emulator);
+		started(emulator, faults);
+	});
+	afterAll(async () => await emulator?.stop());
+	beforeEach(() => emulator!.clearRequests());
+	afterEach(() => faults!.clear());
+}
+
+/** The node with Continue On Fail on. */
+export const continuing = <T extends object>(node: T) => ({ ...node, continueOnFail: true });
 
 /** Requests in the emulator's log whose path (under the prefix) matches. */
 export function requestsTo(emulator: VisionatrixEmulator, method: string, path: string | RegExp, from = 0): RecordedRequest[] {

@@ -7,7 +7,7 @@
  */
 import { dirname } from 'node:path';
 
-import { startEmulator, startProxy, type ReverseProxy, type VisionatrixEmulator } from '../emulator';
+import { injectFaults, ROUTES, startEmulator, startProxy, type ReverseProxy, type VisionatrixEmulator } from '../emulator';
 import { Container } from '../harness/di';
 import { createTask, creates, credentialFor, errorItems, expectFilesIntact, getResults, requestsTo, run, sleep, start, until, waitFor } from './helpers';
 
@@ -195,19 +195,14 @@ describe('the issue\'s measure: a 30-second restart while 20 items wait', () => 
 });
 
 describe('a server restart while the node waits (On Webhook)', () => {
+	/** The first progress read after the create finds the server gone (it goes down as the read arrives). */
+	const downAtFirstLook = () => injectFaults(emulator).goesDown({ paths: [ROUTES.progress], methods: ['GET'] });
+
 	it('down between the create and the first look: the look waits for the server, then the files come out', async () => {
 		emulator.configure({ taskDurationMs: 300 });
-		// The first progress read after the create finds the server gone (it goes down as the read arrives).
-		let downAt = 0;
-		const remove = emulator.intercept((request) => {
-			if (downAt || request.method !== 'GET' || !request.path.includes('/tasks/progress')) return;
-			downAt = Date.now();
-			void emulator.stopServing();
-			return { destroy: true };
-		});
+		const { down } = downAtFirstLook();
 		const handle = start(emulator, [generate({ waitMode: 'webhook', fallbackInterval: 0 })], prompts(2));
-		await until(() => downAt > 0, 'the server down at the first look', 20_000);
-		remove();
+		await down;
 		// The tasks finish while the server is down.
 		await until(() => completed() === 2, 'both tasks completed', 20_000);
 		// Longer than the few quick tries every read gets.
@@ -223,15 +218,9 @@ describe('a server restart while the node waits (On Webhook)', () => {
 
 	it('down past the Timeout from the first look on: the execution is put to wait (nothing fails at once), to end with each task\'s timeout item at its Timeout', async () => {
 		emulator.configure({ workers: 0 });
-		let downAt = 0;
-		const remove = emulator.intercept((request) => {
-			if (downAt || request.method !== 'GET' || !request.path.includes('/tasks/progress')) return;
-			downAt = Date.now();
-			void emulator.stopServing();
-			return { destroy: true };
-		});
+		const { down } = downAtFirstLook();
 		const result = await run(emulator, [{ ...generate({ waitMode: 'webhook', fallbackInterval: 0, timeout: 4 }), continueOnFail: true }], prompts(2));
-		remove();
+		const downAt = await down;
 
 		expect(result.error?.message).toBeUndefined();
 		expect(result.status).toBe('waiting');

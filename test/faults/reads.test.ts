@@ -3,19 +3,15 @@
  * progress and result reads, slow answers, downloads that break off. Reads are sent again, so the
  * run succeeds with every file byte for byte what the server stored, and the log shows each retry.
  */
-import { injectFaults, ROUTES, startEmulator, type Faults, type VisionatrixEmulator } from '../emulator';
-import { createTask, creates, expectFilesIntact, getResults, requestsTo, run, statusesOf, visionatrix, waitFor } from './helpers';
+import { ROUTES, type Faults, type VisionatrixEmulator } from '../emulator';
+import { createTask, creates, expectFilesIntact, getResults, requestsTo, run, sharedEmulator, statusesOf, visionatrix, waitFor } from './helpers';
 
 let emulator: VisionatrixEmulator;
 let faults: Faults;
-
-beforeAll(async () => {
-	emulator = await startEmulator({ taskDurationMs: 120, workers: 2 });
-	faults = injectFaults(emulator);
+sharedEmulator({ taskDurationMs: 120, workers: 2 }, (started, injected) => {
+	emulator = started;
+	faults = injected;
 });
-afterAll(async () => await emulator.stop());
-beforeEach(() => emulator.clearRequests());
-afterEach(() => faults.clear());
 
 const generate = (prompt = 'x') => [createTask('Generate', 'sdxl_lighting', { prompt }), waitFor('Wait'), getResults('Results')];
 const threeItems = { inputItems: ['a cat', 'a dog', 'a bird'].map((prompt) => ({ json: { prompt } })) };

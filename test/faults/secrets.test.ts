@@ -12,10 +12,10 @@ import { inspect } from 'node:util';
 import { Logger } from '@n8n/backend-common';
 import { LoggerProxy } from 'n8n-workflow';
 
-import { injectFaults, ROUTES, startEmulator, type Faults, type VisionatrixEmulator } from '../emulator';
+import { ROUTES, startEmulator, type Faults, type VisionatrixEmulator } from '../emulator';
 import { Container } from '../harness/di';
 import type { RunResult } from '../harness';
-import { createTask, credentialFor, getResults, run, statusesOf, visionatrix, waitFor } from './helpers';
+import { createTask, credentialFor, getResults, run, sharedEmulator, statusesOf, visionatrix, waitFor } from './helpers';
 
 const USER = 'vix-operator';
 const PASSWORD = 'pw-S3cr3t-5e2b7c91-dont-leak';
@@ -36,10 +36,12 @@ const restorers: Array<() => void> = [];
 
 const dump = (value: unknown) => inspect(value, { depth: 12, showHidden: true, maxArrayLength: 500, maxStringLength: 100_000, breakLength: Infinity });
 
-beforeAll(async () => {
-	emulator = await startEmulator({ taskDurationMs: 80, users: [{ username: USER, password: PASSWORD }] });
-	faults = injectFaults(emulator);
+sharedEmulator({ taskDurationMs: 80, users: [{ username: USER, password: PASSWORD }] }, (started, injected) => {
+	emulator = started;
+	faults = injected;
+});
 
+beforeAll(() => {
 	// Everything n8n's loggers are given, whatever the log level (the root logger also backs LoggerProxy).
 	Container.get(Logger);
 	// `log` is private: every level of every Logger instance goes through it.
@@ -72,12 +74,9 @@ beforeAll(async () => {
 		restorers.push(() => spy.mockRestore());
 	}
 });
-afterAll(async () => {
+afterAll(() => {
 	for (const restore of restorers.reverse()) restore();
-	await emulator.stop();
 });
-beforeEach(() => emulator.clearRequests());
-afterEach(() => faults.clear());
 
 const credential = (password = PASSWORD) => credentialFor(emulator, { username: USER, password });
 

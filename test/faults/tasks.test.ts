@@ -7,6 +7,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { DEFAULT_FAILURE_MESSAGE, injectFaults, ROUTES, startEmulator, type Faults, type VisionatrixEmulator } from '../emulator';
 import {
+	continuing,
 	createTask,
 	creates,
 	errorItems,
@@ -15,6 +16,7 @@ import {
 	progressReads,
 	requestsTo,
 	run,
+	sharedEmulator,
 	sleep,
 	start,
 	statusesOf,
@@ -25,16 +27,11 @@ import {
 
 let emulator: VisionatrixEmulator;
 let faults: Faults;
-
-beforeAll(async () => {
-	emulator = await startEmulator({ taskDurationMs: 700, workers: 3 });
-	faults = injectFaults(emulator);
+sharedEmulator({ taskDurationMs: 700, workers: 3 }, (started, injected) => {
+	emulator = started;
+	faults = injected;
 });
-afterAll(async () => await emulator.stop());
-beforeEach(() => emulator.clearRequests());
-afterEach(() => faults.clear());
 
-const continuing = <T extends object>(node: T) => ({ ...node, continueOnFail: true });
 
 /** Creates one task per prompt (not waiting), returns their ids in item order. */
 async function createTasks(prompts: string[]): Promise<number[]> {

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { startEmulator, type VisionatrixEmulator } from '../emulator';
+import { sha256 } from '../fixtures/media';
 import { createTask, credentialFor, getResults, run, waitFor } from './visionatrix';
 
 /**
@@ -122,8 +122,6 @@ async function startHoldingProxy(target: string, holds: (request: IncomingMessag
 		stop: async () => await new Promise<void>((closed) => server.close(() => closed())),
 	};
 }
-
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 describe('a big input file', () => {
 	const FILE_BYTES = 128 * 1024 * 1024;

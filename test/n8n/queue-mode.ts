@@ -17,19 +17,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { answersOk, keepOutput, stopProcess, untilReady } from './child-process';
 import { tail } from './cli';
 import { freePort } from './free-port';
 import type { N8nInstance } from './instance';
 import { startN8nServer, type N8nServer } from './server';
-
-async function stopProcess(child: ChildProcess, graceMs = 15_000): Promise<void> {
-	if (child.exitCode !== null || child.signalCode !== null) return;
-	const exited = new Promise<void>((done) => child.once('exit', () => done()));
-	child.kill('SIGTERM');
-	const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-	await exited;
-	clearTimeout(killer);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Redis
@@ -62,23 +54,14 @@ export async function startRedis(options: { port?: number; timeoutMs?: number } 
 	const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'], {
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	let log = '';
-	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
-	child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+	const log = keepOutput(child);
 	const stop = async () => {
 		await stopProcess(child, 5_000);
 		rmSync(dir, { recursive: true, force: true });
 	};
-	const deadline = Date.now() + (options.timeoutMs ?? 15_000);
-	while (!/Ready to accept connections/.test(log)) {
-		if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${tail(log)}`);
-		if (Date.now() > deadline) {
-			await stop();
-			throw new Error(`redis-server did not start:\n${tail(log)}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
-	return { host: '127.0.0.1', port, process: child, log: () => log, stop };
+	const ready = () => /Ready to accept connections/.test(log());
+	await untilReady(child, 'redis-server', ready, { timeoutMs: options.timeoutMs ?? 15_000, intervalMs: 50, output: log, stop });
+	return { host: '127.0.0.1', port, process: child, log, stop };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,44 +110,29 @@ export async function startWorker(
 		...(options.webhookUrl ? { WEBHOOK_URL: options.webhookUrl } : {}),
 	};
 	const child = spawn(node, [bin, 'worker', `--concurrency=${options.concurrency ?? 5}`], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-	let log = '';
-	const onData = (chunk: string) => {
-		log += chunk;
-		if (options.echo) process.stdout.write(chunk.replace(/^/gm, `[${name}] `));
-	};
-	child.stdout.setEncoding('utf8').on('data', onData);
-	child.stderr.setEncoding('utf8').on('data', onData);
+	const log = keepOutput(child, options.echo ? (chunk) => process.stdout.write(chunk.replace(/^/gm, `[${name}] `)) : undefined);
 	const healthUrl = `http://127.0.0.1:${healthPort}/healthz/readiness`;
 	const stop = async () => await stopProcess(child, 30_000);
-	const deadline = Date.now() + (options.timeoutMs ?? 90_000);
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`n8n worker "${name}" exited with ${child.exitCode}:\n${tail(log)}`);
-		try {
-			if ((await fetch(healthUrl)).ok) break;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() > deadline) {
-			await stop();
-			throw new Error(`n8n worker "${name}" was not ready within ${options.timeoutMs ?? 90_000} ms:\n${tail(log)}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
+	await untilReady(child, `n8n worker "${name}"`, answersOk(healthUrl), { timeoutMs: options.timeoutMs ?? 90_000, intervalMs: 250, output: log, stop });
 	return {
 		name,
 		process: child,
 		healthUrl,
-		log: () => log,
-		startedExecutions: () => [...log.matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]),
+		log,
+		startedExecutions: () => [...log().matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]),
 		stop,
 	};
 }
 
 export interface QueueModeCluster {
 	main: N8nServer;
+	/** The main process's URL. */
+	url: string;
 	workers: N8nWorker[];
 	/** Which worker started an execution (each run of it: a resumed execution is a new job). */
 	workersOf(executionId: string): string[];
+	/** The end of each process's log (60 lines each), main first, then the workers. */
+	log(): string;
 	stop(): Promise<void>;
 }
 
@@ -189,7 +157,9 @@ export async function startQueueMode(
 	}
 	return {
 		main,
+		url: main.url,
 		workers,
+		log: () => [['main', main.log()], ...workers.map((w) => [w.name, w.log()])].map(([name, log]) => `--- ${name} (last 60 lines)\n${tail(log, 60)}`).join('\n'),
 		workersOf: (executionId) => workers.flatMap((worker) => worker.startedExecutions().filter((id) => id === executionId).map(() => worker.name)),
 		stop: async () => {
 			await Promise.all(workers.map(async (worker) => await worker.stop()));

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-import { tail } from './cli';
+import { answersOk, keepOutput, stopProcess, untilReady } from './child-process';
 import { freePort } from './free-port';
 import type { N8nInstallation } from './install';
 import type { N8nInstance } from './instance';
@@ -33,38 +33,11 @@ export async function startN8nServer(
 		N8N_DISABLED_MODULES: instance.env.N8N_DISABLED_MODULES ?? 'mcp-registry',
 	};
 	const child = spawn(node, [bin, 'start'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-	let log = '';
-	const onData = (chunk: string) => {
-		log += chunk;
-		if (options.echo) process.stdout.write(chunk);
-	};
-	child.stdout.setEncoding('utf8').on('data', onData);
-	child.stderr.setEncoding('utf8').on('data', onData);
+	const log = keepOutput(child, options.echo ? (chunk) => process.stdout.write(chunk) : undefined);
 	const url = `http://127.0.0.1:${port}`;
-	const stop = async () => {
-		if (child.exitCode !== null || child.signalCode !== null) return;
-		const exited = new Promise<void>((done) => child.once('exit', () => done()));
-		child.kill('SIGTERM');
-		const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-		await exited;
-		clearTimeout(killer);
-	};
-	const deadline = Date.now() + (options.timeoutMs ?? 90_000);
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`n8n start exited with ${child.exitCode}:\n${tail(log)}`);
-		try {
-			const res = await fetch(`${url}/healthz/readiness`);
-			if (res.ok) break;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() > deadline) {
-			await stop();
-			throw new Error(`n8n start did not become ready within ${options.timeoutMs ?? 90_000} ms:\n${tail(log)}`);
-		}
-		await new Promise((r) => setTimeout(r, 500));
-	}
-	return { url, port, process: child, log: () => log, stop };
+	const stop = async () => await stopProcess(child, 10_000);
+	await untilReady(child, 'n8n start', answersOk(`${url}/healthz/readiness`), { timeoutMs: options.timeoutMs ?? 90_000, intervalMs: 500, output: log, stop });
+	return { url, port, process: child, log, stop };
 }
 
 // Owner account for `n8n start` (skips the setup screen)
