@@ -1,6 +1,6 @@
+import { clockTime } from './clockTime';
 import { noAnswerCause } from './errors';
-import { clockTime, type Outage } from '../wait/outage';
-import type { TaskDetails } from './types';
+import type { Outage, TaskDetails } from './types';
 
 /**
  * What a task's end means to the user, in one table: the poll path, Get Results and the webhook

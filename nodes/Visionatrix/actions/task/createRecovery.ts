@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_MAX_POLL_INTERVAL_SECONDS } from '../../shared/descriptions';
 import { noAnswerCause } from '../../shared/errors';
-import { clockTime, giveUp, OutageWatch } from '../../wait/outage';
+import { clockTime } from '../../shared/clockTime';
+import { giveUp, OutageWatch } from '../../wait/outage';
 import { pause } from '../../shared/pause';
 import { createTaskRoute, progressSummaryRoute } from '../../shared/api';
 import { getTask } from '../../shared/taskClient';
