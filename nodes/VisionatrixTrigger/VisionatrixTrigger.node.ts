@@ -8,12 +8,12 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { resultItems } from '../Visionatrix/actions/task/steps';
 import { searchFlows } from '../Visionatrix/listSearch/searchFlows';
 import { taskProgressJson } from '../Visionatrix/shared/taskProgress';
 import { progressSummaryRoute } from '../Visionatrix/shared/api';
 import { concurrencyLimit } from '../Visionatrix/shared/concurrency';
-import { allFilesInOneItemOption, flowField } from '../Visionatrix/shared/descriptions';
+import { allFilesInOneItemOption, DEFAULT_BINARY_PROPERTY, flowField } from '../Visionatrix/shared/descriptions';
+import { resultItems } from '../Visionatrix/shared/outputItems';
 import { downloadResultFile, resultFiles } from '../Visionatrix/shared/results';
 import { taskStatus } from '../Visionatrix/shared/taskStatus';
 import { CREDENTIAL_TYPE, visionatrixJson } from '../Visionatrix/shared/transport';
@@ -100,7 +100,7 @@ export class VisionatrixTrigger implements INodeType {
 						displayName: 'Put Output File in Field',
 						name: 'binaryPropertyName',
 						type: 'string',
-						default: 'data',
+						default: DEFAULT_BINARY_PROPERTY,
 						description: 'With Download Results: the name of the output binary field to put each file in',
 					},
 				],
@@ -163,7 +163,7 @@ export class VisionatrixTrigger implements INodeType {
  */
 async function withFiles(this: IPollFunctions, tasks: TaskDetails[], options: TriggerOptions): Promise<INodeExecutionData[]> {
 	const gate = concurrencyLimit(DOWNLOAD_CONCURRENCY);
-	const settings = { binaryPropertyName: options.binaryPropertyName || 'data', allFilesInOneItem: options.allFilesInOneItem === true };
+	const settings = { binaryPropertyName: options.binaryPropertyName || DEFAULT_BINARY_PROPERTY, allFilesInOneItem: options.allFilesInOneItem === true };
 	const perTask = await Promise.all(
 		tasks.map(async (task): Promise<INodeExecutionData[]> => {
 			if (taskStatus(task) !== 'completed') return [{ json: taskProgressJson(task, true) }];

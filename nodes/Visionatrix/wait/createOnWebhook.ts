@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_SECONDS } from '../shared/descriptions';
 import { itemError } from '../shared/itemErrors';
+import type { ResultItemSettings } from '../shared/outputItems';
 import { assertCanWaitOnWebhook, resumeUrlOf } from './resumeUrl';
 import type { OutputSlot } from './webhookSlots';
 
@@ -9,9 +9,10 @@ import type { OutputSlot } from './webhookSlots';
 
 export interface CreateWaitOptions {
 	webhookUrl?: string;
-	timeout?: number;
-	binaryPropertyName?: string;
-	allFilesInOneItem?: boolean;
+	/** Seconds. */
+	timeout: number;
+	/** How the files are output, when the item downloads them. */
+	files: ResultItemSettings;
 }
 
 /** What Create Task made of one item: its tasks, or the item's error. */
@@ -30,7 +31,7 @@ export class CreateOnWebhook {
 	}
 
 	/** Adds webhook_url to one item's create form. */
-	addWebhookUrl(form: FormData, itemIndex: number, options: CreateWaitOptions): void {
+	addWebhookUrl(form: FormData, itemIndex: number, options: Pick<CreateWaitOptions, 'webhookUrl'>): void {
 		if (options.webhookUrl) {
 			throw itemError(
 				this.context.getNode(),
@@ -54,13 +55,13 @@ export class CreateOnWebhook {
 			const { wait, download, options } = plan(itemIndex);
 			return result.taskIds.map((taskId): OutputSlot => {
 				if (!wait) return { ready: { json: result.json(taskId), pairedItem: { item: itemIndex } } };
-				const timeout = options.timeout ?? DEFAULT_TIMEOUT_SECONDS;
+				const timeout = options.timeout;
 				return {
 					task: {
 						task_id: taskId,
 						flow: result.flow,
 						item: itemIndex,
-						files: download ? { binaryPropertyName: options.binaryPropertyName ?? 'data', allFilesInOneItem: options.allFilesInOneItem === true } : undefined,
+						files: download ? options.files : undefined,
 						timeout,
 						deadline: started + timeout * 1000,
 					},

@@ -1,16 +1,16 @@
 import type { IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_MAX_POLL_INTERVAL_SECONDS } from '../../shared/descriptions';
-import { noAnswerCause } from '../../shared/errors';
-import { clockTime } from '../../shared/clockTime';
-import { giveUp, OutageWatch } from '../../wait/outage';
-import { pause } from '../../shared/pause';
-import { createTaskRoute, progressSummaryRoute } from '../../shared/api';
-import { getTask } from '../../shared/taskClient';
-import { visionatrixJson, visionatrixRequest } from '../../shared/transport';
-import type { CreateTaskResponse, ProgressSummary, TaskDetails } from '../../shared/types';
-import { withItemIndex, withItemJson, withoutItemIndex } from '../../shared/itemErrors';
+import { DEFAULT_MAX_POLL_INTERVAL_SECONDS } from '../shared/descriptions';
+import { noAnswerCause } from '../shared/errors';
+import { clockTime } from '../shared/clockTime';
+import { giveUp, OutageWatch } from './outage';
+import { pause } from '../shared/pause';
+import { createTaskRoute, progressSummaryRoute } from '../shared/api';
+import { getTask } from '../shared/taskClient';
+import { visionatrixJson, visionatrixRequest } from '../shared/transport';
+import type { CreateTaskResponse, ProgressSummary, TaskDetails } from '../shared/types';
+import { withItemIndex, withItemJson, withoutItemIndex } from '../shared/itemErrors';
 
 /**
  * Creating tasks, and finding the tasks of a create whose answer was lost. A create is sent once

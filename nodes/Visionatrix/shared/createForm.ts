@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { uploadableFile } from '../../shared/binaryUpload';
-import { installedFlows } from '../../shared/flowCatalog';
-import { FlowInputError, prepareFlowInputs } from '../../shared/flowInputs';
-import { flowNotInstalledMessage, itemError } from '../../shared/itemErrors';
+import { uploadableFile } from './binaryUpload';
+import { installedFlows } from './flowCatalog';
+import { FlowInputError, prepareFlowInputs } from './flowInputs';
+import { flowNotInstalledMessage, itemError } from './itemErrors';
 
 /** Options of Create Task that become form fields. */
 export interface CreateFormOptions {
@@ -52,9 +52,10 @@ function inputValues(this: IExecuteFunctions, itemIndex: number): Record<string,
 
 /**
  * The multipart form of `PUT {prefix}/tasks/create/{flow}` for one item, checked against the
- * flow's inputs before anything is sent, with files from the item's binary data.
+ * flow's inputs before anything is sent, with files from the item's binary data and the fields
+ * its options make.
  */
-export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: number): Promise<CreateRequest> {
+export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: number, options: CreateFormOptions): Promise<CreateRequest> {
 	const flow = String(this.getNodeParameter('flow', itemIndex, '', { extractValue: true }) ?? '').trim();
 	if (!flow) throw itemError(this.getNode(), itemIndex, "Parameter 'Flow' is empty", 'Pick a flow from the list or give its name.');
 
@@ -114,7 +115,6 @@ export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: num
 		form.append(file.name, upload);
 	}
 
-	const options = this.getNodeParameter('options', itemIndex, {}) as CreateFormOptions;
 	if (options.priority !== undefined) form.append('priority', String(options.priority));
 	if (options.groupScope !== undefined) form.append('group_scope', String(options.groupScope));
 	if (options.webhookUrl) form.append('webhook_url', options.webhookUrl);
