@@ -11,7 +11,7 @@ import {
 import { searchFlows } from '../Visionatrix/listSearch/searchFlows';
 import { taskProgressJson } from '../Visionatrix/shared/taskProgress';
 import { progressSummaryRoute } from '../Visionatrix/shared/api';
-import { concurrencyLimit } from '../Visionatrix/shared/concurrency';
+import { concurrencyLimit, DEFAULT_CONCURRENCY } from '../Visionatrix/shared/concurrency';
 import { allFilesInOneItemOption, DEFAULT_BINARY_PROPERTY, flowField } from '../Visionatrix/shared/descriptions';
 import { resultItems } from '../Visionatrix/shared/outputItems';
 import { downloadResultFile, resultFiles } from '../Visionatrix/shared/results';
@@ -26,10 +26,11 @@ interface TriggerOptions {
 	allFilesInOneItem?: boolean;
 }
 
-/** Downloads at once, as in the main node. */
-const DOWNLOAD_CONCURRENCY = 4;
-
 const EVENT_NAMES: Record<TaskEvent, string> = { completed: 'completed', failed: 'failed', finished: 'finished (completed or failed)' };
+
+const DEFAULT_EVENT: TaskEvent = 'completed';
+/** Group Scope 0: tasks of every group (the server's own default is group 1 only). */
+const EVERY_GROUP = 0;
 
 export class VisionatrixTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -51,7 +52,7 @@ export class VisionatrixTrigger implements INodeType {
 				name: 'event',
 				type: 'options',
 				noDataExpression: true,
-				default: 'completed',
+				default: DEFAULT_EVENT,
 				options: [
 					{ name: 'Task Completed', value: 'completed', description: 'A task finished with its results' },
 					{ name: 'Task Failed', value: 'failed', description: 'A task stopped with an error' },
@@ -75,7 +76,7 @@ export class VisionatrixTrigger implements INodeType {
 						name: 'groupScope',
 						type: 'number',
 						typeOptions: { minValue: 0, maxValue: 255, numberPrecision: 0 },
-						default: 0,
+						default: EVERY_GROUP,
 						description: 'Only tasks of this group (1–255); 0 for tasks of every group',
 					},
 				],
@@ -119,9 +120,9 @@ export class VisionatrixTrigger implements INodeType {
 	 * finished task, whatever was seen.
 	 */
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const event = this.getNodeParameter('event', 'completed') as TaskEvent;
+		const event = this.getNodeParameter('event', DEFAULT_EVENT) as TaskEvent;
 		const flow = String(this.getNodeParameter('flow', '', { extractValue: true }) ?? '').trim();
-		const { groupScope = 0 } = this.getNodeParameter('filters', {}) as { groupScope?: number };
+		const { groupScope = EVERY_GROUP } = this.getNodeParameter('filters', {}) as { groupScope?: number };
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 
 		// group_scope 0: every group (the server's default is group 1 only).
@@ -162,7 +163,7 @@ export class VisionatrixTrigger implements INodeType {
  * that fails does not hold the trigger back: that task goes out as its state with the error.
  */
 async function withFiles(this: IPollFunctions, tasks: TaskDetails[], options: TriggerOptions): Promise<INodeExecutionData[]> {
-	const gate = concurrencyLimit(DOWNLOAD_CONCURRENCY);
+	const gate = concurrencyLimit(DEFAULT_CONCURRENCY);
 	const settings = { binaryPropertyName: options.binaryPropertyName || DEFAULT_BINARY_PROPERTY, allFilesInOneItem: options.allFilesInOneItem === true };
 	const perTask = await Promise.all(
 		tasks.map(async (task): Promise<INodeExecutionData[]> => {

@@ -236,7 +236,7 @@ async function createdOnWebhook(this: IExecuteFunctions, onWebhook: CreateOnWebh
 		},
 		(error, itemIndex) => continueWithError.call(this, error as ItemError, itemIndex),
 	);
-	return await waitOnWebhook.call(this, slots, { fallbackInterval: settingsOf(0).fallbackInterval, checkWebhookUrls: false });
+	return await waitOnWebhook.call(this, slots, { fallbackInterval: settingsOf(0).fallbackInterval, pollInterval: settingsOf(0).pollInterval, checkWebhookUrls: false });
 }
 
 /** Polls for the tasks of the items that wait, downloading each task's files as soon as it completes; then the output. */

@@ -32,7 +32,7 @@ export async function waitForCompletion(this: IExecuteFunctions): Promise<INodeE
 	if (settings(0).waitMode === 'webhook') {
 		assertCanWaitOnWebhook(this);
 		const slots = waitSlots(taskIds, (itemIndex) => settings(itemIndex).timeout, (error, itemIndex) => continueWithError.call(this, error as ItemError, itemIndex));
-		return await waitOnWebhook.call(this, slots, { fallbackInterval: settings(0).fallbackInterval, checkWebhookUrls: true });
+		return await waitOnWebhook.call(this, slots, { fallbackInterval: settings(0).fallbackInterval, pollInterval: settings(0).pollInterval, checkWebhookUrls: true });
 	}
 	const finals = await waitStep.call(this, waiting, settings);
 
