@@ -14,7 +14,7 @@ export interface CreateFormOptions {
 	webhookUrl?: string;
 }
 
-export interface CreateRequest {
+interface CreateRequest {
 	flow: string;
 	form: FormData;
 }

@@ -45,7 +45,7 @@ export async function discardBody(body: unknown): Promise<void> {
 }
 
 /** The server's message: FastAPI's `detail` (a string, or a list of validation errors), else the text. */
-export function serverDetail(text: string): string {
+function serverDetail(text: string): string {
 	if (/^\s*<(!doctype|html|head|body)/i.test(text)) {
 		const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
 		return `an HTML page${title ? ` titled '${title}'` : ''} instead of Visionatrix's JSON, probably from a proxy in front of it`;
@@ -106,7 +106,7 @@ function apiError(
 }
 
 /** Maps a Visionatrix error status and body to an error that says what to do. */
-export function visionatrixError(
+function visionatrixError(
 	node: INode,
 	status: number,
 	text: string,

@@ -7,7 +7,7 @@ import type { OutputSlot } from './webhookSlots';
 
 // Create Task with Wait Mode "On Webhook": the resume URL as each task's webhook_url, and the output slots.
 
-export interface CreateWaitOptions {
+interface CreateWaitOptions {
 	webhookUrl?: string;
 	/** Seconds. */
 	timeout: number;
@@ -16,7 +16,7 @@ export interface CreateWaitOptions {
 }
 
 /** What Create Task made of one item: its tasks, or the item's error. */
-export type CreatedTasks = Error | { flow: string; taskIds: number[]; json: (taskId: number) => IDataObject };
+type CreatedTasks = Error | { flow: string; taskIds: number[]; json: (taskId: number) => IDataObject };
 
 /**
  * Create Task's part: every waiting item's tasks get this execution's resume URL as webhook_url

@@ -28,7 +28,7 @@ export function isOutage(error: unknown, serverAnsweredBefore: boolean): boolean
 	return serverAnsweredBefore || !NAME_FAILURES.has(networkCode);
 }
 
-export interface OutageWatchOptions {
+interface OutageWatchOptions {
 	logger: Logger;
 	/** The node's name, for the log. */
 	nodeName: string;

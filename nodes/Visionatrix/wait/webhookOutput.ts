@@ -34,7 +34,7 @@ export async function readUntilOpen(
 	return states;
 }
 
-export function outcomeItem(node: INode, slot: TaskSlot, task: TaskDetails | null | undefined): INodeExecutionData | undefined {
+function outcomeItem(node: INode, slot: TaskSlot, task: TaskDetails | null | undefined): INodeExecutionData | undefined {
 	const taskId = slot.task_id;
 	const outcome: TaskOutcome | undefined =
 		task === null
