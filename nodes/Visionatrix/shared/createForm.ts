@@ -50,38 +50,12 @@ function inputValues(this: IExecuteFunctions, itemIndex: number): Record<string,
 	return values;
 }
 
-/**
- * The multipart form of `PUT {prefix}/tasks/create/{flow}` for one item, checked against the
- * flow's inputs before anything is sent, with files from the item's binary data and the fields
- * its options make.
- */
-export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: number, options: CreateFormOptions): Promise<CreateRequest> {
-	const flow = String(this.getNodeParameter('flow', itemIndex, '', { extractValue: true }) ?? '').trim();
-	if (!flow) throw itemError(this.getNode(), itemIndex, "Parameter 'Flow' is empty", 'Pick a flow from the list or give its name.');
+type PreparedFiles = ReturnType<typeof prepareFlowInputs>['files'];
 
-	const definition = (await installedFlows.call(this)).find((f) => f.name === flow);
-	if (!definition) {
-		throw itemError(
-			this.getNode(),
-			itemIndex,
-			flowNotInstalledMessage(flow),
-			'Install the flow in Visionatrix first, or pick an installed one from the Flow list. The name is the flow id (for example sdxl_lighting), not its display name.',
-		);
-	}
-
-	let prepared;
-	try {
-		prepared = prepareFlowInputs(definition, inputValues.call(this, itemIndex));
-	} catch (error) {
-		if (error instanceof FlowInputError) throw itemError(this.getNode(), itemIndex, error.message, error.hint);
-		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-	}
-
-	const form = new FormData();
-	for (const [name, value] of prepared.text) form.append(name, value);
-
+/** The file inputs: a task output reference as JSON, or the item's binary data as an upload. */
+async function appendFiles(this: IExecuteFunctions, form: FormData, files: PreparedFiles, itemIndex: number): Promise<void> {
 	const item = this.getInputData()[itemIndex];
-	for (const file of prepared.files) {
+	for (const file of files) {
 		if ('reference' in file) {
 			form.append(file.name, JSON.stringify(file.reference));
 			continue;
@@ -114,6 +88,39 @@ export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: num
 		// new File of the bytes it was constructed with, which for a stored file are none.
 		form.append(file.name, upload);
 	}
+}
+
+/**
+ * The multipart form of `PUT {prefix}/tasks/create/{flow}` for one item, checked against the
+ * flow's inputs before anything is sent, with files from the item's binary data and the fields
+ * its options make.
+ */
+export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: number, options: CreateFormOptions): Promise<CreateRequest> {
+	const flow = String(this.getNodeParameter('flow', itemIndex, '', { extractValue: true }) ?? '').trim();
+	if (!flow) throw itemError(this.getNode(), itemIndex, "Parameter 'Flow' is empty", 'Pick a flow from the list or give its name.');
+
+	const definition = (await installedFlows.call(this)).find((f) => f.name === flow);
+	if (!definition) {
+		throw itemError(
+			this.getNode(),
+			itemIndex,
+			flowNotInstalledMessage(flow),
+			'Install the flow in Visionatrix first, or pick an installed one from the Flow list. The name is the flow id (for example sdxl_lighting), not its display name.',
+		);
+	}
+
+	let prepared;
+	try {
+		prepared = prepareFlowInputs(definition, inputValues.call(this, itemIndex));
+	} catch (error) {
+		if (error instanceof FlowInputError) throw itemError(this.getNode(), itemIndex, error.message, error.hint);
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+	}
+
+	const form = new FormData();
+	for (const [name, value] of prepared.text) form.append(name, value);
+
+	await appendFiles.call(this, form, prepared.files, itemIndex);
 
 	if (options.priority !== undefined) form.append('priority', String(options.priority));
 	if (options.groupScope !== undefined) form.append('group_scope', String(options.groupScope));
