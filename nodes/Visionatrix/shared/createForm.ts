@@ -92,10 +92,9 @@ async function appendFiles(this: IExecuteFunctions, form: FormData, files: Prepa
 
 /**
  * The multipart form of `PUT {prefix}/tasks/create/{flow}` for one item, checked against the
- * flow's inputs before anything is sent, with files from the item's binary data and the fields
- * its options make.
+ * flow's inputs before anything is sent, with files from the item's binary data.
  */
-export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: number, options: CreateFormOptions): Promise<CreateRequest> {
+export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: number): Promise<CreateRequest> {
 	const flow = String(this.getNodeParameter('flow', itemIndex, '', { extractValue: true }) ?? '').trim();
 	if (!flow) throw itemError(this.getNode(), itemIndex, "Parameter 'Flow' is empty", 'Pick a flow from the list or give its name.');
 
@@ -121,12 +120,15 @@ export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: num
 	for (const [name, value] of prepared.text) form.append(name, value);
 
 	await appendFiles.call(this, form, prepared.files, itemIndex);
+	return { flow, form };
+}
 
+/** The form fields the item's options make, after its inputs. */
+export function appendOptionFields(this: IExecuteFunctions, form: FormData, itemIndex: number, options: CreateFormOptions): void {
 	if (options.priority !== undefined) form.append('priority', String(options.priority));
 	if (options.groupScope !== undefined) form.append('group_scope', String(options.groupScope));
 	if (options.webhookUrl) form.append('webhook_url', options.webhookUrl);
 	if (options.webhookHeaders !== undefined) {
 		form.append('webhook_headers', webhookHeadersJson.call(this, itemIndex, options.webhookHeaders));
 	}
-	return { flow, form };
 }

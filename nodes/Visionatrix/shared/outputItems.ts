@@ -3,7 +3,7 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 import { DEFAULT_BINARY_PROPERTY } from './descriptions';
 import type { DownloadedFile } from './results';
 import { taskProgressJson } from './taskProgress';
-import type { TaskDetails } from './types';
+import type { CreateTaskResponse, TaskDetails } from './types';
 
 /** What the node outputs for a finished task: its final state, or its files (Create, Get Results, the webhook wait, the trigger). */
 
@@ -49,4 +49,14 @@ export function resultItems(files: DownloadedFile[], task: TaskDetails, itemInde
 /** The final state of a task as Wait for Completion outputs it. */
 export function finalStateItem(task: TaskDetails, itemIndex: number): INodeExecutionData {
 	return { json: taskProgressJson(task, true), pairedItem: { item: itemIndex } };
+}
+
+/** A task Create queued, as it outputs it when it does not wait: its outputs without the sizes the server does not know yet (it sends -1). */
+export function queuedTaskJson(taskId: number, flow: string, outputs: CreateTaskResponse['outputs']): IDataObject {
+	const known = outputs.map((output) => {
+		const sizes: IDataObject = { ...(output as unknown as IDataObject) };
+		for (const size of ['file_size', 'batch_size']) if (sizes[size] === -1) delete sizes[size];
+		return sizes;
+	});
+	return { task_id: taskId, flow, outputs: known };
 }

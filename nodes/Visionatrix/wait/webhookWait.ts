@@ -42,7 +42,7 @@ const HARD_STOP_GRACE_MS = 60_000;
 
 export const WAITING_TOOLTIP = 'Waiting for Visionatrix to report that the tasks are done (Wait Mode: On Webhook)';
 
-interface WebhookWaitSettings {
+export interface WebhookWaitSettings {
 	/** Seconds between fallback checks; 0 turns them off. */
 	fallbackInterval: number;
 	/** Seconds (the first item's Max Poll Interval): the longest pause between two tries while the server is down. */

@@ -1,22 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY, concurrencyLimit, mapWithConcurrency } from '../../shared/concurrency';
-import { buildCreateRequest, type CreateFormOptions } from '../../shared/createForm';
-import {
-	binaryPropertyOption,
-	concurrencyOption,
-	DEFAULT_GROUP_SCOPE,
-	groupScopeOption,
-	inputsByNameOfVersion1,
-	inputsByNameValues,
-	optionsOfVersion1,
-	priorityOption,
-	webhookHeadersOption,
-	webhookUrlOption,
-} from '../../shared/createOptions';
-import { allFilesInOneItemOption, cancelOnStopOption, fallbackIntervalOption, flowField, pollIntervalOption, timeoutOption, waitModeOption } from '../../shared/descriptions';
+import { appendOptionFields, buildCreateRequest, type CreateFormOptions } from '../../shared/createForm';
+import { DEFAULT_GROUP_SCOPE, fileInputNotice, flowInputsField, inputsByNameOfVersion1, inputsByNameValues, optionsOfVersion1, optionsOfVersion11 } from '../../shared/createFields';
+import { flowField } from '../../shared/descriptions';
 import { type ItemError, continueWithError, isItemError, resultOrItemError } from '../../shared/itemErrors';
-import { finalStateItem, readResultItemSettings, resultItems, type ResultItemSettings } from '../../shared/outputItems';
+import { finalStateItem, queuedTaskJson, readResultItemSettings, resultItems, type ResultItemSettings } from '../../shared/outputItems';
 import type { DownloadedFile } from '../../shared/results';
 import type { CreateTaskResponse, TaskDetails } from '../../shared/types';
 import { CreateOnWebhook } from '../../wait/createOnWebhook';
@@ -24,14 +13,10 @@ import { TaskCreator } from '../../wait/lostCreate';
 import { waitStep, type TaskOfItem } from '../../wait/pollWait';
 import { downloadTaskFiles } from '../../wait/resultDownloads';
 import { readWaitOptions, type WaitOptions } from '../../wait/waitOptions';
-import { waitOnWebhook } from '../../wait/webhookWait';
 
 const showOnlyForCreate = { resource: ['task'], operation: ['create'] };
-/** Version 1 keeps its fields as stored workflows have them (shared/createOptions.ts); 1.1 has the Output field. */
+/** Version 1 keeps its fields as stored workflows have them (shared/createFields.ts); 1.1 has the Output field. */
 const fromVersion11 = { '@version': [{ _cnd: { gte: 1.1 } }] };
-/** Options of 1.1 that apply only when Create waits, or only when it outputs the files. */
-const whenWaiting = { show: { '/output': ['finalState', 'files'] } };
-const withFiles = { show: { '/output': ['files'] } };
 /** What Create outputs when Output is not set. */
 const DEFAULT_OUTPUT = 'files';
 
@@ -63,37 +48,8 @@ export const createDescription: INodeProperties[] = [
 		default: DEFAULT_OUTPUT,
 		description: 'What Create outputs',
 	},
-	{
-		displayName: 'Inputs',
-		name: 'flowInputs',
-		type: 'resourceMapper',
-		noDataExpression: true,
-		default: { mappingMode: 'defineBelow', value: null },
-		required: true,
-		description: "The flow's inputs, as the server describes them. An input left out or empty takes the server's default, shown in its label.",
-		displayOptions: { show: showOnlyForCreate },
-		typeOptions: {
-			loadOptionsDependsOn: ['flow.value'],
-			resourceMapper: {
-				resourceMapperMethod: 'getFlowInputs',
-				mode: 'add',
-				valuesLabel: 'Flow Inputs',
-				fieldWords: { singular: 'input', plural: 'inputs' },
-				addAllFields: true,
-				multiKeyMatch: false,
-				supportAutoMap: false,
-			},
-		},
-	},
-	{
-		// The resource mapper shows no hint of its own: what a file input takes is said here.
-		displayName:
-			'A (File) input takes the name of a binary field of the incoming item (e.g. data), or another task\'s output as {"task_id": N, "node_id": M}',
-		name: 'fileInputNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: showOnlyForCreate },
-	},
+	flowInputsField,
+	fileInputNotice,
 	inputsByNameOfVersion1,
 	{
 		displayName: 'Inputs by Name',
@@ -109,29 +65,7 @@ export const createDescription: INodeProperties[] = [
 		options: inputsByNameValues,
 	},
 	optionsOfVersion1,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: { ...showOnlyForCreate, ...fromVersion11 } },
-		// Sorted by name, as n8n lists options.
-		options: [
-			{ ...allFilesInOneItemOption, displayOptions: withFiles },
-			{ ...cancelOnStopOption, displayOptions: whenWaiting },
-			concurrencyOption,
-			{ ...fallbackIntervalOption, displayOptions: { show: { ...whenWaiting.show, waitMode: ['webhook'] } } },
-			groupScopeOption,
-			{ ...pollIntervalOption, displayOptions: whenWaiting },
-			priorityOption,
-			{ ...binaryPropertyOption, displayOptions: withFiles },
-			{ ...timeoutOption, displayOptions: whenWaiting },
-			{ ...waitModeOption('create'), displayOptions: whenWaiting },
-			webhookHeadersOption,
-			webhookUrlOption,
-		],
-	},
+	optionsOfVersion11,
 ];
 
 /** What Create outputs: in 1.1 its Output field; in version 1 its Wait for Completion and Download Results options. */
@@ -173,15 +107,6 @@ function readCreateSettings(this: IExecuteFunctions, itemIndex: number): CreateS
 	};
 }
 
-/** A queued task's outputs, without the sizes the server does not know yet (it sends -1). */
-function queuedOutputs(outputs: CreateTaskResponse['outputs']): IDataObject[] {
-	return outputs.map((output) => {
-		const known: IDataObject = { ...(output as unknown as IDataObject) };
-		for (const size of ['file_size', 'batch_size']) if (known[size] === -1) delete known[size];
-		return known;
-	});
-}
-
 interface Created {
 	flow: string;
 	response: CreateTaskResponse;
@@ -190,10 +115,6 @@ interface Created {
 }
 
 type SettingsOf = (itemIndex: number) => CreateSettings;
-
-function createdJson(created: Created, taskId: number): IDataObject {
-	return { task_id: taskId, flow: created.flow, outputs: queuedOutputs(created.response.outputs) };
-}
 
 /**
  * Custom operation: creates each item's task(s), a bounded number of requests at a time, and with
@@ -213,30 +134,17 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 	const creator = new TaskCreator(this);
 	const created = await mapWithConcurrency(items, concurrency, async (_, itemIndex) =>
 		await resultOrItemError(this, itemIndex, async (): Promise<Created> => {
-			const { flow, form } = await buildCreateRequest.call(this, itemIndex, settingsOf(itemIndex).form);
-			if (onWebhook && settingsOf(itemIndex).wait) onWebhook.addWebhookUrl(form, itemIndex, settingsOf(itemIndex).form);
+			const { flow, form } = await buildCreateRequest.call(this, itemIndex);
+			const settings = settingsOf(itemIndex);
+			appendOptionFields.call(this, form, itemIndex, settings.form);
+			if (onWebhook && settings.wait) onWebhook.addWebhookUrl(form, itemIndex, settings.form);
 			const response = await creator.create(flow, form, itemIndex, signal);
 			return { flow, response, createdAt: Date.now() };
 		}),
 	);
 
-	if (onWebhook) return await createdOnWebhook.call(this, onWebhook, created, settingsOf);
+	if (onWebhook) return await onWebhook.wait(created, settingsOf, { fallbackInterval: settingsOf(0).fallbackInterval, pollInterval: settingsOf(0).pollInterval });
 	return [await pollAndOutput.call(this, created, settingsOf)];
-}
-
-/** Wait Mode "On Webhook": the execution waits for the tasks to report; n8n resumes it with the output. */
-async function createdOnWebhook(this: IExecuteFunctions, onWebhook: CreateOnWebhook, created: Array<Created | ItemError>, settingsOf: SettingsOf): Promise<INodeExecutionData[][]> {
-	const slots = onWebhook.slots(
-		created.map((result) =>
-			isItemError(result) ? result : { flow: result.flow, taskIds: result.response.tasks_ids, json: (taskId: number) => createdJson(result, taskId) },
-		),
-		(itemIndex) => {
-			const settings = settingsOf(itemIndex);
-			return { wait: settings.wait, download: settings.download, options: { webhookUrl: settings.form.webhookUrl, timeout: settings.timeout, files: settings.files } };
-		},
-		(error, itemIndex) => continueWithError.call(this, error as ItemError, itemIndex),
-	);
-	return await waitOnWebhook.call(this, slots, { fallbackInterval: settingsOf(0).fallbackInterval, pollInterval: settingsOf(0).pollInterval, checkWebhookUrls: false });
 }
 
 /** Polls for the tasks of the items that wait, downloading each task's files as soon as it completes; then the output. */
@@ -262,25 +170,27 @@ async function pollAndOutput(this: IExecuteFunctions, created: Array<Created | I
 
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, result] of created.entries()) {
-		if (isItemError(result)) {
-			output.push(continueWithError.call(this, result, itemIndex));
-			continue;
-		}
-		const { download, wait, files } = settingsOf(itemIndex);
-		for (const taskId of result.response.tasks_ids) {
-			const failed = (error: ItemError) => continueWithError.call(this, error, itemIndex, { task_id: taskId, flow: result.flow });
-			if (!wait) {
-				output.push({ json: createdJson(result, taskId), pairedItem: { item: itemIndex } });
-				continue;
-			}
-			const final = finalOf(taskId);
-			if (isItemError(final)) output.push(failed(final));
-			else if (!download) output.push(finalStateItem(final, itemIndex));
-			else {
-				const taskFiles = await downloads.get(taskId)!;
-				output.push(...(isItemError(taskFiles) ? [failed(taskFiles)] : resultItems(taskFiles, final, itemIndex, files)));
-			}
-		}
+		if (isItemError(result)) output.push(continueWithError.call(this, result, itemIndex));
+		else for (const taskId of result.response.tasks_ids) output.push(...(await taskOutput.call(this, result, taskId, itemIndex, settingsOf(itemIndex), finalOf, downloads)));
 	}
 	return output;
+}
+
+/** What Create outputs for one task of an item: its ID, its final state, its files, or its error. */
+async function taskOutput(
+	this: IExecuteFunctions,
+	created: Created,
+	taskId: number,
+	itemIndex: number,
+	{ wait, download, files }: CreateSettings,
+	finalOf: (taskId: number) => TaskDetails | ItemError,
+	downloads: Map<number, Promise<DownloadedFile[] | ItemError>>,
+): Promise<INodeExecutionData[]> {
+	if (!wait) return [{ json: queuedTaskJson(taskId, created.flow, created.response.outputs), pairedItem: { item: itemIndex } }];
+	const failed = (error: ItemError) => [continueWithError.call(this, error, itemIndex, { task_id: taskId, flow: created.flow })];
+	const final = finalOf(taskId);
+	if (isItemError(final)) return failed(final);
+	if (!download) return [finalStateItem(final, itemIndex)];
+	const taskFiles = await downloads.get(taskId)!;
+	return isItemError(taskFiles) ? failed(taskFiles) : resultItems(taskFiles, final, itemIndex, files);
 }

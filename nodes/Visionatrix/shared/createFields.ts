@@ -11,7 +11,7 @@ import {
 	waitModeOption,
 } from './descriptions';
 
-/** Create's own options and the values of its Inputs by Name (resources/task/create.ts puts them together). */
+/** Create's fields that resources/task/create.ts puts together: its options, its inputs, and version 1's fields. */
 
 export const concurrencyOption: INodeProperties = {
 	displayName: 'Concurrency',
@@ -87,7 +87,42 @@ export const inputsByNameValues: INodeProperties['options'] = [
 	},
 ];
 
-const showOnlyForCreateInVersion1 = { resource: ['task'], operation: ['create'], '@version': [1] };
+const showOnlyForCreate = { resource: ['task'], operation: ['create'] };
+const showOnlyForCreateInVersion1 = { ...showOnlyForCreate, '@version': [1] };
+
+/** The flow's inputs as typed fields, from the server's description of the flow (resourceMapping/getFlowInputs.ts). */
+export const flowInputsField: INodeProperties = {
+	displayName: 'Inputs',
+	name: 'flowInputs',
+	type: 'resourceMapper',
+	noDataExpression: true,
+	default: { mappingMode: 'defineBelow', value: null },
+	required: true,
+	description: "The flow's inputs, as the server describes them. An input left out or empty takes the server's default, shown in its label.",
+	displayOptions: { show: showOnlyForCreate },
+	typeOptions: {
+		loadOptionsDependsOn: ['flow.value'],
+		resourceMapper: {
+			resourceMapperMethod: 'getFlowInputs',
+			mode: 'add',
+			valuesLabel: 'Flow Inputs',
+			fieldWords: { singular: 'input', plural: 'inputs' },
+			addAllFields: true,
+			multiKeyMatch: false,
+			supportAutoMap: false,
+		},
+	},
+};
+
+export const fileInputNotice: INodeProperties = {
+	// The resource mapper shows no hint of its own: what a file input takes is said here.
+	displayName:
+		'A (File) input takes the name of a binary field of the incoming item (e.g. data), or another task\'s output as {"task_id": N, "node_id": M}',
+	name: 'fileInputNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: showOnlyForCreate },
+};
 
 /** Version 1's Inputs by Name, shown whatever the Flow. */
 export const inputsByNameOfVersion1: INodeProperties = {
@@ -141,6 +176,36 @@ export const optionsOfVersion1: INodeProperties = {
 			...waitModeOption('create'),
 			description: `${waitModeOption('create').description} Applies with Wait for Completion or Download Results.`,
 		},
+		webhookHeadersOption,
+		webhookUrlOption,
+	],
+};
+
+/** Options of 1.1 that apply only when Create waits, or only when it outputs the files. */
+const whenWaiting = { show: { '/output': ['finalState', 'files'] } };
+const withFiles = { show: { '/output': ['files'] } };
+const showOnlyForCreateFromVersion11 = { ...showOnlyForCreate, '@version': [{ _cnd: { gte: 1.1 } }] };
+
+/** Version 1.1's Options: those of waiting shown only when Output waits, those of files only with Output Files. */
+export const optionsOfVersion11: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	displayOptions: { show: showOnlyForCreateFromVersion11 },
+	// Sorted by name, as n8n lists options.
+	options: [
+		{ ...allFilesInOneItemOption, displayOptions: withFiles },
+		{ ...cancelOnStopOption, displayOptions: whenWaiting },
+		concurrencyOption,
+		{ ...fallbackIntervalOption, displayOptions: { show: { ...whenWaiting.show, waitMode: ['webhook'] } } },
+		groupScopeOption,
+		{ ...pollIntervalOption, displayOptions: whenWaiting },
+		priorityOption,
+		{ ...binaryPropertyOption, displayOptions: withFiles },
+		{ ...timeoutOption, displayOptions: whenWaiting },
+		{ ...waitModeOption('create'), displayOptions: whenWaiting },
 		webhookHeadersOption,
 		webhookUrlOption,
 	],
