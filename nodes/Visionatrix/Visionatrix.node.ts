@@ -1,9 +1,5 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { createTask } from './actions/task/create';
-import { getResults } from './actions/task/getResults';
-import { forAgentsToo } from './actions/task/toolOutput';
-import { waitForCompletion } from './actions/task/waitForCompletion';
 import { taskProgressWebhook, taskProgressWebhooks } from './wait/webhookHandler';
 import { WAITING_TOOLTIP } from './wait/webhookWait';
 import { searchFlows } from './listSearch/searchFlows';
@@ -12,8 +8,12 @@ import { flowDescription } from './resources/flow';
 import { getFlow } from './resources/flow/get';
 import { getManyFlows } from './resources/flow/getMany';
 import { taskDescription } from './resources/task';
+import { createTask } from './resources/task/create';
 import { getManyTasks } from './resources/task/getMany';
 import { getProgress } from './resources/task/getProgress';
+import { getResults } from './resources/task/getResults';
+import { waitForCompletion } from './resources/task/waitForCompletion';
+import { forAgentsToo } from './shared/toolOutput';
 import { CREDENTIAL_TYPE, REQUEST_DEFAULTS } from './shared/transport';
 
 export class Visionatrix implements INodeType {

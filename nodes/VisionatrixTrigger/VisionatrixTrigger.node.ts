@@ -8,12 +8,12 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { resultItems } from '../Visionatrix/actions/task/steps';
 import { searchFlows } from '../Visionatrix/listSearch/searchFlows';
 import { taskProgressJson } from '../Visionatrix/shared/taskProgress';
 import { progressSummaryRoute } from '../Visionatrix/shared/api';
-import { concurrencyLimit } from '../Visionatrix/shared/concurrency';
-import { allFilesInOneItemOption, flowField } from '../Visionatrix/shared/descriptions';
+import { concurrencyLimit, DEFAULT_CONCURRENCY } from '../Visionatrix/shared/concurrency';
+import { allFilesInOneItemOption, DEFAULT_BINARY_PROPERTY, flowField } from '../Visionatrix/shared/descriptions';
+import { resultItems } from '../Visionatrix/shared/outputItems';
 import { downloadResultFile, resultFiles } from '../Visionatrix/shared/results';
 import { taskStatus } from '../Visionatrix/shared/taskStatus';
 import { CREDENTIAL_TYPE, visionatrixJson } from '../Visionatrix/shared/transport';
@@ -26,10 +26,11 @@ interface TriggerOptions {
 	allFilesInOneItem?: boolean;
 }
 
-/** Downloads at once, as in the main node. */
-const DOWNLOAD_CONCURRENCY = 4;
-
 const EVENT_NAMES: Record<TaskEvent, string> = { completed: 'completed', failed: 'failed', finished: 'finished (completed or failed)' };
+
+const DEFAULT_EVENT: TaskEvent = 'completed';
+/** Group Scope 0: tasks of every group (the server's own default is group 1 only). */
+const EVERY_GROUP = 0;
 
 export class VisionatrixTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -51,7 +52,7 @@ export class VisionatrixTrigger implements INodeType {
 				name: 'event',
 				type: 'options',
 				noDataExpression: true,
-				default: 'completed',
+				default: DEFAULT_EVENT,
 				options: [
 					{ name: 'Task Completed', value: 'completed', description: 'A task finished with its results' },
 					{ name: 'Task Failed', value: 'failed', description: 'A task stopped with an error' },
@@ -75,7 +76,7 @@ export class VisionatrixTrigger implements INodeType {
 						name: 'groupScope',
 						type: 'number',
 						typeOptions: { minValue: 0, maxValue: 255, numberPrecision: 0 },
-						default: 0,
+						default: EVERY_GROUP,
 						description: 'Only tasks of this group (1–255); 0 for tasks of every group',
 					},
 				],
@@ -100,7 +101,7 @@ export class VisionatrixTrigger implements INodeType {
 						displayName: 'Put Output File in Field',
 						name: 'binaryPropertyName',
 						type: 'string',
-						default: 'data',
+						default: DEFAULT_BINARY_PROPERTY,
 						description: 'With Download Results: the name of the output binary field to put each file in',
 					},
 				],
@@ -119,9 +120,9 @@ export class VisionatrixTrigger implements INodeType {
 	 * finished task, whatever was seen.
 	 */
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const event = this.getNodeParameter('event', 'completed') as TaskEvent;
+		const event = this.getNodeParameter('event', DEFAULT_EVENT) as TaskEvent;
 		const flow = String(this.getNodeParameter('flow', '', { extractValue: true }) ?? '').trim();
-		const { groupScope = 0 } = this.getNodeParameter('filters', {}) as { groupScope?: number };
+		const { groupScope = EVERY_GROUP } = this.getNodeParameter('filters', {}) as { groupScope?: number };
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 
 		// group_scope 0: every group (the server's default is group 1 only).
@@ -162,8 +163,8 @@ export class VisionatrixTrigger implements INodeType {
  * that fails does not hold the trigger back: that task goes out as its state with the error.
  */
 async function withFiles(this: IPollFunctions, tasks: TaskDetails[], options: TriggerOptions): Promise<INodeExecutionData[]> {
-	const gate = concurrencyLimit(DOWNLOAD_CONCURRENCY);
-	const settings = { binaryPropertyName: options.binaryPropertyName || 'data', allFilesInOneItem: options.allFilesInOneItem === true };
+	const gate = concurrencyLimit(DEFAULT_CONCURRENCY);
+	const settings = { binaryPropertyName: options.binaryPropertyName || DEFAULT_BINARY_PROPERTY, allFilesInOneItem: options.allFilesInOneItem === true };
 	const perTask = await Promise.all(
 		tasks.map(async (task): Promise<INodeExecutionData[]> => {
 			if (taskStatus(task) !== 'completed') return [{ json: taskProgressJson(task, true) }];

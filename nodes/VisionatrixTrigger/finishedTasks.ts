@@ -9,7 +9,7 @@ import type { ProgressSummary, TaskDetails } from '../Visionatrix/shared/types';
  * tasks that were still unfinished at the last poll. A task is newly finished when it is finished
  * now and was either unfinished then or not there at all.
  */
-export interface SeenTasks {
+interface SeenTasks {
 	/** The filters the state was taken with: other filters start afresh (no replay). */
 	filter: string;
 	lastTaskId: number;
@@ -23,7 +23,7 @@ function isFinished(task: TaskDetails): boolean {
 	return status === 'completed' || status === 'failed';
 }
 
-export function matchesEvent(task: TaskDetails, event: TaskEvent): boolean {
+function matchesEvent(task: TaskDetails, event: TaskEvent): boolean {
 	const status = taskStatus(task);
 	return event === 'finished' ? status === 'completed' || status === 'failed' : status === event;
 }

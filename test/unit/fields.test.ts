@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { forAgentsToo } from '../../nodes/Visionatrix/actions/task/toolOutput';
+import { forAgentsToo } from '../../nodes/Visionatrix/shared/toolOutput';
 import { searchFlows } from '../../nodes/Visionatrix/listSearch/searchFlows';
 import { getFlowInputs } from '../../nodes/Visionatrix/resourceMapping/getFlowInputs';
 import { builtInFlows, startEmulator, type VisionatrixEmulator } from '../emulator';

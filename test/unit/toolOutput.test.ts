@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { forAgentsToo } from '../../nodes/Visionatrix/actions/task/toolOutput';
+import { forAgentsToo } from '../../nodes/Visionatrix/shared/toolOutput';
 
 /** What Create with Download Results (or Get Results) outputs for two tasks: an image and a text answer. */
 const files: INodeExecutionData[] = [

@@ -16,7 +16,7 @@ const FIELD_TYPE: Record<string, FieldType> = {
 };
 
 /** Translate Prompt: the server's own default (nothing sent), on or off. */
-export const TRANSLATE_OPTIONS = [
+const TRANSLATE_OPTIONS = [
 	{ name: "Server's Default (Not Sent)", value: 'default' },
 	{ name: 'On', value: 'on' },
 	{ name: 'Off', value: 'off' },

@@ -55,6 +55,9 @@ export function flowField(displayOptions: IDisplayOptions, description: string):
 	};
 }
 
+/** The binary field files go in (Get Results, Create, the trigger). */
+export const DEFAULT_BINARY_PROPERTY = 'data';
+
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 5;
 

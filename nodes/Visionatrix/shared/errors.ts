@@ -45,7 +45,7 @@ export async function discardBody(body: unknown): Promise<void> {
 }
 
 /** The server's message: FastAPI's `detail` (a string, or a list of validation errors), else the text. */
-export function serverDetail(text: string): string {
+function serverDetail(text: string): string {
 	if (/^\s*<(!doctype|html|head|body)/i.test(text)) {
 		const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
 		return `an HTML page${title ? ` titled '${title}'` : ''} instead of Visionatrix's JSON, probably from a proxy in front of it`;
@@ -105,17 +105,10 @@ function apiError(
 	});
 }
 
-/** Maps a Visionatrix error status and body to an error that says what to do. */
-export function visionatrixError(
-	node: INode,
-	status: number,
-	text: string,
-	context: ErrorContext,
-): NodeApiError {
-	const detail = serverDetail(text);
-	const make = (message: string, description: string) =>
-		apiError(node, status, detail, message, description, context);
+type MakeError = (message: string, description: string) => NodeApiError;
 
+/** A 401 or 4xx answer: what the server refused, and what to do; undefined for other statuses. */
+function refusal(status: number, detail: string, context: ErrorContext, make: MakeError): NodeApiError | undefined {
 	if (status === 401) {
 		if (/admin privilege/i.test(detail)) {
 			return make(
@@ -156,6 +149,22 @@ export function visionatrixError(
 				: 'Check the values given to this operation.',
 		);
 	}
+	return undefined;
+}
+
+/** Maps a Visionatrix error status and body to an error that says what to do. */
+function visionatrixError(
+	node: INode,
+	status: number,
+	text: string,
+	context: ErrorContext,
+): NodeApiError {
+	const detail = serverDetail(text);
+	const make = (message: string, description: string) =>
+		apiError(node, status, detail, message, description, context);
+
+	const refused = refusal(status, detail, context, make);
+	if (refused) return refused;
 	if (status >= 300 && status < 400) {
 		return make(
 			`Visionatrix redirected the request to ${context.doing} to ${detail || 'another address'} (${status}); it was not sent there`,

@@ -20,11 +20,11 @@ export class FlowInputError extends Error {
 }
 
 /** A file input: a binary field of the incoming item, or another task's output by reference. */
-export type FileInput =
+type FileInput =
 	| { name: string; binaryProperty: string }
 	| { name: string; reference: { task_id: number; node_id?: number; input_index?: number } };
 
-export interface PreparedInputs {
+interface PreparedInputs {
 	text: Array<[name: string, value: string]>;
 	files: FileInput[];
 }
@@ -43,7 +43,7 @@ function isEmpty(value: unknown): boolean {
 }
 
 /** `{"task_id": 1, "node_id": 9}` (or an object) → the reference; anything else → undefined. */
-export function parseTaskReference(value: unknown): Extract<FileInput, { reference: unknown }>['reference'] | undefined {
+function parseTaskReference(value: unknown): Extract<FileInput, { reference: unknown }>['reference'] | undefined {
 	let parsed: unknown = value;
 	if (typeof value === 'string') {
 		if (!value.trim().startsWith('{')) return undefined;

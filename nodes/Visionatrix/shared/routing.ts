@@ -18,7 +18,7 @@ import { checkedCredentials, itemErrorContext } from './transport';
  */
 
 /** The item's Task ID, checked: the server would answer a bare 422 for "abc". */
-export function itemTaskId(context: IExecuteSingleFunctions): number {
+function itemTaskId(context: IExecuteSingleFunctions): number {
 	const raw = context.getNodeParameter('taskId');
 	const taskId = parseTaskId(raw);
 	if (taskId !== undefined) return taskId;

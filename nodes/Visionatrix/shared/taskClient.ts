@@ -1,18 +1,18 @@
 import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { progressSummaryRoute, taskProgressRoute } from './api';
+import { taskProgressRoute } from './api';
 import { mapWithConcurrency } from './concurrency';
-import type { ReadResult, TaskRead } from '../wait/readChoice';
 import { visionatrixRequest } from './transport';
-import type { ProgressSummary, TaskDetails } from './types';
+import type { TaskDetails } from './types';
 
 /**
  * Reading task states: `GET /tasks/progress/{id}` for one task (about 4.4 KB for an image flow,
  * mostly the flow's graph), or `GET /tasks/progress-summary` filtered by flow and group scope for
  * many (about 650 bytes per task, but for EVERY task of that flow and group the user ever ran:
  * the server has no filter by id and no paging). Never an unfiltered summary: its size grows with
- * everything the user ever ran. Which one a wait uses is decided in wait/readChoice.ts.
+ * everything the user ever ran. Which one a wait uses is decided in wait/readChoice.ts, and the
+ * wait's reads are made in wait/waitReads.ts.
  */
 
 /** Where tasks are read from: an operation, or n8n handling a webhook call for a waiting node. */
@@ -27,7 +27,7 @@ function isNotFound(error: unknown): boolean {
 }
 
 /** The answer's body size: its Content-Length, or (when the server sent none) its JSON's. */
-function bodyBytes(headers: Record<string, unknown>, body: unknown): number {
+export function bodyBytes(headers: Record<string, unknown>, body: unknown): number {
 	const length = Number(headers['content-length']);
 	return Number.isFinite(length) && length >= 0 ? length : Buffer.byteLength(JSON.stringify(body ?? null));
 }
@@ -57,36 +57,6 @@ export async function getTask(this: TaskReader, taskId: number, signal?: AbortSi
 	return (await readTask.call(this, taskId, signal, itemIndex)).task;
 }
 
-/** Performs one read of a wait (see wait/waitPlan.ts): the tasks one by one, or one flow's and group's summary. */
-export async function performRead(this: TaskReader, read: TaskRead, signal?: AbortSignal): Promise<ReadResult> {
-	const states = new Map<number, TaskDetails | null>();
-	if (read.kind === 'tasks') {
-		const answers = await mapWithConcurrency(read.taskIds, READ_CONCURRENCY, async (taskId) => await readTask.call(this, taskId, signal));
-		const taskBytes = new Map<number, number>();
-		for (const [index, taskId] of read.taskIds.entries()) {
-			states.set(taskId, answers[index].task);
-			taskBytes.set(taskId, answers[index].bytes);
-		}
-		return { states, taskBytes };
-	}
-	const response = await visionatrixRequest.call(
-		this,
-		{ ...progressSummaryRoute({ name: read.name, group_scope: read.groupScope }), abortSignal: signal },
-		{ doing: `get the progress of the tasks of flow '${read.name}'`, flow: read.name },
-	);
-	const summary = (response.body ?? {}) as ProgressSummary;
-	// The summary shows the tasks it has; one it lacks is read on its own next (wait/waitPlan.ts).
-	for (const taskId of read.taskIds) {
-		const task = summary[String(taskId)];
-		if (task) states.set(taskId, task);
-	}
-	for (const [key, task] of Object.entries(summary)) {
-		const taskId = Number(key);
-		if (!states.has(taskId) && task) states.set(taskId, task);
-	}
-	return { states, summary: { bytes: bodyBytes(response.headers, response.body), entries: Object.keys(summary).length } };
-}
-
 /**
  * The current state of each task, read one by one (a bounded number at a time): a read of tasks
  * whose flows are not known cannot be a filtered summary, and an unfiltered one costs what the
@@ -97,5 +67,7 @@ export async function fetchTaskStates(
 	taskIds: number[],
 	signal?: AbortSignal,
 ): Promise<Map<number, TaskDetails | null>> {
-	return (await performRead.call(this, { kind: 'tasks', taskIds: [...new Set(taskIds)] }, signal)).states;
+	const ids = [...new Set(taskIds)];
+	const answers = await mapWithConcurrency(ids, READ_CONCURRENCY, async (taskId) => await readTask.call(this, taskId, signal));
+	return new Map(ids.map((taskId, index) => [taskId, answers[index].task]));
 }

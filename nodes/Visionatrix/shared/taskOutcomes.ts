@@ -1,6 +1,6 @@
+import { clockTime } from './clockTime';
 import { noAnswerCause } from './errors';
-import { clockTime, type Outage } from '../wait/outage';
-import type { TaskDetails } from './types';
+import type { Outage, TaskDetails } from './types';
 
 /**
  * What a task's end means to the user, in one table: the poll path, Get Results and the webhook
@@ -15,7 +15,7 @@ export type TaskOutcome =
 	/** Get Results: the task is not done yet. */
 	| { kind: 'notCompleted'; taskId: number; status: string; task: TaskDetails };
 
-export interface OutcomeMessage {
+interface OutcomeMessage {
 	message: string;
 	description: string;
 }
@@ -27,12 +27,12 @@ function outageNote(outage: Outage | undefined): string {
 }
 
 /** The message of a task that is gone from the server. */
-export function vanishedMessage(taskId: number): string {
+function vanishedMessage(taskId: number): string {
 	return `Task ${taskId} was cancelled or deleted on the Visionatrix server (or belongs to another user)`;
 }
 
 /** The message of a task still unfinished at its Timeout, standing alone. */
-export function timeoutMessage(taskId: number, timeoutSeconds: number, last: TaskDetails | undefined, outage?: Outage): string {
+function timeoutMessage(taskId: number, timeoutSeconds: number, last: TaskDetails | undefined, outage?: Outage): string {
 	const progress = last ? ` (last progress ${last.progress}%)` : '';
 	return outage
 		? `Task ${taskId} did not finish within ${timeoutSeconds} seconds${progress}${outageNote(outage)}; the task may still run there: get its files with Get Results once Visionatrix is back`

@@ -23,7 +23,7 @@ import type { ApiVersion, VisionatrixCredentials } from './types';
 
 export const CREDENTIAL_TYPE = 'visionatrixApi';
 
-export const API_PREFIX: Record<ApiVersion, string> = {
+const API_PREFIX: Record<ApiVersion, string> = {
 	current: '/vapi',
 	legacy: '/api',
 };
@@ -55,7 +55,7 @@ export const REQUEST_DEFAULTS = {
 // results while n8n handles the call (see wait/webhookWait.ts). IPollFunctions: the trigger.
 export type RequestContext = IExecuteFunctions | IExecuteSingleFunctions | ILoadOptionsFunctions | IWebhookFunctions | IPollFunctions;
 
-export interface VisionatrixRequest {
+interface VisionatrixRequest {
 	method: IHttpRequestMethods;
 	/** Path under the API prefix, e.g. `/tasks/progress/5`. */
 	path: string;
@@ -80,7 +80,7 @@ function retryDelay(attempt: number, retryAfter: unknown): number {
 }
 
 /** What is wrong with a Base URL, if anything: it needs a scheme, and no API path (the API Version adds it). */
-export function baseUrlProblem(baseUrl: string): { message: string; hint: string } | undefined {
+function baseUrlProblem(baseUrl: string): { message: string; hint: string } | undefined {
 	const given = String(baseUrl ?? '').trim();
 	if (!/^https?:\/\//i.test(given)) {
 		return {

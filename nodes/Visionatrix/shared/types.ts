@@ -99,3 +99,11 @@ export interface TaskDetails {
 export type ProgressSummary = Record<string, TaskDetails>;
 
 export type TaskStatus = 'queued' | 'running' | 'completed' | 'failed';
+
+/** The server not answering while the node waits (wait/outage.ts). */
+export interface Outage {
+	/** When the server stopped answering (ms since the epoch). */
+	since: number;
+	/** The last failure, as the node would report it. */
+	failure: Error;
+}

@@ -1,6 +1,7 @@
 import type { Logger } from 'n8n-workflow';
 
 import { pause } from '../shared/pause';
+import type { Outage } from '../shared/types';
 
 /**
  * Riding out an outage while waiting: a server restart, or a reverse proxy answering 502/503/504
@@ -27,14 +28,7 @@ export function isOutage(error: unknown, serverAnsweredBefore: boolean): boolean
 	return serverAnsweredBefore || !NAME_FAILURES.has(networkCode);
 }
 
-export interface Outage {
-	/** When the server stopped answering (ms since the epoch). */
-	since: number;
-	/** The last failure, as the node would report it. */
-	failure: Error;
-}
-
-export interface OutageWatchOptions {
+interface OutageWatchOptions {
 	logger: Logger;
 	/** The node's name, for the log. */
 	nodeName: string;
@@ -45,11 +39,6 @@ export interface OutageWatchOptions {
 	signal?: AbortSignal;
 	now?: () => number;
 	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-}
-
-/** `10:02:03 UTC` */
-export function clockTime(ms: number): string {
-	return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
 }
 
 /** One wait's view of the server: up, or down since when; shared by all the reads of that wait. */

@@ -4,14 +4,14 @@ import { OutageWatch } from './outage';
 import { DEFAULT_SCHEDULE } from './schedule';
 
 /** Get Results has no Timeout: it waits out a server restart for this long. */
-export const GET_RESULTS_OUTAGE_SECONDS = 120;
+const GET_RESULTS_OUTAGE_SECONDS = 120;
 
 /**
  * How long the reads of one run of the node wait out an outage: one watch for all of them (so the
  * log says once that the server stopped and started answering), and each item's deadline. Kept by
  * the node's context, so the downloads Create starts while it waits find the wait's.
  */
-export interface Patience {
+interface Patience {
 	watch: OutageWatch;
 	deadlineOf(itemIndex: number): number;
 }

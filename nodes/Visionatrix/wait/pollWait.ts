@@ -2,14 +2,12 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { cancelTaskRoute } from '../shared/api';
-import { DEFAULT_TIMEOUT_SECONDS } from '../shared/descriptions';
 import { executionCanceled, isItemError, itemError, type ItemError } from '../shared/itemErrors';
 import { pause } from '../shared/pause';
-import { performRead } from '../shared/taskClient';
+import { performRead } from './waitReads';
 import { outcomeMessage } from '../shared/taskOutcomes';
 import { visionatrixRequest } from '../shared/transport';
-import type { TaskDetails } from '../shared/types';
-import type { Outage } from './outage';
+import type { Outage, TaskDetails } from '../shared/types';
 import { keepPatience, outageWatch } from './patience';
 import { waitForTasks } from './pollLoop';
 import type { ReadResult, TaskRead } from './readChoice';
@@ -27,13 +25,14 @@ export interface TaskOfItem {
 	createdAt?: number;
 }
 
+/** The options the poll wait takes, defaulted (waitOptions.ts reads them). */
 export interface WaitSettings {
 	/** Seconds; the longest pause between two progress checks. */
-	pollInterval?: number;
+	pollInterval: number;
 	/** Seconds. */
-	timeout?: number;
+	timeout: number;
 	/** Cancel the tasks still unfinished on the server when the execution is stopped. */
-	cancelOnStop?: boolean;
+	cancelOnStop: boolean;
 }
 
 function outcomeError(this: IExecuteFunctions, itemIndex: number, taskId: number, outcome: Exclude<WaitOutcome, { kind: 'completed' }>, timeoutSeconds: number, outage?: Outage): ItemError {
@@ -51,8 +50,8 @@ export async function waitStep(
 	onCompleted?: (task: TaskDetails) => void,
 ): Promise<Array<TaskDetails | ItemError>> {
 	const start = Date.now();
-	const timeoutOf = (itemIndex: number) => settingsOf(itemIndex).timeout ?? DEFAULT_TIMEOUT_SECONDS;
-	const bounds = tasks.map(({ itemIndex }) => (settingsOf(itemIndex).pollInterval ?? DEFAULT_SCHEDULE.maxDelayMs / 1000) * 1000);
+	const timeoutOf = (itemIndex: number) => settingsOf(itemIndex).timeout;
+	const bounds = tasks.map(({ itemIndex }) => settingsOf(itemIndex).pollInterval * 1000);
 	const maxDelayMs = Math.max(DEFAULT_SCHEDULE.minDelayMs, Math.min(DEFAULT_SCHEDULE.maxDelayMs * 12, ...bounds));
 	const signal = this.getExecutionCancelSignal();
 

@@ -11,7 +11,7 @@ export function serverTime(value: unknown): number | undefined {
 }
 
 /** What the clock needs of a task: its state and when it was last read. */
-export interface ReadTask {
+interface ReadTask {
 	state: 'unknown' | 'queued' | 'running';
 	lastReadAt?: number;
 	lastSentAt?: number;

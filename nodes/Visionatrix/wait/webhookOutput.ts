@@ -2,12 +2,12 @@ import type { INode, INodeExecutionData } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY, mapWithConcurrency } from '../shared/concurrency';
 import { withoutItemIndex } from '../shared/itemErrors';
+import { finalStateItem, resultItems } from '../shared/outputItems';
 import { downloadResultFile, resultFiles, type DownloadedFile } from '../shared/results';
 import { getTask, type TaskReader } from '../shared/taskClient';
 import { outcomeMessage, type TaskOutcome } from '../shared/taskOutcomes';
 import { taskStatus } from '../shared/taskStatus';
 import type { TaskDetails } from '../shared/types';
-import { finalStateItem, resultItems } from '../actions/task/steps';
 import { giveUp, type OutageWatch } from './outage';
 import { isFinal, isTaskSlot, webhookErrorItem, type OutputSlot, type TaskSlot } from './webhookSlots';
 
@@ -34,7 +34,7 @@ export async function readUntilOpen(
 	return states;
 }
 
-export function outcomeItem(node: INode, slot: TaskSlot, task: TaskDetails | null | undefined): INodeExecutionData | undefined {
+function outcomeItem(node: INode, slot: TaskSlot, task: TaskDetails | null | undefined): INodeExecutionData | undefined {
 	const taskId = slot.task_id;
 	const outcome: TaskOutcome | undefined =
 		task === null

@@ -6,7 +6,7 @@ import type { TaskDetails } from '../shared/types';
 
 /** The output slots of a webhook wait, and how they are stored with the waiting execution (as its input items). */
 
-export const SLOT_KEY = 'visionatrixWait';
+const SLOT_KEY = 'visionatrixWait';
 
 /** One task the node waits for, and how to output it. Stored with the waiting execution. */
 export interface TaskSlot {

@@ -1,6 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { DEFAULT_MAX_POLL_INTERVAL_SECONDS } from '../shared/descriptions';
 import { fetchTaskStates } from '../shared/taskClient';
 import type { TaskDetails } from '../shared/types';
 import { itemError } from '../shared/itemErrors';
@@ -46,6 +45,8 @@ export const WAITING_TOOLTIP = 'Waiting for Visionatrix to report that the tasks
 export interface WebhookWaitSettings {
 	/** Seconds between fallback checks; 0 turns them off. */
 	fallbackInterval: number;
+	/** Seconds (the first item's Max Poll Interval): the longest pause between two tries while the server is down. */
+	pollInterval: number;
 	/** Wait for Completion: the tasks were created elsewhere; check that they report to this execution. */
 	checkWebhookUrls: boolean;
 }
@@ -67,7 +68,7 @@ export async function waitOnWebhook(this: IExecuteFunctions, slots: OutputSlot[]
 	const resumeUrl = resumeUrlOf(this);
 	const signal = this.getExecutionCancelSignal();
 	const ids = [...new Set(taskSlots.map((task) => task.task_id))];
-	const maxDelayMs = Number(this.getNodeParameter('options.pollInterval', 0, DEFAULT_MAX_POLL_INTERVAL_SECONDS)) * 1000;
+	const maxDelayMs = Number(settings.pollInterval) * 1000;
 	const watch = new OutageWatch({ logger: this.logger, nodeName: this.getNode().name, maxDelayMs, signal });
 	const lastDeadline = Math.max(...taskSlots.map((task) => task.deadline));
 	// Wait for Completion checks every task's webhook_url (per-task answers carry it); Create's

@@ -8,6 +8,17 @@ import type { ProgressSummary } from '../../shared/types';
 
 const showOnlyForGetMany = { resource: ['task'], operation: ['getMany'] };
 
+// n8n's lint wants the literal default in the field: the reader takes it from there.
+const limitField: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { ...showOnlyForGetMany, returnAll: [false] } },
+};
+
 export const getManyDescription: INodeProperties[] = [
 	{
 		displayName: 'Return All',
@@ -17,15 +28,7 @@ export const getManyDescription: INodeProperties[] = [
 		description: 'Whether to return all results or only up to a given limit',
 		displayOptions: { show: showOnlyForGetMany },
 	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...showOnlyForGetMany, returnAll: [false] } },
-	},
+	limitField,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -92,7 +95,7 @@ function parametersOf(this: IExecuteFunctions, itemIndex: number): GetManyParame
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	return {
 		filters: this.getNodeParameter('filters', itemIndex, {}) as TaskFilters,
-		limit: returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number),
+		limit: returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, limitField.default) as number),
 	};
 }
 

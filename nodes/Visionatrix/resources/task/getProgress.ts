@@ -9,18 +9,18 @@ import { readTaskIds } from '../../shared/taskIds';
 import { visionatrixJson } from '../../shared/transport';
 import type { TaskDetails } from '../../shared/types';
 
-export const getProgressDescription: INodeProperties[] = [
-	taskIdField('getProgress'),
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		default: true,
-		description:
-			'Whether to return a simplified version of the response instead of the raw data. The simplified version leaves out the large ComfyUI graph (<code>flow_comfy</code>).',
-		displayOptions: { show: { resource: ['task'], operation: ['getProgress'] } },
-	},
-];
+// n8n's lint wants the literal default in the field: the reader takes it from there.
+const simplifyField: INodeProperties = {
+	displayName: 'Simplify',
+	name: 'simplify',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to return a simplified version of the response instead of the raw data. The simplified version leaves out the large ComfyUI graph (<code>flow_comfy</code>).',
+	displayOptions: { show: { resource: ['task'], operation: ['getProgress'] } },
+};
+
+export const getProgressDescription: INodeProperties[] = [taskIdField('getProgress'), simplifyField];
 
 /** Custom operation (a read, so retried like every read): the state of each item's task. */
 export async function getProgress(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -43,7 +43,7 @@ export async function getProgress(this: IExecuteFunctions): Promise<INodeExecuti
 				const taskId = taskIds[itemIndex];
 				return continueWithError.call(this, task, itemIndex, isItemError(taskId) ? {} : { task_id: taskId });
 			}
-			const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+			const simplify = this.getNodeParameter('simplify', itemIndex, simplifyField.default) as boolean;
 			return { json: taskProgressJson(task, simplify), pairedItem: { item: itemIndex } };
 		}),
 	];

@@ -1,15 +1,16 @@
 import type { IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_MAX_POLL_INTERVAL_SECONDS } from '../../shared/descriptions';
-import { noAnswerCause } from '../../shared/errors';
-import { clockTime, giveUp, OutageWatch } from '../../wait/outage';
-import { pause } from '../../shared/pause';
-import { createTaskRoute, progressSummaryRoute } from '../../shared/api';
-import { getTask } from '../../shared/taskClient';
-import { visionatrixJson, visionatrixRequest } from '../../shared/transport';
-import type { CreateTaskResponse, ProgressSummary, TaskDetails } from '../../shared/types';
-import { withItemIndex, withItemJson, withoutItemIndex } from '../../shared/itemErrors';
+import { DEFAULT_MAX_POLL_INTERVAL_SECONDS } from '../shared/descriptions';
+import { noAnswerCause } from '../shared/errors';
+import { clockTime } from '../shared/clockTime';
+import { giveUp, OutageWatch } from './outage';
+import { pause } from '../shared/pause';
+import { createTaskRoute, progressSummaryRoute } from '../shared/api';
+import { getTask } from '../shared/taskClient';
+import { visionatrixJson, visionatrixRequest } from '../shared/transport';
+import type { CreateTaskResponse, ProgressSummary, TaskDetails } from '../shared/types';
+import { withItemIndex, withItemJson, withoutItemIndex } from '../shared/itemErrors';
 
 /**
  * Creating tasks, and finding the tasks of a create whose answer was lost. A create is sent once
@@ -172,6 +173,21 @@ export class TaskCreator {
 		return { tasks_ids: ids, outputs: matches[0].outputs.map((output) => ({ ...output, file_size: -1, batch_size: -1 })) };
 	}
 
+	/** The summary's tasks of the flow, not older than the create and not claimed, whose inputs are what was sent; newest first. */
+	private matching(summary: ProgressSummary, sent: SentCreate, fields: Map<string, string>, asked: number): TaskDetails[] {
+		const seed = fields.has('seed') ? Number(fields.get('seed')) : undefined;
+		const inputs = [...fields].filter(([name]) => !NOT_INPUTS.has(name));
+		return Object.values(summary)
+			.filter((task) => task.name === sent.flow && task.task_id > sent.floor && !this.claimed.has(task.task_id))
+			.filter((task) => inputs.every(([name, value]) => sameValue(value, task.input_params?.[name])))
+			.filter((task) => {
+				if (seed === undefined || !Number.isFinite(seed)) return true;
+				const taskSeed = Number(task.input_params?.seed);
+				return taskSeed >= seed && taskSeed < seed + asked;
+			})
+			.sort((a, b) => b.task_id - a.task_id);
+	}
+
 	/** The flow's tasks the lost create may have made, newest first. */
 	private async lookFor(sent: SentCreate, fields: Map<string, string>, asked: number): Promise<TaskDetails[]> {
 		const signal = this.context.getExecutionCancelSignal();
@@ -197,17 +213,7 @@ export class TaskCreator {
 		const offset = Number.isFinite(serverNow) ? serverNow - Date.now() : 0;
 		const sentOnServer = sent.sentAt + offset - (Number.isFinite(serverNow) ? CLOCK_SLACK_MS : NO_DATE_SLACK_MS);
 
-		const seed = fields.has('seed') ? Number(fields.get('seed')) : undefined;
-		const inputs = [...fields].filter(([name]) => !NOT_INPUTS.has(name));
-		const candidates = Object.values((response.body ?? {}) as ProgressSummary)
-			.filter((task) => task.name === sent.flow && task.task_id > sent.floor && !this.claimed.has(task.task_id))
-			.filter((task) => inputs.every(([name, value]) => sameValue(value, task.input_params?.[name])))
-			.filter((task) => {
-				if (seed === undefined || !Number.isFinite(seed)) return true;
-				const taskSeed = Number(task.input_params?.seed);
-				return taskSeed >= seed && taskSeed < seed + asked;
-			})
-			.sort((a, b) => b.task_id - a.task_id);
+		const candidates = this.matching((response.body ?? {}) as ProgressSummary, sent, fields, asked);
 
 		// Newest first: a task that had finished before the request was sent is older, and so is every lower id.
 		const made: TaskDetails[] = [];

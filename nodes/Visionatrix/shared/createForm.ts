@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { uploadableFile } from '../../shared/binaryUpload';
-import { installedFlows } from '../../shared/flowCatalog';
-import { FlowInputError, prepareFlowInputs } from '../../shared/flowInputs';
-import { flowNotInstalledMessage, itemError } from '../../shared/itemErrors';
+import { uploadableFile } from './binaryUpload';
+import { installedFlows } from './flowCatalog';
+import { FlowInputError, prepareFlowInputs } from './flowInputs';
+import { flowNotInstalledMessage, itemError } from './itemErrors';
 
 /** Options of Create Task that become form fields. */
 export interface CreateFormOptions {
@@ -14,7 +14,7 @@ export interface CreateFormOptions {
 	webhookUrl?: string;
 }
 
-export interface CreateRequest {
+interface CreateRequest {
 	flow: string;
 	form: FormData;
 }
@@ -50,37 +50,12 @@ function inputValues(this: IExecuteFunctions, itemIndex: number): Record<string,
 	return values;
 }
 
-/**
- * The multipart form of `PUT {prefix}/tasks/create/{flow}` for one item, checked against the
- * flow's inputs before anything is sent, with files from the item's binary data.
- */
-export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: number): Promise<CreateRequest> {
-	const flow = String(this.getNodeParameter('flow', itemIndex, '', { extractValue: true }) ?? '').trim();
-	if (!flow) throw itemError(this.getNode(), itemIndex, "Parameter 'Flow' is empty", 'Pick a flow from the list or give its name.');
+type PreparedFiles = ReturnType<typeof prepareFlowInputs>['files'];
 
-	const definition = (await installedFlows.call(this)).find((f) => f.name === flow);
-	if (!definition) {
-		throw itemError(
-			this.getNode(),
-			itemIndex,
-			flowNotInstalledMessage(flow),
-			'Install the flow in Visionatrix first, or pick an installed one from the Flow list. The name is the flow id (for example sdxl_lighting), not its display name.',
-		);
-	}
-
-	let prepared;
-	try {
-		prepared = prepareFlowInputs(definition, inputValues.call(this, itemIndex));
-	} catch (error) {
-		if (error instanceof FlowInputError) throw itemError(this.getNode(), itemIndex, error.message, error.hint);
-		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-	}
-
-	const form = new FormData();
-	for (const [name, value] of prepared.text) form.append(name, value);
-
+/** The file inputs: a task output reference as JSON, or the item's binary data as an upload. */
+async function appendFiles(this: IExecuteFunctions, form: FormData, files: PreparedFiles, itemIndex: number): Promise<void> {
 	const item = this.getInputData()[itemIndex];
-	for (const file of prepared.files) {
+	for (const file of files) {
 		if ('reference' in file) {
 			form.append(file.name, JSON.stringify(file.reference));
 			continue;
@@ -113,13 +88,47 @@ export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: num
 		// new File of the bytes it was constructed with, which for a stored file are none.
 		form.append(file.name, upload);
 	}
+}
 
-	const options = this.getNodeParameter('options', itemIndex, {}) as CreateFormOptions;
+/**
+ * The multipart form of `PUT {prefix}/tasks/create/{flow}` for one item, checked against the
+ * flow's inputs before anything is sent, with files from the item's binary data.
+ */
+export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: number): Promise<CreateRequest> {
+	const flow = String(this.getNodeParameter('flow', itemIndex, '', { extractValue: true }) ?? '').trim();
+	if (!flow) throw itemError(this.getNode(), itemIndex, "Parameter 'Flow' is empty", 'Pick a flow from the list or give its name.');
+
+	const definition = (await installedFlows.call(this)).find((f) => f.name === flow);
+	if (!definition) {
+		throw itemError(
+			this.getNode(),
+			itemIndex,
+			flowNotInstalledMessage(flow),
+			'Install the flow in Visionatrix first, or pick an installed one from the Flow list. The name is the flow id (for example sdxl_lighting), not its display name.',
+		);
+	}
+
+	let prepared;
+	try {
+		prepared = prepareFlowInputs(definition, inputValues.call(this, itemIndex));
+	} catch (error) {
+		if (error instanceof FlowInputError) throw itemError(this.getNode(), itemIndex, error.message, error.hint);
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+	}
+
+	const form = new FormData();
+	for (const [name, value] of prepared.text) form.append(name, value);
+
+	await appendFiles.call(this, form, prepared.files, itemIndex);
+	return { flow, form };
+}
+
+/** The form fields the item's options make, after its inputs. */
+export function appendOptionFields(this: IExecuteFunctions, form: FormData, itemIndex: number, options: CreateFormOptions): void {
 	if (options.priority !== undefined) form.append('priority', String(options.priority));
 	if (options.groupScope !== undefined) form.append('group_scope', String(options.groupScope));
 	if (options.webhookUrl) form.append('webhook_url', options.webhookUrl);
 	if (options.webhookHeaders !== undefined) {
 		form.append('webhook_headers', webhookHeadersJson.call(this, itemIndex, options.webhookHeaders));
 	}
-	return { flow, form };
 }

@@ -1,0 +1,212 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_CONCURRENCY } from './concurrency';
+import {
+	allFilesInOneItemOption,
+	cancelOnStopOption,
+	DEFAULT_BINARY_PROPERTY,
+	fallbackIntervalOption,
+	pollIntervalOption,
+	timeoutOption,
+	waitModeOption,
+} from './descriptions';
+
+/** Create's fields that resources/task/create.ts puts together: its options, its inputs, and version 1's fields. */
+
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Concurrency',
+	name: 'concurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 64, numberPrecision: 0 },
+	default: DEFAULT_CONCURRENCY,
+	description: 'How many create requests and downloads run at the same time',
+};
+/** The server's own default group scope. */
+export const DEFAULT_GROUP_SCOPE = 1;
+
+export const groupScopeOption: INodeProperties = {
+	displayName: 'Group Scope',
+	name: 'groupScope',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 255, numberPrecision: 0 },
+	default: DEFAULT_GROUP_SCOPE,
+	description: 'Group the tasks belong to (1–255); lists of tasks can be filtered by it',
+};
+export const priorityOption: INodeProperties = {
+	displayName: 'Priority',
+	name: 'priority',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 15, numberPrecision: 0 },
+	default: 0,
+	description: 'Queue priority from 0 to 15; higher runs first',
+};
+export const binaryPropertyOption: INodeProperties = {
+	displayName: 'Put Output File in Field',
+	name: 'binaryPropertyName',
+	type: 'string',
+	default: DEFAULT_BINARY_PROPERTY,
+	description: 'The output binary field for the files',
+};
+export const webhookHeadersOption: INodeProperties = {
+	displayName: 'Webhook Headers',
+	name: 'webhookHeaders',
+	type: 'json',
+	default: '{}',
+	description: 'Headers Visionatrix sends with each webhook call, as a JSON object, e.g. {"X-Token": "secret"}',
+};
+export const webhookUrlOption: INodeProperties = {
+	displayName: 'Webhook URL',
+	name: 'webhookUrl',
+	type: 'string',
+	default: '',
+	placeholder: 'https://example.com/hooks/visionatrix',
+	description: 'Visionatrix POSTs each progress change of the task to this URL followed by <code>/task-progress</code>',
+};
+
+export const inputsByNameValues: INodeProperties['options'] = [
+	{
+		displayName: 'Input',
+		name: 'input',
+		values: [
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. prompt',
+				description: 'Name of the flow input',
+			},
+			{
+				displayName: 'Value',
+				name: 'value',
+				type: 'string',
+				default: '',
+				description: 'Value of the flow input. For a list input, the option as shown in Visionatrix.',
+			},
+		],
+	},
+];
+
+const showOnlyForCreate = { resource: ['task'], operation: ['create'] };
+const showOnlyForCreateInVersion1 = { ...showOnlyForCreate, '@version': [1] };
+
+/** The flow's inputs as typed fields, from the server's description of the flow (resourceMapping/getFlowInputs.ts). */
+export const flowInputsField: INodeProperties = {
+	displayName: 'Inputs',
+	name: 'flowInputs',
+	type: 'resourceMapper',
+	noDataExpression: true,
+	default: { mappingMode: 'defineBelow', value: null },
+	required: true,
+	description: "The flow's inputs, as the server describes them. An input left out or empty takes the server's default, shown in its label.",
+	displayOptions: { show: showOnlyForCreate },
+	typeOptions: {
+		loadOptionsDependsOn: ['flow.value'],
+		resourceMapper: {
+			resourceMapperMethod: 'getFlowInputs',
+			mode: 'add',
+			valuesLabel: 'Flow Inputs',
+			fieldWords: { singular: 'input', plural: 'inputs' },
+			addAllFields: true,
+			multiKeyMatch: false,
+			supportAutoMap: false,
+		},
+	},
+};
+
+export const fileInputNotice: INodeProperties = {
+	// The resource mapper shows no hint of its own: what a file input takes is said here.
+	displayName:
+		'A (File) input takes the name of a binary field of the incoming item (e.g. data), or another task\'s output as {"task_id": N, "node_id": M}',
+	name: 'fileInputNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: showOnlyForCreate },
+};
+
+/** Version 1's Inputs by Name, shown whatever the Flow. */
+export const inputsByNameOfVersion1: INodeProperties = {
+	displayName: 'Inputs by Name',
+	name: 'inputs',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true },
+	placeholder: 'Add Input by Name',
+	default: {},
+	description:
+		'Inputs given by their name, for a flow chosen by expression (whose fields cannot be shown above). A file input takes a binary field name or a task output reference.',
+	displayOptions: { show: showOnlyForCreateInVersion1 },
+	options: inputsByNameValues,
+};
+
+/** Version 1's Options: Wait for Completion and Download Results in place of 1.1's Output field. */
+export const optionsOfVersion1: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	displayOptions: { show: showOnlyForCreateInVersion1 },
+	// Sorted by name, as n8n lists options, shared ones included.
+	options: [
+		{ ...allFilesInOneItemOption, description: `${allFilesInOneItemOption.description}. Applies with Download Results.` },
+		cancelOnStopOption,
+		concurrencyOption,
+		{
+			displayName: 'Download Results',
+			name: 'downloadResults',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to wait for the tasks and output their files as binary data, as Wait for Completion and Get Results would',
+		},
+		fallbackIntervalOption,
+		groupScopeOption,
+		pollIntervalOption,
+		priorityOption,
+		{ ...binaryPropertyOption, description: `${binaryPropertyOption.description}. Applies with Download Results.` },
+		timeoutOption,
+		{
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
+			type: 'boolean',
+			default: false,
+			description: "Whether to wait until the tasks complete and output each task's final state",
+		},
+		{
+			...waitModeOption('create'),
+			description: `${waitModeOption('create').description} Applies with Wait for Completion or Download Results.`,
+		},
+		webhookHeadersOption,
+		webhookUrlOption,
+	],
+};
+
+/** Options of 1.1 that apply only when Create waits, or only when it outputs the files. */
+const whenWaiting = { show: { '/output': ['finalState', 'files'] } };
+const withFiles = { show: { '/output': ['files'] } };
+const showOnlyForCreateFromVersion11 = { ...showOnlyForCreate, '@version': [{ _cnd: { gte: 1.1 } }] };
+
+/** Version 1.1's Options: those of waiting shown only when Output waits, those of files only with Output Files. */
+export const optionsOfVersion11: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	displayOptions: { show: showOnlyForCreateFromVersion11 },
+	// Sorted by name, as n8n lists options.
+	options: [
+		{ ...allFilesInOneItemOption, displayOptions: withFiles },
+		{ ...cancelOnStopOption, displayOptions: whenWaiting },
+		concurrencyOption,
+		{ ...fallbackIntervalOption, displayOptions: { show: { ...whenWaiting.show, waitMode: ['webhook'] } } },
+		groupScopeOption,
+		{ ...pollIntervalOption, displayOptions: whenWaiting },
+		priorityOption,
+		{ ...binaryPropertyOption, displayOptions: withFiles },
+		{ ...timeoutOption, displayOptions: whenWaiting },
+		{ ...waitModeOption('create'), displayOptions: whenWaiting },
+		webhookHeadersOption,
+		webhookUrlOption,
+	],
+};
