@@ -7,5 +7,7 @@ module.exports = {
 	setupFiles: ['<rootDir>/test/setup-env.ts'],
 	globalSetup: '<rootDir>/test/recordings-notice.ts',
 	testTimeout: 60_000,
-	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }],
+	},
 };

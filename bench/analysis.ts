@@ -48,18 +48,26 @@ export interface DetectionStats {
 type Coverage = { all: true } | { all: false; taskId: number };
 
 /** What a logged request is: a progress look (and at which tasks), or something else. */
-function progressCoverage(request: LoggedRequest, prefix: string): { route: string; coverage: Coverage } | null {
+function progressCoverage(
+	request: LoggedRequest,
+	prefix: string,
+): { route: string; coverage: Coverage } | null {
 	if (request.method !== 'GET' || !request.path.startsWith(`${prefix}/tasks/progress`)) return null;
 	const rest = request.path.slice(`${prefix}/tasks/progress`.length);
-	if (rest === '-summary' || rest === '-summary/') return { route: 'progress-summary', coverage: { all: true } };
+	if (rest === '-summary' || rest === '-summary/')
+		return { route: 'progress-summary', coverage: { all: true } };
 	if (rest === '' || rest === '/') return { route: 'progress', coverage: { all: true } };
 	const id = Number(rest.slice(1));
-	return Number.isInteger(id) ? { route: 'progress/{id}', coverage: { all: false, taskId: id } } : null;
+	return Number.isInteger(id)
+		? { route: 'progress/{id}', coverage: { all: false, taskId: id } }
+		: null;
 }
 
 function routeName(request: LoggedRequest, prefix: string): string {
 	const path = request.path.startsWith(prefix) ? request.path.slice(prefix.length) : request.path;
-	const generic = path.replace(/\/\d+(?=\/|$)/g, '/{id}').replace(/\/tasks\/create\/[^/]+$/, '/tasks/create/{flow}');
+	const generic = path
+		.replace(/\/\d+(?=\/|$)/g, '/{id}')
+		.replace(/\/tasks\/create\/[^/]+$/, '/tasks/create/{flow}');
 	return `${request.method} ${generic}`;
 }
 
@@ -70,7 +78,11 @@ export function percentile(sorted: number[], p: number): number | null {
 	return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
-export function requestStats(scenario: ScenarioSpec, report: EmulatorReport, client: ClientMeasurement): RequestStats {
+export function requestStats(
+	scenario: ScenarioSpec,
+	report: EmulatorReport,
+	client: ClientMeasurement,
+): RequestStats {
 	const byRoute: Record<string, number> = {};
 	const otherRequests: Record<string, number> = {};
 	const phases = client.waitPhases ?? [{ from: -Infinity, to: Infinity }];
@@ -90,9 +102,16 @@ export function requestStats(scenario: ScenarioSpec, report: EmulatorReport, cli
 		progressRequests++;
 		progressBytes += request.responseBytes ?? 0;
 		progressServerMs += request.replayedMs ?? request.handlingMs ?? 0;
-		if (progress.route === 'progress' || (progress.route === 'progress-summary' && (!request.query.name || !request.query.group_scope || request.query.group_scope === '0'))) unfilteredListings++;
+		if (
+			progress.route === 'progress' ||
+			(progress.route === 'progress-summary' &&
+				(!request.query.name || !request.query.group_scope || request.query.group_scope === '0'))
+		)
+			unfilteredListings++;
 		byRoute[progress.route] = (byRoute[progress.route] ?? 0) + 1;
-		const phase = phases.findIndex(({ from, to }) => request.receivedAt >= from && request.receivedAt <= to);
+		const phase = phases.findIndex(
+			({ from, to }) => request.receivedAt >= from && request.receivedAt <= to,
+		);
 		if (phase >= 0) waiting.push({ at: request.receivedAt, phase });
 	}
 	waiting.sort((a, b) => a.at - b.at);
@@ -131,8 +150,14 @@ export function requestStats(scenario: ScenarioSpec, report: EmulatorReport, cli
 export function detectionStats(report: EmulatorReport): DetectionStats {
 	const looks = report.requests
 		.map((request) => ({ request, progress: progressCoverage(request, report.prefix) }))
-		.filter((look): look is { request: LoggedRequest; progress: NonNullable<ReturnType<typeof progressCoverage>> } =>
-			look.progress !== null && look.request.status === 200 && look.request.finishedAt !== null,
+		.filter(
+			(
+				look,
+			): look is {
+				request: LoggedRequest;
+				progress: NonNullable<ReturnType<typeof progressCoverage>>;
+			} =>
+				look.progress !== null && look.request.status === 200 && look.request.finishedAt !== null,
 		)
 		.sort((a, b) => a.request.receivedAt - b.request.receivedAt);
 	const latencies: number[] = [];
@@ -146,7 +171,9 @@ export function detectionStats(report: EmulatorReport): DetectionStats {
 			({ progress }) => progress.coverage.all || progress.coverage.taskId === task.id,
 		);
 		const after = covering.find(({ request }) => request.receivedAt >= done);
-		const straddling = [...covering].reverse().find(({ request }) => request.receivedAt < done && request.finishedAt! >= done);
+		const straddling = [...covering]
+			.reverse()
+			.find(({ request }) => request.receivedAt < done && request.finishedAt! >= done);
 		const look = after ?? straddling;
 		if (!look) {
 			unseen++;
@@ -185,26 +212,36 @@ export interface Timeline {
 }
 
 export function timeline(report: EmulatorReport, client: ClientMeasurement): Timeline {
-	const at = (epoch: number | null | undefined) => (epoch === null || epoch === undefined ? null : epoch - client.startedAt);
-	const creates = report.requests.filter((r) => r.method === 'PUT' && r.path.startsWith(`${report.prefix}/tasks/create/`));
-	const downloads = report.requests.filter((r) => r.method === 'GET' && r.path === `${report.prefix}/tasks/results`);
+	const at = (epoch: number | null | undefined) =>
+		epoch === null || epoch === undefined ? null : epoch - client.startedAt;
+	const creates = report.requests.filter(
+		(r) => r.method === 'PUT' && r.path.startsWith(`${report.prefix}/tasks/create/`),
+	);
+	const downloads = report.requests.filter(
+		(r) => r.method === 'GET' && r.path === `${report.prefix}/tasks/results`,
+	);
 	const completions = report.tasks.map((t) => t.completedAt).filter((t): t is number => t !== null);
 	const firstCreate = creates.length ? Math.min(...creates.map((r) => r.receivedAt)) : null;
 	const lastCompletion = completions.length ? Math.max(...completions) : null;
 	const result: Timeline = {
 		firstCreateMs: at(firstCreate),
 		lastCompletionMs: at(lastCompletion),
-		serverMakespanMs: firstCreate !== null && lastCompletion !== null ? lastCompletion - firstCreate : null,
+		serverMakespanMs:
+			firstCreate !== null && lastCompletion !== null ? lastCompletion - firstCreate : null,
 		tailMs: lastCompletion !== null ? client.endedAt - lastCompletion : null,
 		downloadsMs: downloads.length
-			? Math.max(...downloads.map((r) => r.finishedAt ?? r.receivedAt)) - Math.min(...downloads.map((r) => r.receivedAt))
+			? Math.max(...downloads.map((r) => r.finishedAt ?? r.receivedAt)) -
+				Math.min(...downloads.map((r) => r.receivedAt))
 			: null,
 	};
 	if (client.phases) {
-		result.steps = Object.fromEntries(Object.entries(client.phases).map(([name, phase]) => [name, phase.to - phase.from]));
+		result.steps = Object.fromEntries(
+			Object.entries(client.phases).map(([name, phase]) => [name, phase.to - phase.from]),
+		);
 		const getResults = client.phases['Get Results'];
 		const firstDownload = downloads.length ? Math.min(...downloads.map((r) => r.receivedAt)) : null;
-		if (getResults && firstDownload !== null) result.getResultsLookupsMs = firstDownload - getResults.from;
+		if (getResults && firstDownload !== null)
+			result.getResultsLookupsMs = firstDownload - getResults.from;
 	}
 	return result;
 }

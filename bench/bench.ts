@@ -80,10 +80,14 @@ function parseArgs(argv: string[]): Options {
 		} else if (arg === '--json') options.jsonPath = resolve(argv[++i] ?? options.jsonPath);
 		else if (arg.startsWith('--json=')) options.jsonPath = resolve(arg.slice('--json='.length));
 		else if (arg === '--help' || arg === '-h') {
-			process.stdout.write('Usage: bench [--quick] [--only ID,...] [--jitter F] [--strict] [--json PATH] [--log DIR]\n');
+			process.stdout.write(
+				'Usage: bench [--quick] [--only ID,...] [--jitter F] [--strict] [--json PATH] [--log DIR]\n',
+			);
 			process.exit(0);
 		} else {
-			process.stderr.write(`Unknown option ${arg}\nUsage: bench [--quick] [--only ID,...] [--jitter F] [--strict] [--json PATH]\n`);
+			process.stderr.write(
+				`Unknown option ${arg}\nUsage: bench [--quick] [--only ID,...] [--jitter F] [--strict] [--json PATH]\n`,
+			);
 			process.exit(2);
 		}
 	}
@@ -112,14 +116,21 @@ interface RunScenario {
 	otherLoadCores?: number;
 }
 
-async function runScenario(scenario: ScenarioSpec, warmup: EmulatorProcess, cores: number): Promise<RunScenario> {
+async function runScenario(
+	scenario: ScenarioSpec,
+	warmup: EmulatorProcess,
+	cores: number,
+): Promise<RunScenario> {
 	const cpuBefore = cpuSnapshot();
 	const emulator = await spawnEmulator(scenario.emulator);
 	try {
 		const startedAt = Date.now();
 		let client: ClientMeasurement;
 		try {
-			client = await runClient({ type: 'run', scenario, url: emulator.url, warmupUrl: warmup.url }, clientTimeoutMs(scenario));
+			client = await runClient(
+				{ type: 'run', scenario, url: emulator.url, warmupUrl: warmup.url },
+				clientTimeoutMs(scenario),
+			);
 		} catch (error) {
 			// A client that crashed or hung: keep the row, marked FAILED, and go on with the others.
 			const endedAt = Date.now();
@@ -167,7 +178,9 @@ async function replayReads(runs: RunScenario[]): Promise<void> {
 	}
 	for (const [index, run] of runs.entries()) {
 		for (const [at, request] of run.report.requests.entries()) {
-			const costs = rounds[index].map((costsMs) => costsMs[at]).filter((cost): cost is number => typeof cost === 'number');
+			const costs = rounds[index]
+				.map((costsMs) => costsMs[at])
+				.filter((cost): cost is number => typeof cost === 'number');
 			if (costs.length === 0) continue;
 			costs.sort((x, y) => x - y);
 			request.replayedMs = costs[Math.floor(costs.length / 2)];
@@ -185,7 +198,10 @@ async function finish(runs: RunScenario[], logDir?: string): Promise<ScenarioRes
 	return runs.map(({ scenario, client, report, otherLoadCores }) => {
 		if (logDir) {
 			mkdirSync(logDir, { recursive: true });
-			writeFileSync(resolve(logDir, `${scenario.id}.json`), `${JSON.stringify({ client, report })}\n`);
+			writeFileSync(
+				resolve(logDir, `${scenario.id}.json`),
+				`${JSON.stringify({ client, report })}\n`,
+			);
 		}
 		return {
 			scenario,
@@ -202,7 +218,9 @@ async function finish(runs: RunScenario[], logDir?: string): Promise<ScenarioRes
 
 /** The scenarios whose reads are compared with each other: the clients of one history, N and T. */
 function sideBySide(scenario: ScenarioSpec): string {
-	return scenario.group === 'throughput' ? `${scenario.emulator.history ?? 0}/${scenario.n}/${scenario.emulator.taskDurationMs}` : scenario.id;
+	return scenario.group === 'throughput'
+		? `${scenario.emulator.history ?? 0}/${scenario.n}/${scenario.emulator.taskDurationMs}`
+		: scenario.id;
 }
 
 function progressLine(result: ScenarioResult, index: number, total: number): string {
@@ -215,13 +233,19 @@ function progressLine(result: ScenarioResult, index: number, total: number): str
 		? `FAILED: ${client.error}`
 		: `wall ${(client.wallMs / 1000).toFixed(2)} s, ${requests.progressRequests} progress requests, ` +
 			`p95 ${detection.p95Ms ?? '—'} ms, RSS Δ ${((client.rssPeakBytes - client.rssBaselineBytes) / MB).toFixed(1)} MB` +
-			(client.rssKernelPeakBytes ? ` (VmHWM Δ ${((client.rssKernelPeakBytes - client.rssBaselineBytes) / MB).toFixed(1)} MB)` : '');
+			(client.rssKernelPeakBytes
+				? ` (VmHWM Δ ${((client.rssKernelPeakBytes - client.rssBaselineBytes) / MB).toFixed(1)} MB)`
+				: '');
 	return `[${index}/${total}] ${CLIENT_LABEL[scenario.client]} ${what}: ${status}`;
 }
 
 /** Other processes' CPU use during the run: the numbers are only as good as the machine was quiet. */
-function loadLine(otherLoadCores: number | undefined, results: ScenarioResult[], cores: number): string {
-	if (otherLoadCores === undefined) return 'Other processes\' CPU use: unknown (no /proc).';
+function loadLine(
+	otherLoadCores: number | undefined,
+	results: ScenarioResult[],
+	cores: number,
+): string {
+	if (otherLoadCores === undefined) return "Other processes' CPU use: unknown (no /proc).";
 	const busy = results.filter((r) => (r.otherLoadCores ?? 0) > 0.25 * cores);
 	const text = `Other processes used ${otherLoadCores.toFixed(2)} of ${cores} cores on average during the run.`;
 	if (busy.length === 0) return text;
@@ -234,7 +258,8 @@ function loadLine(otherLoadCores: number | undefined, results: ScenarioResult[],
 async function main(): Promise<void> {
 	const options = parseArgs(process.argv.slice(2));
 	const plan = makePlan(options.quick, options.jitter);
-	if (options.only.length) plan.scenarios = plan.scenarios.filter((s) => options.only.some((part) => s.id.includes(part)));
+	if (options.only.length)
+		plan.scenarios = plan.scenarios.filter((s) => options.only.some((part) => s.id.includes(part)));
 	const machine = machineInfo();
 	const started = Date.now();
 	log(`Visionatrix node bench (${plan.name}): ${plan.scenarios.length} scenarios`);
@@ -252,7 +277,8 @@ async function main(): Promise<void> {
 	};
 	try {
 		for (const scenario of plan.scenarios) {
-			if (held.length > 0 && sideBySide(held[0].scenario) !== sideBySide(scenario)) await finishHeld();
+			if (held.length > 0 && sideBySide(held[0].scenario) !== sideBySide(scenario))
+				await finishHeld();
 			held.push(await runScenario(scenario, warmup, machine.cores));
 		}
 		await finishHeld();
@@ -270,7 +296,11 @@ async function main(): Promise<void> {
 		...new Set(
 			throughput.map((r) => {
 				const { taskDurationMs, workers } = r.scenario.emulator;
-				const ns = new Set(throughput.filter((x) => x.scenario.emulator.taskDurationMs === taskDurationMs).map((x) => x.scenario.n));
+				const ns = new Set(
+					throughput
+						.filter((x) => x.scenario.emulator.taskDurationMs === taskDurationMs)
+						.map((x) => x.scenario.n),
+				);
 				const histories = new Set(throughput.map((x) => x.scenario.emulator.history ?? 0));
 				return `T = ${taskDurationMs / 1000} s, K = ${workers} for N ∈ {${[...ns].join(', ')}}, history ∈ {${[...histories].join(', ')}}`;
 			}),
@@ -294,14 +324,14 @@ async function main(): Promise<void> {
 			'- wall: from the first request to the last file stored; ideal = ceil(N/K)·T, the server alone; server s: what the emulator actually took, first create → last completion.',
 			`- Each task runs T·(1 ± u), u < ${options.jitter}, seeded by task id: every client gets the same tasks, the mean stays T, and fixed-interval pollers do not lock in phase with exact run times.`,
 			'- history: finished tasks of the user (and a fifth of another user) on the server before the run: several flows and group scopes; a summary of them is about 700 bytes per task.',
-			'- progress KB/task, req/task: body bytes and number of `GET …/tasks/progress*` answers in the emulator log ÷ N; server ms/task: the time the emulator spends building those answers ÷ N, each read asked again after the runs, the clients of a row group in turn (median of 5 rounds), so that every client\'s reads are timed alike.',
+			"- progress KB/task, req/task: body bytes and number of `GET …/tasks/progress*` answers in the emulator log ÷ N; server ms/task: the time the emulator spends building those answers ÷ N, each read asked again after the runs, the clients of a row group in turn (median of 5 rounds), so that every client's reads are timed alike.",
 			'- detect: time from the server completing a task to the end of the first progress answer that showed it.',
 			`- CPU and peak RSS Δ are the client process's only (the emulator runs in its own process); RSS sampled every 20 ms, Δ over a baseline taken after a warm-up run and GC.`,
 			`- (a) one Create Task step with Download Results (it waits and fetches each task's files as it completes); (b) creates every task (one item after the other), then every ${LOOP_WAIT_MS / 1000} s reads each pending task, one item at a time, and downloads the finished ones; (c) creates all tasks, then polls each every ${PEER_POLL_MS / 1000} s and downloads it when done; the vendor guide's loop (create, poll every ${GUIDE_POLL_MS / 1000} s, download, next task) runs for N = 1 without history only.`,
 		].join('\n'),
 	);
 	out.push('');
-	out.push('### Where the node\'s time goes');
+	out.push("### Where the node's time goes");
 	out.push('');
 	out.push(nodeStepsTable(throughput));
 	out.push('');
@@ -309,15 +339,17 @@ async function main(): Promise<void> {
 		'- server s: first create received → last task completed, on the emulator. It needs a little more than ceil(N/K)·T (it builds each result file on completion, blocking its event loop ~10 ms per 1 MB file), and with varied run times the last round ends a little earlier or later.',
 	);
 	out.push('');
-	out.push('## One big file: client memory while downloading and uploading (one task, filesystem binary mode)');
+	out.push(
+		'## One big file: client memory while downloading and uploading (one task, filesystem binary mode)',
+	);
 	out.push('');
 	out.push(memoryTable(memory));
 	out.push('');
 	out.push(
 		[
-			'- peak RSS Δ: the client process\'s peak RSS during the whole run (create, wait, download) minus its baseline after a warm-up and GC; the emulator runs in its own process.',
-			'- upload: Create Task of a background removal whose input image is that big a file in n8n\'s binary data store (stored before the baseline); the run is the create, upload included.',
-			'- kernel VmHWM: the kernel\'s own peak RSS (reset at the start), which no sampling interval can miss; the target is judged on it (median of the runs).',
+			"- peak RSS Δ: the client process's peak RSS during the whole run (create, wait, download) minus its baseline after a warm-up and GC; the emulator runs in its own process.",
+			"- upload: Create Task of a background removal whose input image is that big a file in n8n's binary data store (stored before the baseline); the run is the create, upload included.",
+			"- kernel VmHWM: the kernel's own peak RSS (reset at the start), which no sampling interval can miss; the target is judged on it (median of the runs).",
 			'- held after run + GC: JS heap in use + external memory (Buffers) after the run and a full GC, minus the same before: what the run kept (the file is not held).',
 			'- reference: the same task fetched with plain node:http piped into a file (no n8n, no axios): what Node.js itself grows by when streaming that many bytes.',
 		].join('\n'),
@@ -328,7 +360,9 @@ async function main(): Promise<void> {
 	out.push(targetsTable(checks));
 	const passed = checks.filter((c) => c.pass).length;
 	out.push('');
-	out.push(`${passed}/${checks.length} targets PASS${passed === checks.length ? '' : `, ${checks.length - passed} FAIL`}.`);
+	out.push(
+		`${passed}/${checks.length} targets PASS${passed === checks.length ? '' : `, ${checks.length - passed} FAIL`}.`,
+	);
 	process.stdout.write(`${out.join('\n')}\n`);
 
 	mkdirSync(dirname(options.jsonPath), { recursive: true });

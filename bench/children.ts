@@ -32,9 +32,17 @@ function start(script: string, args: string[], execArgv: string[] = []): ChildPr
 	return child;
 }
 
-function nextMessage<T>(child: ChildProcess, what: string, accept: (message: T) => boolean, timeoutMs: number): Promise<T> {
+function nextMessage<T>(
+	child: ChildProcess,
+	what: string,
+	accept: (message: T) => boolean,
+	timeoutMs: number,
+): Promise<T> {
 	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => finish(new Error(`${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
+		const timer = setTimeout(
+			() => finish(new Error(`${what}: no answer within ${timeoutMs} ms`)),
+			timeoutMs,
+		);
 		const onMessage = (message: T) => {
 			if (accept(message)) finish(null, message);
 		};
@@ -64,7 +72,12 @@ export interface EmulatorProcess {
 
 export async function spawnEmulator(spec: EmulatorSpec): Promise<EmulatorProcess> {
 	const child = start('emulator-host.js', [JSON.stringify(spec)]);
-	const ready = await nextMessage<HostMessage>(child, 'emulator', (m) => m.type === 'ready' || m.type === 'error', 30_000);
+	const ready = await nextMessage<HostMessage>(
+		child,
+		'emulator',
+		(m) => m.type === 'ready' || m.type === 'error',
+		30_000,
+	);
 	if (ready.type === 'error') throw new Error(`The emulator did not start: ${ready.message}`);
 	if (ready.type !== 'ready') throw new Error('unreachable');
 	const command = (c: HostCommand) => child.send(c);
@@ -73,14 +86,24 @@ export async function spawnEmulator(spec: EmulatorSpec): Promise<EmulatorProcess
 		prefix: ready.prefix,
 		pid: child.pid ?? -1,
 		async report() {
-			const answer = nextMessage<HostMessage>(child, 'emulator report', (m) => m.type === 'report', 60_000);
+			const answer = nextMessage<HostMessage>(
+				child,
+				'emulator report',
+				(m) => m.type === 'report',
+				60_000,
+			);
 			command({ type: 'report' });
 			const message = await answer;
 			if (message.type !== 'report') throw new Error('unreachable');
 			return message.report;
 		},
 		async replay() {
-			const answer = nextMessage<HostMessage>(child, 'emulator replay', (m) => m.type === 'replayed', 120_000);
+			const answer = nextMessage<HostMessage>(
+				child,
+				'emulator replay',
+				(m) => m.type === 'replayed',
+				120_000,
+			);
 			command({ type: 'replay' });
 			const message = await answer;
 			if (message.type !== 'replayed') throw new Error('unreachable');
@@ -98,16 +121,25 @@ export async function spawnEmulator(spec: EmulatorSpec): Promise<EmulatorProcess
 }
 
 /** Runs one scenario in a fresh client process and returns what it measured about itself. */
-export async function runClient(command: ClientCommand, timeoutMs: number): Promise<ClientMeasurement> {
+export async function runClient(
+	command: ClientCommand,
+	timeoutMs: number,
+): Promise<ClientMeasurement> {
 	// --expose-gc: the client collects garbage before taking its RSS baseline. BENCH_CLIENT_NODE_ARGS
 	// adds flags, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the clients.
 	const extra = (process.env.BENCH_CLIENT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 	const child = start('client.js', [], ['--expose-gc', ...extra]);
 	try {
-		const answer = nextMessage<ClientMessage>(child, `client ${command.scenario.id}`, () => true, timeoutMs);
+		const answer = nextMessage<ClientMessage>(
+			child,
+			`client ${command.scenario.id}`,
+			() => true,
+			timeoutMs,
+		);
 		child.send(command);
 		const message = await answer;
-		if (message.type === 'error') throw new Error(`client ${command.scenario.id} failed: ${message.message}`);
+		if (message.type === 'error')
+			throw new Error(`client ${command.scenario.id} failed: ${message.message}`);
 		return message.measurement;
 	} finally {
 		// The client exits by itself after answering; end it only if it does not.

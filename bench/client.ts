@@ -26,18 +26,34 @@ const WORKFLOW_TIMEOUT_MS = 15 * 60_000;
 type Outcome = Pick<ClientMeasurement, 'files' | 'bytes' | 'waitPhases' | 'phases'>;
 
 /** What a client needs before its baseline is taken: for `node-upload`, the file to upload, stored. */
-async function prepare(scenario: ScenarioSpec, warmupUrl: string, bytes: number): Promise<INodeExecutionData | undefined> {
+async function prepare(
+	scenario: ScenarioSpec,
+	warmupUrl: string,
+	bytes: number,
+): Promise<INodeExecutionData | undefined> {
 	if (scenario.client !== 'node-upload') return undefined;
 	const { storeFile } = await import('./clients/node-upload');
 	return await storeFile(warmupUrl, bytes, WORKFLOW_TIMEOUT_MS);
 }
 
-async function runOnce(scenario: ScenarioSpec, url: string, n: number, saveDir: string, warmup: boolean, prepared?: INodeExecutionData): Promise<Outcome> {
+async function runOnce(
+	scenario: ScenarioSpec,
+	url: string,
+	n: number,
+	saveDir: string,
+	warmup: boolean,
+	prepared?: INodeExecutionData,
+): Promise<Outcome> {
 	switch (scenario.client) {
 		case 'node': {
 			// Loaded only here: the baseline clients never load n8n.
 			const { runNode } = await import('./clients/node');
-			return await runNode(url, n, WORKFLOW_TIMEOUT_MS, scenario.group === 'throughput' ? 'create' : 'three-steps');
+			return await runNode(
+				url,
+				n,
+				WORKFLOW_TIMEOUT_MS,
+				scenario.group === 'throughput' ? 'create' : 'three-steps',
+			);
 		}
 		case 'node-upload': {
 			const { runNodeUpload } = await import('./clients/node-upload');

@@ -45,7 +45,10 @@ function varyTaskDurations(jitter: number): void {
 	const startJob = prototype.startJob;
 	prototype.startJob = function (this: Pool, slot, task) {
 		const settings = this.settings;
-		this.settings = { ...settings, taskDurationMs: taskDuration(task.id, settings.taskDurationMs, jitter) };
+		this.settings = {
+			...settings,
+			taskDurationMs: taskDuration(task.id, settings.taskDurationMs, jitter),
+		};
 		try {
 			startJob.call(this, slot, task);
 		} finally {
@@ -63,7 +66,10 @@ function send(message: HostMessage): void {
  * building its answer cost the emulator (by index; other requests null). The task views are of the
  * same size as in the run: a finished task's answer weighs what its running one did.
  */
-async function replayReads(emulator: Awaited<ReturnType<typeof startEmulator>>, runLength: number): Promise<Array<number | null>> {
+async function replayReads(
+	emulator: Awaited<ReturnType<typeof startEmulator>>,
+	runLength: number,
+): Promise<Array<number | null>> {
 	const authorization = `Basic ${Buffer.from(`${USER.username}:${USER.password}`).toString('base64')}`;
 	const costs: Array<number | null> = [];
 	for (const request of emulator.requests.slice(0, runLength)) {
@@ -111,14 +117,22 @@ async function main(): Promise<void> {
 		})),
 		tasks: emulator.tasks.map((task): TaskTiming => {
 			const done = task.progressHistory.find((event) => event.progress === 100 && !event.error);
-			return { id: task.id, state: task.state, startedAt: task.startedAt, completedAt: done?.at ?? null };
+			return {
+				id: task.id,
+				state: task.state,
+				startedAt: task.startedAt,
+				completedAt: done?.at ?? null,
+			};
 		}),
 		rssPeakBytes: rssPeak,
 	});
 
 	process.on('message', (command: HostCommand) => {
 		if (command.type === 'report') send({ type: 'report', report: report() });
-		if (command.type === 'replay') void replayReads(emulator, (runLength ??= emulator.requests.length)).then((costsMs) => send({ type: 'replayed', costsMs }));
+		if (command.type === 'replay')
+			void replayReads(emulator, (runLength ??= emulator.requests.length)).then((costsMs) =>
+				send({ type: 'replayed', costsMs }),
+			);
 		if (command.type === 'stop') {
 			clearInterval(sampler);
 			void emulator.stop().then(() => process.exit(0));

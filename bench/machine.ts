@@ -26,7 +26,11 @@ function cpuModel(): string {
 
 function packageVersion(name: string): string {
 	try {
-		return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+		return (
+			JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as {
+				version: string;
+			}
+		).version;
 	} catch {
 		return 'unknown';
 	}
@@ -60,17 +64,27 @@ export interface CpuSnapshot {
 function processTicks(pid: number | 'self', withEndedChildren: boolean): number {
 	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
 	// Fields after the command name (which may hold spaces): state is field 3; utime is 14.
-	const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+	const rest = stat
+		.slice(stat.lastIndexOf(')') + 2)
+		.split(' ')
+		.map(Number);
 	const [utime, stime, cutime, cstime] = rest.slice(11, 15);
 	return utime + stime + (withEndedChildren ? cutime + cstime : 0);
 }
 
 export function cpuSnapshot(runningChildren: number[] = []): CpuSnapshot | undefined {
 	try {
-		const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+		const fields = readFileSync('/proc/stat', 'utf8')
+			.split('\n')[0]
+			.trim()
+			.split(/\s+/)
+			.slice(1)
+			.map(Number);
 		const [user, nice, system, idle, iowait, irq, softirq, steal] = fields;
 		const busy = user + nice + system + irq + softirq + steal;
-		const bench = processTicks('self', true) + runningChildren.reduce((sum, pid) => sum + processTicks(pid, false), 0);
+		const bench =
+			processTicks('self', true) +
+			runningChildren.reduce((sum, pid) => sum + processTicks(pid, false), 0);
 		return { machineBusy: busy, machineTotal: busy + idle + iowait, bench };
 	} catch {
 		return undefined;
@@ -78,7 +92,11 @@ export function cpuSnapshot(runningChildren: number[] = []): CpuSnapshot | undef
 }
 
 /** What other processes used between two snapshots, in cores (0 = none, 1 = one whole core). */
-export function otherLoad(before: CpuSnapshot | undefined, after: CpuSnapshot | undefined, cores: number): number | undefined {
+export function otherLoad(
+	before: CpuSnapshot | undefined,
+	after: CpuSnapshot | undefined,
+	cores: number,
+): number | undefined {
 	if (!before || !after) return undefined;
 	const total = after.machineTotal - before.machineTotal;
 	if (total <= 0) return undefined;

@@ -36,7 +36,12 @@ export const HISTORIES = [0, 2000, 10_000] as const;
  * is the choice of rows: the vendor guide's one-task-at-a-time loop only for N = 1 and no history
  * (its figures do not depend on either beyond that), T = 0.5 s for N = 200.
  */
-function throughput(series: Series[], histories: readonly number[], guide: boolean, jitter: number): ScenarioSpec[] {
+function throughput(
+	series: Series[],
+	histories: readonly number[],
+	guide: boolean,
+	jitter: number,
+): ScenarioSpec[] {
 	const scenarios: ScenarioSpec[] = [];
 	for (const history of histories) {
 		for (const { taskDurationMs, workers, ns } of series) {
@@ -49,7 +54,13 @@ function throughput(series: Series[], histories: readonly number[], guide: boole
 						group: 'throughput',
 						client,
 						n,
-						emulator: { taskDurationMs, workers, outputBytes: THROUGHPUT_OUTPUT_BYTES, jitter, history },
+						emulator: {
+							taskDurationMs,
+							workers,
+							outputBytes: THROUGHPUT_OUTPUT_BYTES,
+							jitter,
+							history,
+						},
 					});
 				}
 			}
@@ -70,7 +81,10 @@ function memory(reps: Record<number, number>): ScenarioSpec[] {
 		for (let rep = 1; rep <= times; rep++) {
 			for (const client of ['node', 'stream-ref', 'node-upload'] as ClientKind[]) {
 				scenarios.push({
-					id: client === 'node-upload' ? `node-upload-${size}mb-${rep}` : `${client}-download-${size}mb-${rep}`,
+					id:
+						client === 'node-upload'
+							? `node-upload-${size}mb-${rep}`
+							: `${client}-download-${size}mb-${rep}`,
 					group: 'memory',
 					client,
 					n: 1,
@@ -90,7 +104,15 @@ export function makePlan(quick: boolean, jitter = DEFAULT_JITTER): Plan {
 			name: 'quick',
 			guideMaxN: 0,
 			warmup,
-			scenarios: [...throughput([{ taskDurationMs: 1000, workers: 4, ns: [1, 20] }], [0, 10_000], false, jitter), ...memory({ 16: 1, 256: 1 })],
+			scenarios: [
+				...throughput(
+					[{ taskDurationMs: 1000, workers: 4, ns: [1, 20] }],
+					[0, 10_000],
+					false,
+					jitter,
+				),
+				...memory({ 16: 1, 256: 1 }),
+			],
 		};
 	}
 	return {

@@ -48,12 +48,17 @@ export function rssGrowth(client: ClientMeasurement): number {
 
 /** The kernel's peak when it could be read, else the sampled one. */
 export function rssGrowthKernel(client: ClientMeasurement): number | undefined {
-	return client.rssKernelPeakBytes === undefined ? undefined : Math.max(0, client.rssKernelPeakBytes - client.rssBaselineBytes);
+	return client.rssKernelPeakBytes === undefined
+		? undefined
+		: Math.max(0, client.rssKernelPeakBytes - client.rssBaselineBytes);
 }
 
 export function markdownTable(header: string[], rows: string[][], align: Array<'l' | 'r'>): string {
-	const widths = header.map((cell, i) => Math.max(cell.length, 3, ...rows.map((row) => row[i].length)));
-	const pad = (cell: string, i: number) => (align[i] === 'r' ? cell.padStart(widths[i]) : cell.padEnd(widths[i]));
+	const widths = header.map((cell, i) =>
+		Math.max(cell.length, 3, ...rows.map((row) => row[i].length)),
+	);
+	const pad = (cell: string, i: number) =>
+		align[i] === 'r' ? cell.padStart(widths[i]) : cell.padEnd(widths[i]);
 	const line = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
 	const rule = `|${widths.map((w, i) => (align[i] === 'r' ? `${'-'.repeat(w + 1)}:` : `:${'-'.repeat(w + 1)}`)).join('|')}|`;
 	return [line(header), rule, ...rows.map(line)].join('\n');
@@ -95,10 +100,21 @@ export function throughputTable(results: ScenarioResult[], _guideMaxN?: number):
 		for (const client of THROUGHPUT_CLIENTS) {
 			const result = group.find((r) => r.scenario.client === client);
 			if (!result) continue;
-			const base = [CLIENT_LABEL[client], String(emulator.history ?? 0), String(n), seconds(emulator.taskDurationMs, 1), String(emulator.workers)];
+			const base = [
+				CLIENT_LABEL[client],
+				String(emulator.history ?? 0),
+				String(n),
+				seconds(emulator.taskDurationMs, 1),
+				String(emulator.workers),
+			];
 			const { client: measured, requests, detection } = result;
 			if (measured.error) {
-				rows.push([...base, `FAILED: ${measured.error.slice(0, 60)}`, seconds(result.idealMs, 1), ...Array(8).fill(DASH)]);
+				rows.push([
+					...base,
+					`FAILED: ${measured.error.slice(0, 60)}`,
+					seconds(result.idealMs, 1),
+					...Array(8).fill(DASH),
+				]);
 				continue;
 			}
 			rows.push([
@@ -116,12 +132,37 @@ export function throughputTable(results: ScenarioResult[], _guideMaxN?: number):
 			]);
 		}
 	}
-	return markdownTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']);
+	return markdownTable(header, rows, [
+		'l',
+		'r',
+		'r',
+		'r',
+		'r',
+		'r',
+		'r',
+		'r',
+		'r',
+		'r',
+		'r',
+		'r',
+		'r',
+		'r',
+		'r',
+	]);
 }
 
 /** Where the node's wall time goes: its steps, and the time after the last task completed. */
 export function nodeStepsTable(results: ScenarioResult[]): string {
-	const header = ['history', 'N', 'T s', 'wall s', 'server s', 'Create Task (wait + downloads) s', 'last completion → end s', 'progress requests by route'];
+	const header = [
+		'history',
+		'N',
+		'T s',
+		'wall s',
+		'server s',
+		'Create Task (wait + downloads) s',
+		'last completion → end s',
+		'progress requests by route',
+	];
 	const rows = results
 		.filter((r) => r.scenario.client === 'node' && !r.client.error && r.timeline.steps)
 		.map(({ scenario, client, timeline, requests }) => [
@@ -190,11 +231,13 @@ export function memoryTable(results: ScenarioResult[]): string {
 		'held after run + GC MB',
 		'CPU s',
 	];
-	const list = (values: number[]) => (values.length > 1 ? ` (${values.map(megabytes).join(', ')})` : '');
+	const list = (values: number[]) =>
+		values.length > 1 ? ` (${values.map(megabytes).join(', ')})` : '';
 	const rows = memoryRows(results).map((row) => {
 		const label = row.client === 'node' ? '(a) this node, Get Results' : CLIENT_LABEL[row.client];
 		const runs = `${row.runs.length}${row.failed.length ? ` + ${row.failed.length} FAILED: ${row.failed[0].client.error?.slice(0, 50)}` : ''}`;
-		if (!row.runs.length) return [`${megabytes(row.outputBytes)} MB`, label, runs, ...Array(5).fill(DASH)];
+		if (!row.runs.length)
+			return [`${megabytes(row.outputBytes)} MB`, label, runs, ...Array(5).fill(DASH)];
 		const clients = row.runs.map((r) => r.client);
 		const sampled = clients.map(rssGrowth);
 		const kernel = clients.map(rssGrowthKernel).filter((v): v is number => v !== undefined);
@@ -212,15 +255,32 @@ export function memoryTable(results: ScenarioResult[]): string {
 	return markdownTable(header, rows, ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r']);
 }
 
-function find(results: ScenarioResult[], client: ClientKind, n: number, history: number): ScenarioResult | undefined {
-	return results.find((r) => r.scenario.client === client && r.scenario.n === n && (r.scenario.emulator.history ?? 0) === history && !r.client.error);
+function find(
+	results: ScenarioResult[],
+	client: ClientKind,
+	n: number,
+	history: number,
+): ScenarioResult | undefined {
+	return results.find(
+		(r) =>
+			r.scenario.client === client &&
+			r.scenario.n === n &&
+			(r.scenario.emulator.history ?? 0) === history &&
+			!r.client.error,
+	);
 }
 
 /** Every target of issue 12, each a ratio of figures measured in this run. */
-export function checkTargets(throughput: ScenarioResult[], memory: ScenarioResult[], quick = false): TargetCheck[] {
+export function checkTargets(
+	throughput: ScenarioResult[],
+	memory: ScenarioResult[],
+	quick = false,
+): TargetCheck[] {
 	const checks: TargetCheck[] = [];
 	const nodes = throughput.filter((r) => r.scenario.client === 'node');
-	const histories = [...new Set(throughput.map((r) => r.scenario.emulator.history ?? 0))].sort((a, b) => a - b);
+	const histories = [...new Set(throughput.map((r) => r.scenario.emulator.history ?? 0))].sort(
+		(a, b) => a - b,
+	);
 	const ns = [...new Set(throughput.map((r) => r.scenario.n))].sort((a, b) => a - b);
 	const failed = (r: ScenarioResult | undefined) => (r ? r.client.error : 'not run');
 
@@ -229,7 +289,11 @@ export function checkTargets(throughput: ScenarioResult[], memory: ScenarioResul
 			const node = find(throughput, 'node', n, history);
 			const loop = find(throughput, 'loop', n, history);
 			if (!node || !loop) {
-				checks.push({ target: `history ${history}, N = ${n}: progress bytes per task vs the built-in loop`, measured: `failed: ${failed(node) ?? failed(loop)}`, pass: false });
+				checks.push({
+					target: `history ${history}, N = ${n}: progress bytes per task vs the built-in loop`,
+					measured: `failed: ${failed(node) ?? failed(loop)}`,
+					pass: false,
+				});
 				continue;
 			}
 			// One task gives the wait no pace to learn from (the loop reads it once, 5 s late): the
@@ -241,7 +305,8 @@ export function checkTargets(throughput: ScenarioResult[], memory: ScenarioResul
 				measured: `${kilobytes(node.requests.progressBytesPerTask)} KB / ${kilobytes(loop.requests.progressBytesPerTask)} KB = ${ratio.toFixed(2)}×`,
 				pass: ratio <= limit,
 			});
-			const serverRatio = node.requests.progressServerMs / Math.max(loop.requests.progressServerMs, 1e-9);
+			const serverRatio =
+				node.requests.progressServerMs / Math.max(loop.requests.progressServerMs, 1e-9);
 			checks.push({
 				target: `history ${history}, N = ${n}: server time answering the node's progress reads ≤ ${limit === 1 ? '' : `${limit} × `}the loop's`,
 				measured: `${node.requests.progressServerMs.toFixed(2)} ms / ${loop.requests.progressServerMs.toFixed(2)} ms = ${serverRatio.toFixed(2)}×`,
@@ -269,7 +334,11 @@ export function checkTargets(throughput: ScenarioResult[], memory: ScenarioResul
 		checks.push({
 			target: `history ${emulator.history ?? 0}, N = ${n}, T = ${seconds(emulator.taskDurationMs, 1)} s: detection p95 ≤ 0.3 s`,
 			measured: `p95 ${seconds(p95, 3)} s (max ${seconds(result.detection.maxMs, 3)} s, ${result.detection.latenciesMs.length}/${n} tasks seen${result.detection.unseen ? `, ${result.detection.unseen} unseen` : ''})`,
-			pass: !result.client.error && p95 !== null && p95 <= 300 && result.detection.latenciesMs.length === n,
+			pass:
+				!result.client.error &&
+				p95 !== null &&
+				p95 <= 300 &&
+				result.detection.latenciesMs.length === n,
 		});
 		checks.push({
 			target: `history ${emulator.history ?? 0}, N = ${n}: no unfiltered summary`,
@@ -281,7 +350,9 @@ export function checkTargets(throughput: ScenarioResult[], memory: ScenarioResul
 		const ratio = result.client.wallMs / result.idealMs;
 		checks.push({
 			target: `history ${result.scenario.emulator.history ?? 0}, N = 50: wall ≤ 1.05 × ideal${quick ? ' (quick run)' : ''}`,
-			measured: result.client.error ? `failed: ${result.client.error}` : `${seconds(result.client.wallMs)} s / ${seconds(result.idealMs, 1)} s = ${ratio.toFixed(3)}×`,
+			measured: result.client.error
+				? `failed: ${result.client.error}`
+				: `${seconds(result.client.wallMs)} s / ${seconds(result.idealMs, 1)} s = ${ratio.toFixed(3)}×`,
 			pass: !result.client.error && ratio <= 1.05,
 		});
 	}
@@ -292,7 +363,10 @@ export function checkTargets(throughput: ScenarioResult[], memory: ScenarioResul
 		if (!big) continue;
 		const what = client === 'node' ? 'download' : 'upload';
 		const complete = big.failed.length === 0 && big.runs.every((r) => r.client.bytes >= 256 * MB);
-		const ratio = big.growthBytes !== null && reference?.growthBytes ? big.growthBytes / reference.growthBytes : null;
+		const ratio =
+			big.growthBytes !== null && reference?.growthBytes
+				? big.growthBytes / reference.growthBytes
+				: null;
 		checks.push({
 			target: `256 MB ${what}: client peak RSS growth ≤ 1.1 × plain node:http → file stream's`,
 			measured:

@@ -113,7 +113,9 @@ export type HostMessage =
 
 export type HostCommand = { type: 'report' } | { type: 'replay' } | { type: 'stop' };
 
-export type ClientMessage = { type: 'result'; measurement: ClientMeasurement } | { type: 'error'; message: string };
+export type ClientMessage =
+	| { type: 'result'; measurement: ClientMeasurement }
+	| { type: 'error'; message: string };
 
 export interface ClientCommand {
 	type: 'run';

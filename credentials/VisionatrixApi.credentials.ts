@@ -31,7 +31,7 @@ export class VisionatrixApi implements ICredentialType {
 			required: true,
 			description: 'Address of the Visionatrix server, without the API path (/vapi or /api)',
 			// Also the fix-it message of an unreachable server: n8n shows only its error code for that.
-			hint: 'Unreachable (ECONNREFUSED, ENOTFOUND, ETIMEDOUT)? n8n in Docker: localhost is n8n\'s own container; use the host\'s address or http://host.docker.internal:8288.',
+			hint: "Unreachable (ECONNREFUSED, ENOTFOUND, ETIMEDOUT)? n8n in Docker: localhost is n8n's own container; use the host's address or http://host.docker.internal:8288.",
 		},
 		{
 			displayName: 'API Version',
@@ -90,14 +90,16 @@ export class VisionatrixApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'Visionatrix refused the Username and Password (401). Check both; leave both empty only when the server runs with authentication off.',
+					message:
+						'Visionatrix refused the Username and Password (401). Check both; leave both empty only when the server runs with authentication off.',
 				},
 			},
 			{
 				type: 'responseCode',
 				properties: {
 					value: 404,
-					message: 'The server has no Visionatrix API at this address (404). Check API Version (Current for Visionatrix 1.7 and later, Legacy before), and give the Base URL without /vapi or /api at its end.',
+					message:
+						'The server has no Visionatrix API at this address (404). Check API Version (Current for Visionatrix 1.7 and later, Legacy before), and give the Base URL without /vapi or /api at its end.',
 				},
 			},
 		],

@@ -41,7 +41,9 @@ function summarise(run: N8nRunData): string[] {
 		const r = runs[0];
 		const items = r?.data?.main?.[0]?.length ?? 0;
 		const ms = r?.executionTime ?? 0;
-		lines.push(`  ${node.padEnd(32)} ${String(items).padStart(2)} item(s)  ${String(ms).padStart(6)} ms`);
+		lines.push(
+			`  ${node.padEnd(32)} ${String(items).padStart(2)} item(s)  ${String(ms).padStart(6)} ms`,
+		);
 	}
 	return lines;
 }
@@ -68,7 +70,9 @@ async function main(): Promise<number> {
 	}
 	const apiVersion = (process.env.VISIONATRIX_API_VERSION || 'current') as 'current' | 'legacy';
 	if (apiVersion !== 'current' && apiVersion !== 'legacy') {
-		console.error(`demo: VISIONATRIX_API_VERSION must be "current" or "legacy", not "${String(apiVersion)}"`);
+		console.error(
+			`demo: VISIONATRIX_API_VERSION must be "current" or "legacy", not "${String(apiVersion)}"`,
+		);
 		return 2;
 	}
 	const outDir = resolve(process.env.DEMO_OUT_DIR || resolve(root, 'out'));
@@ -131,7 +135,8 @@ async function main(): Promise<number> {
 		`demo: n8n import ${(timings.importMs / 1000).toFixed(1)} s, execution ${(timings.executeMs / 1000).toFixed(1)} s, ` +
 			`total ${((Date.now() - started) / 1000).toFixed(1)} s`,
 	);
-	if (process.env.DEMO_KEEP_N8N === '1') console.log(`demo: n8n user folder kept: ${result.instance.userFolder}`);
+	if (process.env.DEMO_KEEP_N8N === '1')
+		console.log(`demo: n8n user folder kept: ${result.instance.userFolder}`);
 	return 0;
 }
 

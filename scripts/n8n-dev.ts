@@ -58,7 +58,9 @@ export interface DevSession {
 }
 
 /** Starts emulator + n8n; used by this script and by scripts/screenshot.ts. */
-export async function startDevSession(options: { userFolder?: string; fresh?: boolean; log?: (line: string) => void } = {}): Promise<DevSession> {
+export async function startDevSession(
+	options: { userFolder?: string; fresh?: boolean; log?: (line: string) => void } = {},
+): Promise<DevSession> {
 	const log = options.log ?? ((line: string) => console.log(`[n8n:dev] ${line}`));
 	const root = repoRoot();
 	const installation = locateN8n(root);
@@ -78,7 +80,12 @@ export async function startDevSession(options: { userFolder?: string; fresh?: bo
 	} else {
 		const extra = (process.env.N8N_DEV_EMULATOR_ARGS ?? '').split(/\s+/).filter(Boolean);
 		emulator = await startEmulatorProcess(extra);
-		connection = { baseUrl: emulator.url, apiVersion: 'current' as const, username: 'admin', password: 'admin' };
+		connection = {
+			baseUrl: emulator.url,
+			apiVersion: 'current' as const,
+			username: 'admin',
+			password: 'admin',
+		};
 		log(`Visionatrix emulator on ${emulator.url} (users admin/admin, alice/alice)`);
 	}
 
@@ -89,7 +96,10 @@ export async function startDevSession(options: { userFolder?: string; fresh?: bo
 			installation,
 			owner: { email, password },
 			connection,
-			workflows: (credential, filesDir) => DEV_WORKFLOWS.map(({ file, id }) => prepareWorkflow(loadExample(file), { credential, outputDir: filesDir, id })),
+			workflows: (credential, filesDir) =>
+				DEV_WORKFLOWS.map(({ file, id }) =>
+					prepareWorkflow(loadExample(file), { credential, outputDir: filesDir, id }),
+				),
 			instance: { userFolder, encryptionKey: DEV_ENCRYPTION_KEY },
 		});
 		log(`n8n ${installation.version}, user folder ${userFolder}; files under ${instance.filesDir}`);
@@ -123,8 +133,12 @@ async function main(): Promise<void> {
 	console.log(line);
 	console.log(`n8n editor:  ${session.editorUrl}/`);
 	console.log(`sign in:     ${session.email} / ${session.password}`);
-	for (const id of session.workflowIds) console.log(`workflow:    ${session.editorUrl}/workflow/${id}`);
-	if (session.emulator) console.log(`emulator:    ${session.emulator.url} (credential "Visionatrix account" points here)`);
+	for (const id of session.workflowIds)
+		console.log(`workflow:    ${session.editorUrl}/workflow/${id}`);
+	if (session.emulator)
+		console.log(
+			`emulator:    ${session.emulator.url} (credential "Visionatrix account" points here)`,
+		);
 	console.log('Ctrl+C stops n8n and the emulator.');
 	console.log(line);
 
@@ -140,7 +154,9 @@ async function main(): Promise<void> {
 	process.on('SIGTERM', () => void stop(0));
 	session.server.process.on('exit', (code) => {
 		if (!stopping) {
-			console.error(`[n8n:dev] n8n exited (${code}); last log lines:\n${session.server.log().split('\n').slice(-30).join('\n')}`);
+			console.error(
+				`[n8n:dev] n8n exited (${code}); last log lines:\n${session.server.log().split('\n').slice(-30).join('\n')}`,
+			);
 			void stop(1);
 		}
 	});

@@ -43,8 +43,11 @@ async function main(): Promise<void> {
 	});
 	const items = nodeOutput(run, 'Set');
 	console.log(JSON.stringify(items.map((i) => i.json)));
-	if (items[0]?.json.hello !== 'world' || items[0]?.json.sum !== 42) throw new Error('unexpected output');
-	console.log(`n8n smoke test passed (import ${timings.importMs} ms, execute ${timings.executeMs} ms, total ${Date.now() - started} ms)`);
+	if (items[0]?.json.hello !== 'world' || items[0]?.json.sum !== 42)
+		throw new Error('unexpected output');
+	console.log(
+		`n8n smoke test passed (import ${timings.importMs} ms, execute ${timings.executeMs} ms, total ${Date.now() - started} ms)`,
+	);
 }
 
 main().catch((error: unknown) => {

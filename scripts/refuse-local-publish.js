@@ -6,7 +6,10 @@
 
 const PUBLISH_WORKFLOW = '/.github/workflows/publish.yml@';
 
-if (process.env.GITHUB_ACTIONS === 'true' && (process.env.GITHUB_WORKFLOW_REF ?? '').includes(PUBLISH_WORKFLOW)) {
+if (
+	process.env.GITHUB_ACTIONS === 'true' &&
+	(process.env.GITHUB_WORKFLOW_REF ?? '').includes(PUBLISH_WORKFLOW)
+) {
 	process.exit(0);
 }
 console.error(

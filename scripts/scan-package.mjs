@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 // eslint-plugin-n8n-nodes-base reads file names differently under NODE_ENV=test (jest sets it): scan
 // as n8n's scanner runs, without it.
 delete process.env.NODE_ENV;
-const { analyzePackage, SOURCE_FILE_PATTERNS } = await import('@n8n/scan-community-package/scanner/scanner.mjs');
+const { analyzePackage, SOURCE_FILE_PATTERNS } =
+	await import('@n8n/scan-community-package/scanner/scanner.mjs');
 
 // The patterns the scanner gives each leg (scanner.mjs, analyzePackageByName).
 const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];
@@ -25,7 +26,8 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function run(command, args, cwd) {
 	const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
+	if (result.status !== 0)
+		throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
 	return result.stdout;
 }
 
@@ -57,13 +59,21 @@ const work = mkdtempSync(join(tmpdir(), 'visionatrix-scan-'));
 
 try {
 	let passed = true;
-	if (source || both) passed = (await scan('source', resolve(source ?? repoRoot), SOURCE_FILE_PATTERNS)) && passed;
+	if (source || both)
+		passed = (await scan('source', resolve(source ?? repoRoot), SOURCE_FILE_PATTERNS)) && passed;
 	if (both) {
-		if (!existsSync(join(repoRoot, 'dist', 'nodes'))) throw new Error('dist/ is missing: run "npm run build" first.');
+		if (!existsSync(join(repoRoot, 'dist', 'nodes')))
+			throw new Error('dist/ is missing: run "npm run build" first.');
 		run('npm', ['pack', '--pack-destination', work, '--silent'], repoRoot);
-		tarball = join(work, readdirSync(work).find((name) => name.endsWith('.tgz')));
+		tarball = join(
+			work,
+			readdirSync(work).find((name) => name.endsWith('.tgz')),
+		);
 	}
-	if (tarball) passed = (await scan('tarball', unpack(tarball, join(work, 'package')), TARBALL_FILE_PATTERNS)) && passed;
+	if (tarball)
+		passed =
+			(await scan('tarball', unpack(tarball, join(work, 'package')), TARBALL_FILE_PATTERNS)) &&
+			passed;
 	process.exitCode = passed ? 0 : 1;
 } finally {
 	rmSync(work, { recursive: true, force: true });

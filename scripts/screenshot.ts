@@ -33,7 +33,10 @@ interface Route {
 	abort(): Promise<void>;
 }
 interface Page {
-	goto(url: string, options?: { waitUntil?: 'load' | 'networkidle' | 'domcontentloaded'; timeout?: number }): Promise<unknown>;
+	goto(
+		url: string,
+		options?: { waitUntil?: 'load' | 'networkidle' | 'domcontentloaded'; timeout?: number },
+	): Promise<unknown>;
 	locator(selector: string): Locator;
 	getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
 	screenshot(options: { path: string; fullPage?: boolean }): Promise<Buffer>;
@@ -45,14 +48,29 @@ interface Page {
 interface BrowserContext {
 	newPage(): Promise<Page>;
 	route(pattern: string, handler: (route: Route) => Promise<void>): Promise<void>;
-	request: { post(url: string, options: { data: unknown }): Promise<{ ok(): boolean; status(): number; text(): Promise<string> }> };
+	request: {
+		post(
+			url: string,
+			options: { data: unknown },
+		): Promise<{ ok(): boolean; status(): number; text(): Promise<string> }>;
+	};
 }
 interface Browser {
-	newContext(options: { viewport: { width: number; height: number }; deviceScaleFactor?: number; colorScheme?: 'light' | 'dark' }): Promise<BrowserContext>;
+	newContext(options: {
+		viewport: { width: number; height: number };
+		deviceScaleFactor?: number;
+		colorScheme?: 'light' | 'dark';
+	}): Promise<BrowserContext>;
 	close(): Promise<void>;
 }
 interface PlaywrightCore {
-	chromium: { launch(options: { executablePath: string; headless: boolean; args: string[] }): Promise<Browser> };
+	chromium: {
+		launch(options: {
+			executablePath: string;
+			headless: boolean;
+			args: string[];
+		}): Promise<Browser>;
+	};
 }
 
 function loadPlaywright(): PlaywrightCore {
@@ -88,11 +106,22 @@ async function main(): Promise<void> {
 	mkdirSync(docs, { recursive: true });
 
 	const userFolder = mkdtempSync(join(tmpdir(), 'vix-n8n-shot-'));
-	const session = await startDevSession({ userFolder, log: (line) => console.log(`[screenshot] ${line}`) });
+	const session = await startDevSession({
+		userFolder,
+		log: (line) => console.log(`[screenshot] ${line}`),
+	});
 	let browser: Browser | undefined;
 	try {
-		browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-		const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1, colorScheme: 'light' });
+		browser = await playwright.chromium.launch({
+			executablePath: CHROMIUM,
+			headless: true,
+			args: CHROMIUM_ARGS,
+		});
+		const context = await browser.newContext({
+			viewport: { width: 1600, height: 900 },
+			deviceScaleFactor: 1,
+			colorScheme: 'light',
+		});
 		const blocked = await keepOnLoopback(context);
 
 		const login = await context.request.post(`${session.editorUrl}/rest/login`, {
@@ -102,12 +131,22 @@ async function main(): Promise<void> {
 
 		const page = await context.newPage();
 		const workflowId = DEV_WORKFLOWS[0].id;
-		await page.goto(`${session.editorUrl}/workflow/${workflowId}`, { waitUntil: 'load', timeout: 60_000 });
-		await page.locator('[data-test-id="canvas-node"]').first().waitFor({ state: 'visible', timeout: 60_000 });
+		await page.goto(`${session.editorUrl}/workflow/${workflowId}`, {
+			waitUntil: 'load',
+			timeout: 60_000,
+		});
+		await page
+			.locator('[data-test-id="canvas-node"]')
+			.first()
+			.waitFor({ state: 'visible', timeout: 60_000 });
 		await page.waitForLoadState('networkidle', { timeout: 20_000 }).catch(() => undefined);
 		await dismissPopups(page);
 		// Fit the whole workflow into view (n8n's "zoom to fit" shortcut), then let the canvas settle.
-		await page.locator('[data-test-id="canvas-wrapper"], .vue-flow').first().click({ timeout: 5000, force: true }).catch(() => undefined);
+		await page
+			.locator('[data-test-id="canvas-wrapper"], .vue-flow')
+			.first()
+			.click({ timeout: 5000, force: true })
+			.catch(() => undefined);
 		await page.keyboard.press('1');
 		await page.waitForTimeout(1000);
 
@@ -115,7 +154,10 @@ async function main(): Promise<void> {
 		// the item counts and the panel shows output data. Screenshots are taken either way.
 		const nodeCount = await page.locator('[data-test-id="canvas-node"]').count();
 		try {
-			await page.locator('[data-test-id="execute-workflow-button"]').first().click({ timeout: 10_000 });
+			await page
+				.locator('[data-test-id="execute-workflow-button"]')
+				.first()
+				.click({ timeout: 10_000 });
 			const deadline = Date.now() + 90_000;
 			let done = 0;
 			while (Date.now() < deadline) {
@@ -126,7 +168,9 @@ async function main(): Promise<void> {
 			console.log(`[screenshot] executed in the editor: ${done} of ${nodeCount} nodes succeeded`);
 			await page.waitForTimeout(1000);
 		} catch (error) {
-			console.warn(`[screenshot] could not run the workflow in the editor: ${(error as Error).message.split('\n')[0]}`);
+			console.warn(
+				`[screenshot] could not run the workflow in the editor: ${(error as Error).message.split('\n')[0]}`,
+			);
 		}
 		await dismissPopups(page);
 		const workflowPng = join(docs, 'workflow.png');
@@ -134,8 +178,14 @@ async function main(): Promise<void> {
 		console.log(`[screenshot] saved ${workflowPng}`);
 
 		// Open the Create node's panel
-		await page.locator('[data-test-id="canvas-node"][data-node-name="Generate Image"]').first().dblclick({ timeout: 10_000 });
-		await page.locator('[data-test-id="ndv"]').first().waitFor({ state: 'visible', timeout: 20_000 });
+		await page
+			.locator('[data-test-id="canvas-node"][data-node-name="Generate Image"]')
+			.first()
+			.dblclick({ timeout: 10_000 });
+		await page
+			.locator('[data-test-id="ndv"]')
+			.first()
+			.waitFor({ state: 'visible', timeout: 20_000 });
 		await page.waitForLoadState('networkidle', { timeout: 20_000 }).catch(() => undefined);
 		await page.waitForTimeout(2000); // list of flows and the inputs come from the emulator
 		await dismissPopups(page);
@@ -152,6 +202,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	console.error(`[screenshot] FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+	console.error(
+		`[screenshot] FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+	);
 	process.exit(1);
 });

@@ -12,7 +12,8 @@ function suitesUsingRecordings(dir = __dirname): string[] {
 	return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
 		const path = join(dir, entry.name);
 		if (entry.isDirectory()) return suitesUsingRecordings(path);
-		if (!entry.name.endsWith('.test.ts') || !/fixtures\/recorded'/.test(readFileSync(path, 'utf8'))) return [];
+		if (!entry.name.endsWith('.test.ts') || !/fixtures\/recorded'/.test(readFileSync(path, 'utf8')))
+			return [];
 		return [relative(join(__dirname, '..'), path)];
 	});
 }

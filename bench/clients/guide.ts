@@ -7,7 +7,12 @@ import { PlainClient, SDXL_PARAMS, type SavedFiles, type WaitPhases } from './pl
 
 export const GUIDE_POLL_MS = 5_000;
 
-export async function runGuide(baseUrl: string, n: number, saveDir: string, pollMs = GUIDE_POLL_MS): Promise<SavedFiles & WaitPhases> {
+export async function runGuide(
+	baseUrl: string,
+	n: number,
+	saveDir: string,
+	pollMs = GUIDE_POLL_MS,
+): Promise<SavedFiles & WaitPhases> {
 	const client = new PlainClient(baseUrl, saveDir);
 	const total: SavedFiles & WaitPhases = { files: 0, bytes: 0, waitPhases: [] };
 	for (let index = 0; index < n; index++) {

@@ -3,14 +3,26 @@
  * after the other), then Wait 5 s → HTTP Request reads the progress of every task still pending,
  * one item at a time → IF done: HTTP Request downloads its files; else back to the Wait.
  */
-import { PlainClient, SDXL_PARAMS, type SavedFiles, type TaskOutput, type WaitPhases } from './plain-http';
+import {
+	PlainClient,
+	SDXL_PARAMS,
+	type SavedFiles,
+	type TaskOutput,
+	type WaitPhases,
+} from './plain-http';
 
 export const LOOP_WAIT_MS = 5_000;
 
-export async function runLoop(baseUrl: string, n: number, saveDir: string, waitMs = LOOP_WAIT_MS): Promise<SavedFiles & WaitPhases> {
+export async function runLoop(
+	baseUrl: string,
+	n: number,
+	saveDir: string,
+	waitMs = LOOP_WAIT_MS,
+): Promise<SavedFiles & WaitPhases> {
 	const client = new PlainClient(baseUrl, saveDir);
 	const pending: number[] = [];
-	for (let index = 0; index < n; index++) pending.push(await client.create('sdxl_lighting', SDXL_PARAMS(index)));
+	for (let index = 0; index < n; index++)
+		pending.push(await client.create('sdxl_lighting', SDXL_PARAMS(index)));
 	const total: SavedFiles & WaitPhases = { files: 0, bytes: 0, waitPhases: [] };
 	while (pending.length > 0) {
 		await new Promise((resolve) => setTimeout(resolve, waitMs));

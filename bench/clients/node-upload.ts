@@ -22,8 +22,19 @@ const STEP = 'Create Task';
  * Stored through this process instead, the file would leave its chunks' freed pages in the RSS
  * baseline, and the measured upload would reuse them rather than grow.
  */
-export async function storeFile(baseUrl: string, bytes: number, timeoutMs: number): Promise<INodeExecutionData> {
-	const [item] = (await runInEngine(baseUrl, [createTask(STEP, 'sdxl_lighting', { prompt: 'to upload' }, { downloadResults: true })], [{ json: {} }], timeoutMs)).outputOf(STEP);
+export async function storeFile(
+	baseUrl: string,
+	bytes: number,
+	timeoutMs: number,
+): Promise<INodeExecutionData> {
+	const [item] = (
+		await runInEngine(
+			baseUrl,
+			[createTask(STEP, 'sdxl_lighting', { prompt: 'to upload' }, { downloadResults: true })],
+			[{ json: {} }],
+			timeoutMs,
+		)
+	).outputOf(STEP);
 	const binary = item?.binary?.data;
 	if (!binary?.id) throw new Error('The generated file was not stored in the binary data store');
 	const store = Container.get(BinaryDataService);
@@ -31,16 +42,38 @@ export async function storeFile(baseUrl: string, bytes: number, timeoutMs: numbe
 	truncateSync(path, bytes);
 	// n8n-core's filesystem store keeps the metadata (with the size) beside the file.
 	const metadataPath = `${path}.metadata`;
-	writeFileSync(metadataPath, JSON.stringify({ ...JSON.parse(readFileSync(metadataPath, 'utf8')), fileSize: bytes }));
+	writeFileSync(
+		metadataPath,
+		JSON.stringify({ ...JSON.parse(readFileSync(metadataPath, 'utf8')), fileSize: bytes }),
+	);
 	const { fileSize } = await store.getMetadata(binary.id);
-	if (fileSize !== bytes || statSync(path).size !== bytes) throw new Error(`The stored file has ${statSync(path).size} bytes (metadata: ${fileSize}), not ${bytes}`);
+	if (fileSize !== bytes || statSync(path).size !== bytes)
+		throw new Error(
+			`The stored file has ${statSync(path).size} bytes (metadata: ${fileSize}), not ${bytes}`,
+		);
 	return { json: {}, binary: { data: { ...binary, bytes } } };
 }
 
 /** Creates a background-removal task of the stored file: the upload. */
-export async function runNodeUpload(baseUrl: string, file: INodeExecutionData, timeoutMs: number): Promise<Omit<NodeRun, 'waitPhases'>> {
+export async function runNodeUpload(
+	baseUrl: string,
+	file: INodeExecutionData,
+	timeoutMs: number,
+): Promise<Omit<NodeRun, 'waitPhases'>> {
 	const startedAt = Date.now();
-	const created = (await runInEngine(baseUrl, [createTask(STEP, 'remove_background_birefnet', { input_image: 'data' })], [file], timeoutMs)).outputOf(STEP);
-	if (created.length !== 1 || created[0].json.task_id === undefined) throw new Error('Create Task gave no task');
-	return { files: 1, bytes: file.binary!.data.bytes ?? 0, phases: { [STEP]: { from: startedAt, to: Date.now() } } };
+	const created = (
+		await runInEngine(
+			baseUrl,
+			[createTask(STEP, 'remove_background_birefnet', { input_image: 'data' })],
+			[file],
+			timeoutMs,
+		)
+	).outputOf(STEP);
+	if (created.length !== 1 || created[0].json.task_id === undefined)
+		throw new Error('Create Task gave no task');
+	return {
+		files: 1,
+		bytes: file.binary!.data.bytes ?? 0,
+		phases: { [STEP]: { from: startedAt, to: Date.now() } },
+	};
 }

@@ -29,7 +29,12 @@ export const STEPS = ['Create Task', WAIT_NODE, 'Get Results'] as const;
  * Runs Visionatrix steps as a workflow in n8n's engine against the emulator at `baseUrl`, binary
  * data in `filesystem` mode; throws unless the run succeeded.
  */
-export async function runInEngine(baseUrl: string, nodes: HarnessNode[], inputItems: INodeExecutionData[], timeoutMs: number): Promise<RunResult> {
+export async function runInEngine(
+	baseUrl: string,
+	nodes: HarnessNode[],
+	inputItems: INodeExecutionData[],
+	timeoutMs: number,
+): Promise<RunResult> {
 	const result = await runWorkflow({
 		nodes,
 		nodeTypes: { [NODE_TYPE]: new Visionatrix() },
@@ -40,7 +45,9 @@ export async function runInEngine(baseUrl: string, nodes: HarnessNode[], inputIt
 		timeoutMs,
 	});
 	if (result.status !== 'success') {
-		throw new Error(`The workflow ended with status ${result.status}: ${result.error?.message ?? 'no error'}`);
+		throw new Error(
+			`The workflow ended with status ${result.status}: ${result.error?.message ?? 'no error'}`,
+		);
 	}
 	return result;
 }
@@ -50,10 +57,18 @@ export async function runInEngine(baseUrl: string, nodes: HarnessNode[], inputIt
  * Create Task with Download Results, which waits and fetches each task's files as it completes
  * (the throughput rows: the step that knows its tasks from the start).
  */
-export async function runNode(baseUrl: string, n: number, timeoutMs: number, shape: 'three-steps' | 'create' = 'three-steps'): Promise<NodeRun> {
+export async function runNode(
+	baseUrl: string,
+	n: number,
+	timeoutMs: number,
+	shape: 'three-steps' | 'create' = 'three-steps',
+): Promise<NodeRun> {
 	const prompt = { prompt: '={{ $json.prompt }}', steps_number: '4 steps' };
 	const steps = shape === 'create' ? [STEPS[0]] : [...STEPS];
-	const nodes = shape === 'create' ? [createTask(STEPS[0], 'sdxl_lighting', prompt, { downloadResults: true })] : [createTask(STEPS[0], 'sdxl_lighting', prompt), waitFor(STEPS[1]), getResults(STEPS[2])];
+	const nodes =
+		shape === 'create'
+			? [createTask(STEPS[0], 'sdxl_lighting', prompt, { downloadResults: true })]
+			: [createTask(STEPS[0], 'sdxl_lighting', prompt), waitFor(STEPS[1]), getResults(STEPS[2])];
 	const result = await runInEngine(
 		baseUrl,
 		nodes,
@@ -68,5 +83,10 @@ export async function runNode(baseUrl: string, n: number, timeoutMs: number, sha
 		const [ran] = result.runData[step];
 		phases[step] = { from: ran.startTime, to: ran.startTime + ran.executionTime };
 	}
-	return { files: files.length, bytes, waitPhases: [phases[shape === 'create' ? STEPS[0] : WAIT_NODE]], phases };
+	return {
+		files: files.length,
+		bytes,
+		waitPhases: [phases[shape === 'create' ? STEPS[0] : WAIT_NODE]],
+		phases,
+	};
 }

@@ -7,10 +7,16 @@ import { PlainClient, SDXL_PARAMS, type SavedFiles, type WaitPhases } from './pl
 
 export const PEER_POLL_MS = 1_000;
 
-export async function runPeer(baseUrl: string, n: number, saveDir: string, pollMs = PEER_POLL_MS): Promise<SavedFiles & WaitPhases> {
+export async function runPeer(
+	baseUrl: string,
+	n: number,
+	saveDir: string,
+	pollMs = PEER_POLL_MS,
+): Promise<SavedFiles & WaitPhases> {
 	const client = new PlainClient(baseUrl, saveDir);
 	const taskIds: number[] = [];
-	for (let index = 0; index < n; index++) taskIds.push(await client.create('sdxl_lighting', SDXL_PARAMS(index)));
+	for (let index = 0; index < n; index++)
+		taskIds.push(await client.create('sdxl_lighting', SDXL_PARAMS(index)));
 	const from = Date.now();
 	let lastLook = from;
 	const saved = await Promise.all(
@@ -20,6 +26,9 @@ export async function runPeer(baseUrl: string, n: number, saveDir: string, pollM
 			return await client.saveResults(taskId, outputs);
 		}),
 	);
-	const total = saved.reduce((sum, one) => ({ files: sum.files + one.files, bytes: sum.bytes + one.bytes }), { files: 0, bytes: 0 });
+	const total = saved.reduce(
+		(sum, one) => ({ files: sum.files + one.files, bytes: sum.bytes + one.bytes }),
+		{ files: 0, bytes: 0 },
+	);
 	return { ...total, waitPhases: [{ from, to: lastLook }] };
 }

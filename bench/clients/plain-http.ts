@@ -56,7 +56,9 @@ export class PlainClient {
 	async create(flow: string, params: Record<string, string>): Promise<number> {
 		const form = new FormData();
 		for (const [name, value] of Object.entries(params)) form.append(name, value);
-		const data = (await (await this.call('PUT', `/tasks/create/${flow}`, form)).json()) as { tasks_ids: number[] };
+		const data = (await (await this.call('PUT', `/tasks/create/${flow}`, form)).json()) as {
+			tasks_ids: number[];
+		};
 		if (!data.tasks_ids?.length) throw new Error('No task ID returned.');
 		return data.tasks_ids[0];
 	}
@@ -69,7 +71,10 @@ export class PlainClient {
 	async saveResults(taskId: number, outputs: TaskOutput[]): Promise<SavedFiles> {
 		let bytes = 0;
 		for (const output of outputs) {
-			const response = await this.call('GET', `/tasks/results?task_id=${taskId}&node_id=${output.comfy_node_id}`);
+			const response = await this.call(
+				'GET',
+				`/tasks/results?task_id=${taskId}&node_id=${output.comfy_node_id}`,
+			);
 			const content = Buffer.from(await response.arrayBuffer());
 			await writeFile(join(this.saveDir, `result_${taskId}_${output.comfy_node_id}.png`), content);
 			bytes += content.length;
@@ -88,4 +93,7 @@ export class PlainClient {
 	}
 }
 
-export const SDXL_PARAMS = (index: number) => ({ prompt: `bench prompt ${index}`, steps_number: '4 steps' });
+export const SDXL_PARAMS = (index: number) => ({
+	prompt: `bench prompt ${index}`,
+	steps_number: '4 steps',
+});

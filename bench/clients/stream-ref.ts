@@ -20,14 +20,22 @@ function request(url: string): Promise<IncomingMessage> {
 	});
 }
 
-export async function runStreamReference(baseUrl: string, n: number, saveDir: string, pollMs = 200): Promise<SavedFiles> {
+export async function runStreamReference(
+	baseUrl: string,
+	n: number,
+	saveDir: string,
+	pollMs = 200,
+): Promise<SavedFiles> {
 	const client = new PlainClient(baseUrl, saveDir);
 	const total: SavedFiles = { files: 0, bytes: 0 };
 	for (let index = 0; index < n; index++) {
 		const taskId = await client.create('sdxl_lighting', SDXL_PARAMS(index));
 		for (const output of await client.waitFor(taskId, pollMs)) {
-			const response = await request(`${baseUrl}${PREFIX}/tasks/results?task_id=${taskId}&node_id=${output.comfy_node_id}&batch_index=0`);
-			if (response.statusCode !== 200) throw new Error(`results of task ${taskId}: HTTP ${response.statusCode}`);
+			const response = await request(
+				`${baseUrl}${PREFIX}/tasks/results?task_id=${taskId}&node_id=${output.comfy_node_id}&batch_index=0`,
+			);
+			if (response.statusCode !== 200)
+				throw new Error(`results of task ${taskId}: HTTP ${response.statusCode}`);
 			const target = join(saveDir, `stream_${taskId}_${output.comfy_node_id}`);
 			await pipeline(response, createWriteStream(target));
 			total.files++;

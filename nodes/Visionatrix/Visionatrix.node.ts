@@ -20,7 +20,10 @@ export class Visionatrix implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Visionatrix',
 		name: 'visionatrix',
-		icon: { light: 'file:../../icons/visionatrix.svg', dark: 'file:../../icons/visionatrix.dark.svg' },
+		icon: {
+			light: 'file:../../icons/visionatrix.svg',
+			dark: 'file:../../icons/visionatrix.dark.svg',
+		},
 		group: ['transform'],
 		// 1.1: Create's Output field (Task IDs, Final State, Files) in place of its Wait for Completion
 		// and Download Results options; version 1 nodes keep those (see resources/task/create.ts).

@@ -12,13 +12,24 @@ import { searchFlows } from '../Visionatrix/listSearch/searchFlows';
 import { taskProgressJson } from '../Visionatrix/shared/taskProgress';
 import { progressSummaryRoute } from '../Visionatrix/shared/api';
 import { concurrencyLimit, DEFAULT_CONCURRENCY } from '../Visionatrix/shared/concurrency';
-import { allFilesInOneItemOption, DEFAULT_BINARY_PROPERTY, flowField } from '../Visionatrix/shared/descriptions';
+import {
+	allFilesInOneItemOption,
+	DEFAULT_BINARY_PROPERTY,
+	flowField,
+} from '../Visionatrix/shared/descriptions';
 import { resultItems } from '../Visionatrix/shared/outputItems';
 import { downloadResultFile, resultFiles } from '../Visionatrix/shared/results';
 import { taskStatus } from '../Visionatrix/shared/taskStatus';
 import { CREDENTIAL_TYPE, visionatrixJson } from '../Visionatrix/shared/transport';
 import type { ProgressSummary, TaskDetails } from '../Visionatrix/shared/types';
-import { mostRecentFinished, newlyFinished, readSeen, stateOf, writeSeen, type TaskEvent } from './finishedTasks';
+import {
+	mostRecentFinished,
+	newlyFinished,
+	readSeen,
+	stateOf,
+	writeSeen,
+	type TaskEvent,
+} from './finishedTasks';
 
 interface TriggerOptions {
 	downloadResults?: boolean;
@@ -26,7 +37,11 @@ interface TriggerOptions {
 	allFilesInOneItem?: boolean;
 }
 
-const EVENT_NAMES: Record<TaskEvent, string> = { completed: 'completed', failed: 'failed', finished: 'finished (completed or failed)' };
+const EVENT_NAMES: Record<TaskEvent, string> = {
+	completed: 'completed',
+	failed: 'failed',
+	finished: 'finished (completed or failed)',
+};
 
 const DEFAULT_EVENT: TaskEvent = 'completed';
 /** Group Scope 0: tasks of every group (the server's own default is group 1 only). */
@@ -36,7 +51,10 @@ export class VisionatrixTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Visionatrix Trigger',
 		name: 'visionatrixTrigger',
-		icon: { light: 'file:../../icons/visionatrix.svg', dark: 'file:../../icons/visionatrix.dark.svg' },
+		icon: {
+			light: 'file:../../icons/visionatrix.svg',
+			dark: 'file:../../icons/visionatrix.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "Task " + $parameter["event"] }}',
@@ -54,7 +72,11 @@ export class VisionatrixTrigger implements INodeType {
 				noDataExpression: true,
 				default: DEFAULT_EVENT,
 				options: [
-					{ name: 'Task Completed', value: 'completed', description: 'A task finished with its results' },
+					{
+						name: 'Task Completed',
+						value: 'completed',
+						description: 'A task finished with its results',
+					},
 					{ name: 'Task Failed', value: 'failed', description: 'A task stopped with an error' },
 					{ name: 'Task Finished', value: 'finished', description: 'A task completed or failed' },
 				],
@@ -102,7 +124,8 @@ export class VisionatrixTrigger implements INodeType {
 						name: 'binaryPropertyName',
 						type: 'string',
 						default: DEFAULT_BINARY_PROPERTY,
-						description: 'With Download Results: the name of the output binary field to put each file in',
+						description:
+							'With Download Results: the name of the output binary field to put each file in',
 					},
 				],
 			},
@@ -122,26 +145,34 @@ export class VisionatrixTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = this.getNodeParameter('event', DEFAULT_EVENT) as TaskEvent;
 		const flow = String(this.getNodeParameter('flow', '', { extractValue: true }) ?? '').trim();
-		const { groupScope = EVERY_GROUP } = this.getNodeParameter('filters', {}) as { groupScope?: number };
+		const { groupScope = EVERY_GROUP } = this.getNodeParameter('filters', {}) as {
+			groupScope?: number;
+		};
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 
 		// group_scope 0: every group (the server's default is group 1 only).
 		const qs: IDataObject = { group_scope: groupScope };
 		if (flow) qs.name = flow;
-		const summary = (await visionatrixJson.call(
-			this,
-			progressSummaryRoute(qs),
-			{ doing: 'list the tasks', ...(flow && { flow }) },
-		)) as ProgressSummary;
+		const summary = (await visionatrixJson.call(this, progressSummaryRoute(qs), {
+			doing: 'list the tasks',
+			...(flow && { flow }),
+		})) as ProgressSummary;
 
 		let tasks: TaskDetails[];
 		if (this.getMode() === 'manual') {
 			const latest = mostRecentFinished(summary, event);
 			if (!latest) {
-				const of = [flow && `of flow '${flow}'`, groupScope && `in group ${groupScope}`].filter(Boolean).join(' ');
-				throw new NodeOperationError(this.getNode(), `No task ${of ? `${of} ` : ''}has ${EVENT_NAMES[event]} on the Visionatrix server yet`, {
-					description: 'A test run shows the most recent one. Run a task in Visionatrix, then test again.',
-				});
+				const of = [flow && `of flow '${flow}'`, groupScope && `in group ${groupScope}`]
+					.filter(Boolean)
+					.join(' ');
+				throw new NodeOperationError(
+					this.getNode(),
+					`No task ${of ? `${of} ` : ''}has ${EVENT_NAMES[event]} on the Visionatrix server yet`,
+					{
+						description:
+							'A test run shows the most recent one. Run a task in Visionatrix, then test again.',
+					},
+				);
 			}
 			tasks = [latest];
 		} else {
@@ -154,7 +185,11 @@ export class VisionatrixTrigger implements INodeType {
 			tasks = newlyFinished(summary, seen, event);
 			if (tasks.length === 0) return null;
 		}
-		return [options.downloadResults ? await withFiles.call(this, tasks, options) : tasks.map((task) => ({ json: taskProgressJson(task, true) }))];
+		return [
+			options.downloadResults
+				? await withFiles.call(this, tasks, options)
+				: tasks.map((task) => ({ json: taskProgressJson(task, true) })),
+		];
 	}
 }
 
@@ -162,17 +197,32 @@ export class VisionatrixTrigger implements INodeType {
  * Each completed task's files, as Get Results outputs them; a failed task as its state. A download
  * that fails does not hold the trigger back: that task goes out as its state with the error.
  */
-async function withFiles(this: IPollFunctions, tasks: TaskDetails[], options: TriggerOptions): Promise<INodeExecutionData[]> {
+async function withFiles(
+	this: IPollFunctions,
+	tasks: TaskDetails[],
+	options: TriggerOptions,
+): Promise<INodeExecutionData[]> {
 	const gate = concurrencyLimit(DEFAULT_CONCURRENCY);
-	const settings = { binaryPropertyName: options.binaryPropertyName || DEFAULT_BINARY_PROPERTY, allFilesInOneItem: options.allFilesInOneItem === true };
+	const settings = {
+		binaryPropertyName: options.binaryPropertyName || DEFAULT_BINARY_PROPERTY,
+		allFilesInOneItem: options.allFilesInOneItem === true,
+	};
 	const perTask = await Promise.all(
 		tasks.map(async (task): Promise<INodeExecutionData[]> => {
 			if (taskStatus(task) !== 'completed') return [{ json: taskProgressJson(task, true) }];
 			try {
-				const files = await Promise.all(resultFiles(task).map(async (file) => await gate(async () => await downloadResultFile.call(this, file, 0))));
-				return resultItems(files, task, 0, settings).map(({ pairedItem: _trigger, ...item }) => item);
+				const files = await Promise.all(
+					resultFiles(task).map(
+						async (file) => await gate(async () => await downloadResultFile.call(this, file, 0)),
+					),
+				);
+				return resultItems(files, task, 0, settings).map(
+					({ pairedItem: _trigger, ...item }) => item,
+				);
 			} catch (error) {
-				return [{ json: { ...taskProgressJson(task, true), download_error: (error as Error).message } }];
+				return [
+					{ json: { ...taskProgressJson(task, true), download_error: (error as Error).message } },
+				];
 			}
 		}),
 	);

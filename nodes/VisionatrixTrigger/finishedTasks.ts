@@ -38,21 +38,34 @@ export function stateOf(summary: ProgressSummary, filter: string, previous?: See
 	const tasks = byId(summary);
 	return {
 		filter,
-		lastTaskId: tasks.reduce((highest, task) => Math.max(highest, task.task_id), previous?.lastTaskId ?? 0),
+		lastTaskId: tasks.reduce(
+			(highest, task) => Math.max(highest, task.task_id),
+			previous?.lastTaskId ?? 0,
+		),
 		unfinished: tasks.filter((task) => !isFinished(task)).map((task) => task.task_id),
 	};
 }
 
 /** The tasks that finished since the state was taken, matching the event, oldest first. */
-export function newlyFinished(summary: ProgressSummary, seen: SeenTasks, event: TaskEvent): TaskDetails[] {
+export function newlyFinished(
+	summary: ProgressSummary,
+	seen: SeenTasks,
+	event: TaskEvent,
+): TaskDetails[] {
 	const wasUnfinished = new Set(seen.unfinished);
 	return byId(summary).filter(
-		(task) => isFinished(task) && (task.task_id > seen.lastTaskId || wasUnfinished.has(task.task_id)) && matchesEvent(task, event),
+		(task) =>
+			isFinished(task) &&
+			(task.task_id > seen.lastTaskId || wasUnfinished.has(task.task_id)) &&
+			matchesEvent(task, event),
 	);
 }
 
 /** The most recent finished task matching the event (the highest id: the summary has no finish times). */
-export function mostRecentFinished(summary: ProgressSummary, event: TaskEvent): TaskDetails | undefined {
+export function mostRecentFinished(
+	summary: ProgressSummary,
+	event: TaskEvent,
+): TaskDetails | undefined {
 	return byId(summary)
 		.filter((task) => matchesEvent(task, event))
 		.at(-1);
@@ -61,8 +74,13 @@ export function mostRecentFinished(summary: ProgressSummary, event: TaskEvent): 
 /** Reads the state back from the node's static data, if it is there and for these filters. */
 export function readSeen(staticData: IDataObject, filter: string): SeenTasks | undefined {
 	const { filter: stored, lastTaskId, unfinished } = staticData;
-	if (stored !== filter || typeof lastTaskId !== 'number' || !Array.isArray(unfinished)) return undefined;
-	return { filter, lastTaskId, unfinished: unfinished.filter((id): id is number => typeof id === 'number') };
+	if (stored !== filter || typeof lastTaskId !== 'number' || !Array.isArray(unfinished))
+		return undefined;
+	return {
+		filter,
+		lastTaskId,
+		unfinished: unfinished.filter((id): id is number => typeof id === 'number'),
+	};
 }
 
 export function writeSeen(staticData: IDataObject, seen: SeenTasks): void {

@@ -20,18 +20,28 @@ export const CHROMIUM_ARGS = [
 
 /** Addresses the browser may load: n8n and the emulator on loopback, and in-page URLs. */
 export const isLoopback = (url: string): boolean =>
-	/^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(url) || /^(data|blob|about):/.test(url);
+	/^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(url) ||
+	/^(data|blob|about):/.test(url);
 
 /** Fails (not skips) with the command that installs it. */
 export function checkChromium(): void {
 	if (!existsSync(CHROMIUM)) {
-		throw new Error(`${CHROMIUM} is missing: as root run "apt-get install -y chromium" (scripts/test.sh does), or set CHROMIUM_PATH.`);
+		throw new Error(
+			`${CHROMIUM} is missing: as root run "apt-get install -y chromium" (scripts/test.sh does), or set CHROMIUM_PATH.`,
+		);
 	}
 }
 
 /** What keepOnLoopback needs of a playwright-core browser context (scripts type it themselves). */
 interface RoutableContext {
-	route(url: string, handler: (route: { request(): { url(): string }; continue(): Promise<void>; abort(): Promise<void> }) => Promise<void>): Promise<unknown>;
+	route(
+		url: string,
+		handler: (route: {
+			request(): { url(): string };
+			continue(): Promise<void>;
+			abort(): Promise<void>;
+		}) => Promise<void>,
+	): Promise<unknown>;
 }
 
 /** Aborts every request of the context that is not on loopback; the set collects their hosts. */

@@ -22,7 +22,11 @@ let session: EditorSession;
 let page: Page;
 
 beforeAll(async () => {
-	session = await startEditor([FLAGSHIP, STEP_BY_STEP], [{ ...loadExample(FLAGSHIP), name: FLAGSHIP_COPY }], [TEST_CREDENTIAL]);
+	session = await startEditor(
+		[FLAGSHIP, STEP_BY_STEP],
+		[{ ...loadExample(FLAGSHIP), name: FLAGSHIP_COPY }],
+		[TEST_CREDENTIAL],
+	);
 	page = await session.context.newPage();
 	page.setDefaultTimeout(30_000);
 }, 300_000);
@@ -37,7 +41,11 @@ afterEach(() => {
 });
 
 /** Polls until `check` holds (every 250 ms, up to the test's own timeout). */
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000): Promise<void> {
+async function until(
+	check: () => Promise<boolean> | boolean,
+	what: string,
+	timeoutMs = 60_000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!(await check())) {
 		if (Date.now() > deadline) {
@@ -55,13 +63,23 @@ async function nodeCreatorNames(): Promise<string[]> {
 }
 
 async function searchNodeCreator(text: string): Promise<string[]> {
-	await page.locator('[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]').first().fill(text);
+	await page
+		.locator(
+			'[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]',
+		)
+		.first()
+		.fill(text);
 	await page.waitForTimeout(500);
 	return await nodeCreatorNames();
 }
 
 const creates = (flow?: string): RecordedRequest[] =>
-	session.emulator.requests.filter((r) => r.method === 'PUT' && r.path.includes('/tasks/create/') && (!flow || r.path.endsWith(`/${flow}`)));
+	session.emulator.requests.filter(
+		(r) =>
+			r.method === 'PUT' &&
+			r.path.includes('/tasks/create/') &&
+			(!flow || r.path.endsWith(`/${flow}`)),
+	);
 
 /** Runs the open node ("Execute step") and returns the create request it sent. */
 async function executeStep(ndv: Locator): Promise<RecordedRequest> {
@@ -105,7 +123,11 @@ describe('finding the node', () => {
 		expect(await searchNodeCreator('Visionatrix')).toContain('Visionatrix');
 
 		await searchNodeCreator('');
-		await page.locator('[data-test-id="node-creator"]').getByText('AI', { exact: true }).first().click();
+		await page
+			.locator('[data-test-id="node-creator"]')
+			.getByText('AI', { exact: true })
+			.first()
+			.click();
 		expect(await nodeCreatorNames()).toEqual(expect.arrayContaining(['OpenAI', 'Visionatrix']));
 	}, 120_000);
 
@@ -115,14 +137,21 @@ describe('finding the node', () => {
 		await page.locator('[data-test-id="canvas-plus-button"]').click();
 		await searchNodeCreator('Visionatrix');
 		// n8n files an app's trigger under the app's entry, as its trigger actions ("On …").
-		await page.locator('[data-test-id="node-creator-item-name"]', { hasText: /^Visionatrix$/ }).first().click();
+		await page
+			.locator('[data-test-id="node-creator-item-name"]', { hasText: /^Visionatrix$/ })
+			.first()
+			.click();
 		const failed = page.getByText('On task failed', { exact: true }).first();
 		await failed.waitFor();
 		const actions = (await page.getByText(/^On task /).allInnerTexts()).map((text) => text.trim());
-		expect(actions).toEqual(expect.arrayContaining(['On task completed', 'On task failed', 'On task finished']));
+		expect(actions).toEqual(
+			expect.arrayContaining(['On task completed', 'On task failed', 'On task finished']),
+		);
 		await failed.click();
 		await page.locator('[data-test-id="canvas-node"]').first().waitFor();
-		const added = await page.locator('[data-test-id="canvas-node"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-node-name') ?? ''));
+		const added = await page
+			.locator('[data-test-id="canvas-node"]')
+			.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-node-name') ?? ''));
 		expect(added).toEqual(['Visionatrix Trigger']);
 		// Opening a community package's entry makes the editor look the package up on npm (its own
 		// request, not the node's); it was aborted like every request off loopback.
@@ -137,23 +166,40 @@ describe('the Create node of the flagship example', () => {
 		ndv = await openNode(page, 'Generate Image');
 	}, 120_000);
 
-	it("opens with no stale field: the subtitle, Output: Files, the prompt, no input without a value", async () => {
+	it('opens with no stale field: the subtitle, Output: Files, the prompt, no input without a value', async () => {
 		await page.keyboard.press('Escape');
-		const canvasNode = page.locator('[data-test-id="canvas-node"][data-node-name="Generate Image"]');
+		const canvasNode = page.locator(
+			'[data-test-id="canvas-node"][data-node-name="Generate Image"]',
+		);
 		expect(await canvasNode.innerText()).toContain('Task: Create');
 		ndv = await openNode(page, 'Generate Image');
-		await expect(ndv.locator('[data-test-id="parameter-input-output"] input').inputValue()).resolves.toBe('Files');
+		await expect(
+			ndv.locator('[data-test-id="parameter-input-output"] input').inputValue(),
+		).resolves.toBe('Files');
 		const fields = ndv.locator('[data-test-id="mapping-fields-container"]');
 		await fields.locator('[data-test-id="parameter-input-prompt"]').waitFor();
 		// An options input with no value shows "Select": none of the example's inputs does.
-		const inputs = await fields.locator('input').evaluateAll((all) => all.map((i) => ({ value: (i as HTMLInputElement).value, placeholder: (i as HTMLInputElement).placeholder })));
+		const inputs = await fields
+			.locator('input')
+			.evaluateAll((all) =>
+				all.map((i) => ({
+					value: (i as HTMLInputElement).value,
+					placeholder: (i as HTMLInputElement).placeholder,
+				})),
+			);
 		expect(inputs.filter((i) => i.value === '')).toEqual([]);
 		expect(await ndv.locator('[data-test-id="parameter-issues"]').count()).toBe(0);
 	}, 120_000);
 
 	it("lists the server's flows", async () => {
-		const response = await fetch(`${session.emulator.url}/vapi/flows/installed`, { headers: { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` } });
-		const installed = (await response.json()) as Array<{ name: string; display_name: string; hidden?: boolean }>;
+		const response = await fetch(`${session.emulator.url}/vapi/flows/installed`, {
+			headers: { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` },
+		});
+		const installed = (await response.json()) as Array<{
+			name: string;
+			display_name: string;
+			hidden?: boolean;
+		}>;
 		const expected = installed.filter((f) => !f.hidden).map((f) => `${f.display_name} (${f.name})`);
 		await ndv.locator('[data-test-id="rlc-input"]').click();
 		const items = page.locator('[data-test-id="rlc-item"]');
@@ -165,12 +211,25 @@ describe('the Create node of the flagship example', () => {
 
 	it('shows wait options only when Create waits, Fallback Check only On Webhook', async () => {
 		const files = await addOptionChoices(ndv);
-		expect(files).toEqual(expect.arrayContaining(['Timeout (Seconds)', 'Wait Mode', 'Put Output File in Field', 'All Files in One Item']));
+		expect(files).toEqual(
+			expect.arrayContaining([
+				'Timeout (Seconds)',
+				'Wait Mode',
+				'Put Output File in Field',
+				'All Files in One Item',
+			]),
+		);
 		expect(files).not.toContain('Fallback Check (Seconds)');
 
 		await choose(ndv, 'output', /^Task IDs/);
 		const taskIds = await addOptionChoices(ndv);
-		expect(taskIds).toEqual(['Concurrency', 'Group Scope', 'Priority', 'Webhook Headers', 'Webhook URL']);
+		expect(taskIds).toEqual([
+			'Concurrency',
+			'Group Scope',
+			'Priority',
+			'Webhook Headers',
+			'Webhook URL',
+		]);
 
 		await choose(ndv, 'output', /^Final State/);
 		const finalState = await addOptionChoices(ndv);
@@ -192,7 +251,9 @@ describe('the Create node of the flagship example', () => {
 		expect(labels).toContain('Negative Prompt (default ugly)');
 
 		// Nothing chosen (or the server's default): it shows neither on nor off, and nothing is sent.
-		expect(['', "Server's Default (Not Sent)"]).toContain(await ndv.locator('[data-test-id="parameter-input-translate"] input').inputValue());
+		expect(['', "Server's Default (Not Sent)"]).toContain(
+			await ndv.locator('[data-test-id="parameter-input-translate"] input').inputValue(),
+		);
 		const untouched = await executeStep(ndv);
 		expect(untouched.formFields.map((f) => f.name)).not.toContain('translate');
 
@@ -203,17 +264,27 @@ describe('the Create node of the flagship example', () => {
 			["Server's Default (Not Sent)", 'default'],
 		]) {
 			await choose(ndv, 'translate', choice);
-			expect(await ndv.locator('[data-test-id="parameter-input-translate"] input').inputValue()).toBe(choice);
+			expect(
+				await ndv.locator('[data-test-id="parameter-input-translate"] input').inputValue(),
+			).toBe(choice);
 			sent[name] = (await executeStep(ndv)).formFields.find((f) => f.name === 'translate');
 		}
-		expect(sent).toEqual({ on: { name: 'translate', value: '1' }, off: { name: 'translate', value: '0' }, default: undefined });
+		expect(sent).toEqual({
+			on: { name: 'translate', value: '1' },
+			off: { name: 'translate', value: '0' },
+			default: undefined,
+		});
 	}, 180_000);
 });
 
 describe('Wait for Completion in the step-by-step example', () => {
 	it('shows Fallback Check only On Webhook, whose description starts with the resume URL to give', async () => {
 		await openWorkflow(session, page, session.workflows.get(STEP_BY_STEP)!);
-		expect(await page.locator('[data-test-id="canvas-node"][data-node-name="Wait for Image"]').innerText()).toContain('Task: Wait for Completion');
+		expect(
+			await page
+				.locator('[data-test-id="canvas-node"][data-node-name="Wait for Image"]')
+				.innerText(),
+		).toContain('Task: Wait for Completion');
 		const ndv = await openNode(page, 'Wait for Image');
 		expect(await addOptionChoices(ndv)).toEqual(['Cancel Tasks When Stopped', 'Wait Mode']);
 		await ndv.locator('[data-test-id="collection-parameter-add"]').click();
@@ -232,8 +303,17 @@ describe('the flagship example', () => {
 		const before = creates().length;
 		await page.locator('[data-test-id="execute-workflow-button"]').first().click();
 		const nodes = await page.locator('[data-test-id="canvas-node"]').count();
-		await until(async () => (await page.locator('[data-test-id="canvas-node-status-success"]').count()) >= nodes, 'every node to succeed', 120_000);
-		expect(creates().slice(before).map((r) => r.path.split('/').at(-1))).toEqual(['sdxl_lighting', 'remove_background_birefnet']);
+		await until(
+			async () =>
+				(await page.locator('[data-test-id="canvas-node-status-success"]').count()) >= nodes,
+			'every node to succeed',
+			120_000,
+		);
+		expect(
+			creates()
+				.slice(before)
+				.map((r) => r.path.split('/').at(-1)),
+		).toEqual(['sdxl_lighting', 'remove_background_birefnet']);
 		const saved = readdirSync(session.instance.filesDir).sort();
 		expect(saved.some((f) => /^generated-\d+-0\.png$/.test(f))).toBe(true);
 		expect(saved.some((f) => /^no-background-\d+-0\.png$/.test(f))).toBe(true);
@@ -242,18 +322,36 @@ describe('the flagship example', () => {
 
 describe('the credential test', () => {
 	/** Sets the credential's fields, saves (n8n then tests it) and returns the modal's text. */
-	async function testWith(fields: { baseUrl?: string; apiVersion?: string; password?: string }): Promise<string> {
-		await page.goto(`${session.server.url}/home/credentials/${TEST_CREDENTIAL.id}`, { waitUntil: 'load' });
+	async function testWith(fields: {
+		baseUrl?: string;
+		apiVersion?: string;
+		password?: string;
+	}): Promise<string> {
+		await page.goto(`${session.server.url}/home/credentials/${TEST_CREDENTIAL.id}`, {
+			waitUntil: 'load',
+		});
 		const modal = page.locator('[data-test-id="editCredential-modal"]');
 		await modal.locator('[data-test-id="parameter-input-baseUrl"] input').waitFor();
-		await modal.getByText(/Connection tested successfully|Couldn’t connect/).first().waitFor();
-		await modal.locator('[data-test-id="parameter-input-baseUrl"] input').fill(fields.baseUrl ?? session.emulator.url);
-		await modal.locator('[data-test-id="parameter-input-password"] input').fill(fields.password ?? 'admin');
+		await modal
+			.getByText(/Connection tested successfully|Couldn’t connect/)
+			.first()
+			.waitFor();
+		await modal
+			.locator('[data-test-id="parameter-input-baseUrl"] input')
+			.fill(fields.baseUrl ?? session.emulator.url);
+		await modal
+			.locator('[data-test-id="parameter-input-password"] input')
+			.fill(fields.password ?? 'admin');
 		await modal.locator('[data-test-id="parameter-input-apiVersion"]').click();
-		await page.getByRole('option', { name: fields.apiVersion ?? 'Current (1.7 and Later)' }).click();
+		await page
+			.getByRole('option', { name: fields.apiVersion ?? 'Current (1.7 and Later)' })
+			.click();
 		await modal.locator('[data-test-id="credential-save-button"]').click();
 		await modal.getByText('Saved', { exact: true }).waitFor();
-		await modal.getByText(/Connection tested successfully|Couldn’t connect/).first().waitFor();
+		await modal
+			.getByText(/Connection tested successfully|Couldn’t connect/)
+			.first()
+			.waitFor();
 		const details = modal.getByText('More details');
 		if (await details.isVisible()) await details.click();
 		return await modal.innerText();
@@ -273,7 +371,9 @@ describe('the credential test', () => {
 	it("an unreachable server: n8n's error code, with the Base URL hint for n8n in Docker beside it", async () => {
 		const text = await testWith({ baseUrl: `http://127.0.0.1:${await freePort()}` });
 		expect(text).toContain('ECONNREFUSED');
-		expect(text).toContain("n8n in Docker: localhost is n8n's own container; use the host's address or http://host.docker.internal:8288");
+		expect(text).toContain(
+			"n8n in Docker: localhost is n8n's own container; use the host's address or http://host.docker.internal:8288",
+		);
 	}, 120_000);
 
 	it('the right settings pass', async () => {

@@ -8,7 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import {
+	chromium,
+	type Browser,
+	type BrowserContext,
+	type Locator,
+	type Page,
+} from 'playwright-core';
 
 import {
 	loadExample,
@@ -63,25 +69,46 @@ export async function startEditor(
 	const userFolder = mkdtempSync(join(tmpdir(), 'vix-browser-'));
 	let server: N8nServer | undefined;
 	try {
-		const connection = { baseUrl: emulator.url, apiVersion: 'current' as const, username: 'admin', password: 'admin' };
+		const connection = {
+			baseUrl: emulator.url,
+			apiVersion: 'current' as const,
+			username: 'admin',
+			password: 'admin',
+		};
 		const { instance, credential, workflowIds } = await prepareN8n({
 			installation,
 			owner: OWNER,
 			connection,
 			credentials: credentials.map(({ id, name }) => visionatrixCredential(connection, id, name)),
 			workflows: (credential, filesDir) => [
-				...examples.map((file) => prepareWorkflow(loadExample(file), { credential, outputDir: filesDir })),
+				...examples.map((file) =>
+					prepareWorkflow(loadExample(file), { credential, outputDir: filesDir }),
+				),
 				...extra.map((workflow) => prepareWorkflow(workflow, { credential })),
 			],
 			instance: { userFolder, logLevel: 'warn' },
 		});
-		const workflows = new Map([...examples, ...extra.map((workflow) => workflow.name)].map((name, i) => [name, workflowIds[i]]));
+		const workflows = new Map(
+			[...examples, ...extra.map((workflow) => workflow.name)].map((name, i) => [
+				name,
+				workflowIds[i],
+			]),
+		);
 		server = await startN8nServer(instance, { timeoutMs: 180_000 });
 
-		const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-		const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, colorScheme: 'light' });
+		const browser = await chromium.launch({
+			executablePath: CHROMIUM,
+			headless: true,
+			args: CHROMIUM_ARGS,
+		});
+		const context = await browser.newContext({
+			viewport: { width: 1600, height: 900 },
+			colorScheme: 'light',
+		});
 		const blocked = await keepOnLoopback(context);
-		const login = await context.request.post(`${server.url}/rest/login`, { data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password } });
+		const login = await context.request.post(`${server.url}/rest/login`, {
+			data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password },
+		});
 		if (!login.ok()) throw new Error(`sign-in failed: ${login.status()} ${await login.text()}`);
 		const started = server;
 		return {
@@ -109,7 +136,11 @@ export async function startEditor(
 
 /** Closes the banners and dialogs a first visit may show (none is essential). */
 export async function dismissPopups(page: Page): Promise<void> {
-	for (const selector of ['[data-test-id="banner-close-button"]', '.el-dialog__headerbtn', '.el-notification__closeBtn']) {
+	for (const selector of [
+		'[data-test-id="banner-close-button"]',
+		'.el-dialog__headerbtn',
+		'.el-notification__closeBtn',
+	]) {
 		const found = page.locator(selector);
 		for (let i = (await found.count()) - 1; i >= 0; i--) {
 			await found
@@ -140,5 +171,9 @@ export async function openNode(page: Page, name: string): Promise<Locator> {
 
 /** A parameter's row in the open panel, by its label. */
 export function parameter(ndv: Locator, label: string): Locator {
-	return ndv.locator('[data-test-id="parameter-item"]', { has: ndv.page().getByText(label, { exact: true }) }).first();
+	return ndv
+		.locator('[data-test-id="parameter-item"]', {
+			has: ndv.page().getByText(label, { exact: true }),
+		})
+		.first();
 }

@@ -43,7 +43,12 @@ export class VisionatrixTestClient {
 		return new VisionatrixTestClient(this.baseUrl, prefix, this.credentials);
 	}
 
-	async request(method: Method, path: string, data?: unknown, options: RequestOptions = {}): Promise<RawResponse> {
+	async request(
+		method: Method,
+		path: string,
+		data?: unknown,
+		options: RequestOptions = {},
+	): Promise<RawResponse> {
 		const auth = options.auth === undefined ? this.credentials : options.auth;
 		const response = await axios.request<ArrayBuffer>({
 			method,
@@ -58,7 +63,8 @@ export class VisionatrixTestClient {
 		});
 		const headers: Record<string, string> = {};
 		for (const [name, value] of Object.entries(response.headers)) {
-			if (value !== undefined && value !== null) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+			if (value !== undefined && value !== null)
+				headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
 		}
 		const body = Buffer.from(response.data ?? new ArrayBuffer(0));
 		return {
@@ -97,11 +103,16 @@ export class VisionatrixTestClient {
 	}
 
 	/** A multipart PUT, the way the guide's `httpx.put(..., files=...)` sends task inputs. */
-	putForm(path: string, fields: Array<[string, FieldValue]>, options?: RequestOptions): Promise<RawResponse> {
+	putForm(
+		path: string,
+		fields: Array<[string, FieldValue]>,
+		options?: RequestOptions,
+	): Promise<RawResponse> {
 		const form = new FormData();
 		for (const [name, value] of fields) {
 			if (typeof value === 'string') form.append(name, value);
-			else form.append(name, value.data, { filename: value.filename, contentType: value.contentType });
+			else
+				form.append(name, value.data, { filename: value.filename, contentType: value.contentType });
 		}
 		return this.request('PUT', path, form.getBuffer(), {
 			...options,
@@ -110,19 +121,31 @@ export class VisionatrixTestClient {
 	}
 
 	/** Creates a task from a flow with text fields (and files). */
-	createTask(flow: string, fields: Array<[string, FieldValue]>, options?: RequestOptions): Promise<RawResponse> {
+	createTask(
+		flow: string,
+		fields: Array<[string, FieldValue]>,
+		options?: RequestOptions,
+	): Promise<RawResponse> {
 		return this.putForm(`/tasks/create/${flow}`, fields, options);
 	}
 
 	/** Polls the task's progress (the guide polls every 5 s; tests use a short interval). */
-	async waitForTask(taskId: number, intervalMs = 25, timeoutMs = 10_000): Promise<Record<string, any>> {
+	async waitForTask(
+		taskId: number,
+		intervalMs = 25,
+		timeoutMs = 10_000,
+	): Promise<Record<string, any>> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const response = await this.get(`/tasks/progress/${taskId}`);
-			if (response.status !== 200) throw new Error(`progress of task ${taskId}: HTTP ${response.status} ${response.text()}`);
+			if (response.status !== 200)
+				throw new Error(`progress of task ${taskId}: HTTP ${response.status} ${response.text()}`);
 			const details = response.json();
 			if (details.error || details.progress >= 100) return details;
-			if (Date.now() > deadline) throw new Error(`task ${taskId} not done after ${timeoutMs} ms (progress ${details.progress})`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`task ${taskId} not done after ${timeoutMs} ms (progress ${details.progress})`,
+				);
 			await new Promise((resolve) => setTimeout(resolve, intervalMs));
 		}
 	}

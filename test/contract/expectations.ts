@@ -32,7 +32,10 @@ export function expectRecordedHeaders(response: RawResponse, exchange: RecordedE
 
 /** Same status, headers, body and byte length as recorded. */
 export function expectRecordedExactly(response: RawResponse, exchange: RecordedExchange): void {
-	expect({ file: exchange.file, status: response.status }).toEqual({ file: exchange.file, status: exchange.response.status });
+	expect({ file: exchange.file, status: response.status }).toEqual({
+		file: exchange.file,
+		status: exchange.response.status,
+	});
 	expectRecordedHeaders(response, exchange);
 	const recordedBody = exchange.response.body;
 	if (recordedBody === null) expect(response.body.length).toBe(0);
@@ -52,28 +55,43 @@ export function expectRecordedJson(
 	exchange: RecordedExchange,
 	adjust: (expected: any) => void = () => undefined,
 ): void {
-	expect({ file: exchange.file, status: response.status }).toEqual({ file: exchange.file, status: exchange.response.status });
+	expect({ file: exchange.file, status: response.status }).toEqual({
+		file: exchange.file,
+		status: exchange.response.status,
+	});
 	expectRecordedHeaders(response, exchange);
 	const expected = structuredClone(exchange.response.body);
 	adjust(expected);
-	expect(withoutTimestamps(cutAsRecorded(response.json(), exchange))).toEqual(withoutTimestamps(expected));
+	expect(withoutTimestamps(cutAsRecorded(response.json(), exchange))).toEqual(
+		withoutTimestamps(expected),
+	);
 	// A graph the recording cut down is compared by its kept nodes; the answer keeps the real size.
 	// (`adjust`'s changes count: a longer receiver URL is a longer answer.)
 	if (exchange.truncated?.length && exchange.response.headers['content-length'] !== undefined) {
-		const adjusted = Buffer.byteLength(JSON.stringify(expected)) - Buffer.byteLength(JSON.stringify(exchange.response.body));
+		const adjusted =
+			Buffer.byteLength(JSON.stringify(expected)) -
+			Buffer.byteLength(JSON.stringify(exchange.response.body));
 		const size = Number(exchange.response.headers['content-length']) + adjusted;
-		expect({ file: exchange.file, size: Number(response.headers['content-length']) }).toEqual({ file: exchange.file, size });
+		expect({ file: exchange.file, size: Number(response.headers['content-length']) }).toEqual({
+			file: exchange.file,
+			size,
+		});
 	}
 }
 
 /** The answer with each `flow_comfy` the recording cut down cut to the same nodes. */
 function cutAsRecorded(body: any, exchange: RecordedExchange): any {
 	for (const cut of exchange.truncated ?? []) {
-		const path = cut.path.replace(/^response\.body\.?/, '').split('.').filter(Boolean);
+		const path = cut.path
+			.replace(/^response\.body\.?/, '')
+			.split('.')
+			.filter(Boolean);
 		const parent = path.slice(0, -1).reduce((node, key) => node?.[key], body);
 		const graph = parent?.[path[path.length - 1]];
 		if (graph && typeof graph === 'object') {
-			parent[path[path.length - 1]] = Object.fromEntries(cut.kept_nodes.map((key) => [key, graph[key]]));
+			parent[path[path.length - 1]] = Object.fromEntries(
+				cut.kept_nodes.map((key) => [key, graph[key]]),
+			);
 		}
 	}
 	return body;
@@ -84,7 +102,9 @@ export function shapeOf(value: unknown): unknown {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return value.length ? [shapeOf(value[0])] : [];
 	if (typeof value === 'object') {
-		return Object.fromEntries(Object.entries(value as object).map(([key, item]) => [key, shapeOf(item)]));
+		return Object.fromEntries(
+			Object.entries(value as object).map(([key, item]) => [key, shapeOf(item)]),
+		);
 	}
 	return typeof value;
 }

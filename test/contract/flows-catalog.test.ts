@@ -1,5 +1,10 @@
 /** The installed-flows list, compared byte for byte with what a 2.7 server returned. */
-import { REMOVE_BACKGROUND_BIREFNET, SDXL_LIGHTING, startEmulator, type VisionatrixEmulator } from '../emulator';
+import {
+	REMOVE_BACKGROUND_BIREFNET,
+	SDXL_LIGHTING,
+	startEmulator,
+	type VisionatrixEmulator,
+} from '../emulator';
 import { recorded, testWithRecordings } from '../fixtures/recorded';
 import { VisionatrixTestClient } from './client';
 import { expectRecordedExactly } from './expectations';
@@ -7,7 +12,9 @@ import { expectRecordedExactly } from './expectations';
 const ALICE = { username: 'alice', password: 'alice' };
 const running: VisionatrixEmulator[] = [];
 
-async function clientFor(options: Parameters<typeof startEmulator>[0]): Promise<VisionatrixTestClient> {
+async function clientFor(
+	options: Parameters<typeof startEmulator>[0],
+): Promise<VisionatrixTestClient> {
 	const emulator = await startEmulator(options);
 	running.push(emulator);
 	return new VisionatrixTestClient(emulator.url, emulator.prefix, ALICE);
@@ -18,19 +25,31 @@ afterAll(async () => {
 });
 
 describe('listing installed flows', () => {
-	testWithRecordings('alice sees the two image flows exactly as the server listed them before any worker connected (08)', async () => {
-		const client = await clientFor({ workers: 0, flows: [SDXL_LIGHTING, REMOVE_BACKGROUND_BIREFNET] });
-		expectRecordedExactly(await client.get('/flows/installed'), recorded(8));
-	});
+	testWithRecordings(
+		'alice sees the two image flows exactly as the server listed them before any worker connected (08)',
+		async () => {
+			const client = await clientFor({
+				workers: 0,
+				flows: [SDXL_LIGHTING, REMOVE_BACKGROUND_BIREFNET],
+			});
+			expectRecordedExactly(await client.get('/flows/installed'), recorded(8));
+		},
+	);
 
-	testWithRecordings('with the media flows installed too, the list matches the five-flow recording (12)', async () => {
-		const client = await clientFor({ workers: 0 });
-		expectRecordedExactly(await client.get('/flows/installed'), recorded(12));
-	});
+	testWithRecordings(
+		'with the media flows installed too, the list matches the five-flow recording (12)',
+		async () => {
+			const client = await clientFor({ workers: 0 });
+			expectRecordedExactly(await client.get('/flows/installed'), recorded(12));
+		},
+	);
 
 	test('once workers are running, every built-in flow is reported as supported by them', async () => {
 		const client = await clientFor({ workers: 1 });
-		const flows = (await client.get('/flows/installed')).json() as Array<{ name: string; is_supported_by_workers: boolean }>;
+		const flows = (await client.get('/flows/installed')).json() as Array<{
+			name: string;
+			is_supported_by_workers: boolean;
+		}>;
 		expect(flows.map((flow) => [flow.name, flow.is_supported_by_workers])).toEqual([
 			['sdxl_lighting', true],
 			['remove_background_birefnet', true],
@@ -42,9 +61,14 @@ describe('listing installed flows', () => {
 
 	test('every input parameter in the list names its form field, type and default', async () => {
 		const client = await clientFor({ workers: 0 });
-		const flows = (await client.get('/flows/installed')).json() as Array<{ name: string; input_params: Array<Record<string, unknown>> }>;
+		const flows = (await client.get('/flows/installed')).json() as Array<{
+			name: string;
+			input_params: Array<Record<string, unknown>>;
+		}>;
 		const sdxl = flows.find((flow) => flow.name === 'sdxl_lighting')!;
-		expect(sdxl.input_params.map((param) => [param.name, param.type, param.optional, param.default])).toEqual([
+		expect(
+			sdxl.input_params.map((param) => [param.name, param.type, param.optional, param.default]),
+		).toEqual([
 			['prompt', 'text', false, ''],
 			['steps_number', 'list', true, '8 steps'],
 			['negative_prompt', 'text', true, 'ugly'],

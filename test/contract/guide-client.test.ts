@@ -48,12 +48,16 @@ describe('a client following the getting-started guide', () => {
 		expect(details.locked_at).toBeNull();
 		expect(details.finished_at).toEqual(expect.any(String));
 		expect(details.execution_time).toBeGreaterThan(0);
-		expect(details.outputs).toEqual([{ comfy_node_id: 9, type: 'image', file_size: expect.any(Number), batch_size: 1 }]);
+		expect(details.outputs).toEqual([
+			{ comfy_node_id: 9, type: 'image', file_size: expect.any(Number), batch_size: 1 },
+		]);
 		for (const output of details.outputs) {
 			const response = await result(taskId, output.comfy_node_id);
 			expect(response.status).toBe(200);
 			expect(response.headers['content-type']).toBe('image/png');
-			expect(response.headers['content-disposition']).toBe(`attachment; filename="${taskId}_9_00001.png"`);
+			expect(response.headers['content-disposition']).toBe(
+				`attachment; filename="${taskId}_9_00001.png"`,
+			);
 			expect(Number(response.headers['content-length'])).toBe(output.file_size);
 			expect(pngInfo(response.body)).toMatchObject({ width: 64, height: 64, bitDepth: 8 });
 		}
@@ -65,23 +69,42 @@ describe('a client following the getting-started guide', () => {
 		const seen = new Set<number>();
 		let details: Record<string, any> = {};
 		let firstShape: unknown;
-		const varying = { locked_at: null, worker_id: null, updated_at: null, finished_at: null, execution_details: null };
+		const varying = {
+			locked_at: null,
+			worker_id: null,
+			updated_at: null,
+			finished_at: null,
+			execution_details: null,
+		};
 		while (!(details.progress >= 100)) {
 			details = (await alice.get(`/tasks/progress/${taskId}`)).json();
 			firstShape ??= shapeOf({ ...details, ...varying });
 			seen.add(details.progress);
 			await new Promise((resolve) => setTimeout(resolve, 15));
 		}
-		expect([...seen].filter((value) => value > 0 && value < 100)).toEqual(expect.arrayContaining([10, 55.5]));
+		expect([...seen].filter((value) => value > 0 && value < 100)).toEqual(
+			expect.arrayContaining([10, 55.5]),
+		);
 		expect(shapeOf({ ...details, ...varying })).toEqual(firstShape);
-		expect(emulator.task(taskId)!.progressHistory.map((event) => event.progress)).toEqual([10, 55.5, 100]);
+		expect(emulator.task(taskId)!.progressHistory.map((event) => event.progress)).toEqual([
+			10, 55.5, 100,
+		]);
 	});
 
 	test('the same prompt and seed give the same image; another prompt gives another one', async () => {
 		const ids = [
-			...(await create('sdxl_lighting', [['prompt', 'a red fox'], ['seed', '5']])),
-			...(await create('sdxl_lighting', [['prompt', 'a red fox'], ['seed', '5']])),
-			...(await create('sdxl_lighting', [['prompt', 'a blue whale'], ['seed', '5']])),
+			...(await create('sdxl_lighting', [
+				['prompt', 'a red fox'],
+				['seed', '5'],
+			])),
+			...(await create('sdxl_lighting', [
+				['prompt', 'a red fox'],
+				['seed', '5'],
+			])),
+			...(await create('sdxl_lighting', [
+				['prompt', 'a blue whale'],
+				['seed', '5'],
+			])),
 		];
 		const images = [];
 		for (const id of ids) {
@@ -93,13 +116,18 @@ describe('a client following the getting-started guide', () => {
 	});
 
 	test('batch_size 3 yields three images, each by index and all together as a ZIP', async () => {
-		const [taskId] = await create('sdxl_lighting', [['prompt', 'three cats'], ['batch_size', '3']]);
+		const [taskId] = await create('sdxl_lighting', [
+			['prompt', 'three cats'],
+			['batch_size', '3'],
+		]);
 		const details = await alice.waitForTask(taskId);
 		expect(details.outputs[0].batch_size).toBe(3);
 		const files = [];
 		for (const index of [0, 1, 2]) {
 			const response = await result(taskId, 9, index);
-			expect(response.headers['content-disposition']).toBe(`attachment; filename="${taskId}_9_0000${index + 1}.png"`);
+			expect(response.headers['content-disposition']).toBe(
+				`attachment; filename="${taskId}_9_0000${index + 1}.png"`,
+			);
 			files.push(response.body);
 		}
 		expect(new Set(files.map((file) => file.toString('base64'))).size).toBe(3);
@@ -113,12 +141,16 @@ describe('a client following the getting-started guide', () => {
 	});
 
 	test('Remove Background returns the uploaded picture as RGBA with a transparent background', async () => {
-		const picture = makePng(40, 30, (x, y) => (x >= 10 && x < 30 && y >= 8 && y < 22 ? [200, 30, 30] : [250, 250, 250]));
+		const picture = makePng(40, 30, (x, y) =>
+			x >= 10 && x < 30 && y >= 8 && y < 22 ? [200, 30, 30] : [250, 250, 250],
+		);
 		const [taskId] = await create('remove_background_birefnet', [
 			['input_image', { data: picture, filename: 'image.png', contentType: 'image/png' }],
 		]);
 		const details = await alice.waitForTask(taskId);
-		expect(details.input_files).toEqual([{ file_name: `${taskId}_input_image.png`, file_size: picture.length }]);
+		expect(details.input_files).toEqual([
+			{ file_name: `${taskId}_input_image.png`, file_size: picture.length },
+		]);
 		const response = await result(taskId, 13);
 		expect(response.headers['content-type']).toBe('image/png');
 		const info = pngInfo(response.body);
@@ -140,7 +172,9 @@ describe('a client following the getting-started guide', () => {
 		]);
 		const child = await alice.waitForTask(childId);
 		expect(child).toMatchObject({ parent_task_id: sourceId, parent_task_node_id: 9 });
-		expect(child.input_files).toEqual([{ file_name: `${childId}_input_image.png`, file_size: sourceImage.length }]);
+		expect(child.input_files).toEqual([
+			{ file_name: `${childId}_input_image.png`, file_size: sourceImage.length },
+		]);
 		const parent = (await alice.get(`/tasks/progress/${sourceId}`)).json();
 		expect(parent.child_tasks.map((task: { task_id: number }) => task.task_id)).toEqual([childId]);
 
@@ -154,14 +188,22 @@ describe('a client following the getting-started guide', () => {
 	});
 
 	test('audio, animated video and text outputs come with their own file types', async () => {
-		const [audio] = await create('stable_audio_open', [['prompt', 'drums'], ['seed', '3']]);
-		const [video] = await create('ltxv_txt2video', [['prompt', 'waves'], ['seed', '3']]);
+		const [audio] = await create('stable_audio_open', [
+			['prompt', 'drums'],
+			['seed', '3'],
+		]);
+		const [video] = await create('ltxv_txt2video', [
+			['prompt', 'waves'],
+			['seed', '3'],
+		]);
 		const [text] = await create('ask_ai_internal', [['prompt', 'hello my dear friend']]);
 		for (const id of [audio, video, text]) expect((await alice.waitForTask(id)).error).toBe('');
 
 		const flac = await result(audio, 13);
 		expect(flac.headers['content-type']).toBe('audio/flac');
-		expect(flac.headers['content-disposition']).toBe(`attachment; filename="${audio}_13_00001.flac"`);
+		expect(flac.headers['content-disposition']).toBe(
+			`attachment; filename="${audio}_13_00001.flac"`,
+		);
 		expect(flac.body.subarray(0, 4).toString('latin1')).toBe('fLaC');
 
 		const webp = await result(video, 41);
@@ -177,7 +219,11 @@ describe('a client following the getting-started guide', () => {
 	});
 
 	test('count=2 creates two consecutive tasks whose seeds go up by one, and both complete', async () => {
-		const ids = await create('sdxl_lighting', [['prompt', 'twins'], ['seed', '100'], ['count', '2']]);
+		const ids = await create('sdxl_lighting', [
+			['prompt', 'twins'],
+			['seed', '100'],
+			['count', '2'],
+		]);
 		expect(ids[1]).toBe(ids[0] + 1);
 		const [first, second] = [await alice.waitForTask(ids[0]), await alice.waitForTask(ids[1])];
 		expect([first.input_params.seed, second.input_params.seed]).toEqual([100, 101]);
@@ -187,13 +233,32 @@ describe('a client following the getting-started guide', () => {
 	test('workers take the highest priority first, then the oldest task', async () => {
 		emulator.configure({ workers: 0 });
 		const low = (await create('sdxl_lighting', [['prompt', 'p0']]))[0];
-		const midA = (await create('sdxl_lighting', [['prompt', 'p5a'], ['priority', '5']]))[0];
-		const midB = (await create('sdxl_lighting', [['prompt', 'p5b'], ['priority', '5']]))[0];
-		const top = (await create('sdxl_lighting', [['prompt', 'p15'], ['priority', '15']]))[0];
-		expect((await alice.putJson('/tasks/update', { priority: 9 }, { query: { task_id: low } })).status).toBe(204);
+		const midA = (
+			await create('sdxl_lighting', [
+				['prompt', 'p5a'],
+				['priority', '5'],
+			])
+		)[0];
+		const midB = (
+			await create('sdxl_lighting', [
+				['prompt', 'p5b'],
+				['priority', '5'],
+			])
+		)[0];
+		const top = (
+			await create('sdxl_lighting', [
+				['prompt', 'p15'],
+				['priority', '15'],
+			])
+		)[0];
+		expect(
+			(await alice.putJson('/tasks/update', { priority: 9 }, { query: { task_id: low } })).status,
+		).toBe(204);
 		emulator.configure({ workers: 1, taskDurationMs: 20 });
 		for (const id of [low, midA, midB, top]) await alice.waitForTask(id);
-		const order = [low, midA, midB, top].sort((a, b) => emulator.task(a)!.startedAt! - emulator.task(b)!.startedAt!);
+		const order = [low, midA, midB, top].sort(
+			(a, b) => emulator.task(a)!.startedAt! - emulator.task(b)!.startedAt!,
+		);
 		expect(order).toEqual([top, low, midA, midB]);
 	});
 
@@ -201,7 +266,12 @@ describe('a client following the getting-started guide', () => {
 		emulator.failNextTasks(1, 'CUDA out of memory');
 		const [taskId] = await create('sdxl_lighting', [['prompt', 'doomed']]);
 		const failed = await alice.waitForTask(taskId);
-		expect(failed).toMatchObject({ progress: 55.5, error: 'CUDA out of memory', finished_at: null, locked_at: null });
+		expect(failed).toMatchObject({
+			progress: 55.5,
+			error: 'CUDA out of memory',
+			finished_at: null,
+			locked_at: null,
+		});
 		expect((await result(taskId, 9)).status).toBe(400);
 		expect((await alice.post('/tasks/restart', { query: { task_id: taskId } })).status).toBe(204);
 		expect(await alice.waitForTask(taskId)).toMatchObject({ progress: 100, error: '' });
@@ -211,7 +281,8 @@ describe('a client following the getting-started guide', () => {
 		emulator.configure({ workers: 1, taskDurationMs: 5000 });
 		const [slow] = await create('sdxl_lighting', [['prompt', 'slow']]);
 		const [next] = await create('sdxl_lighting', [['prompt', 'next']]);
-		while (emulator.task(slow)!.state !== 'running') await new Promise((resolve) => setTimeout(resolve, 5));
+		while (emulator.task(slow)!.state !== 'running')
+			await new Promise((resolve) => setTimeout(resolve, 5));
 		emulator.configure({ taskDurationMs: 40 });
 		expect((await alice.delete(`/tasks/queue/${slow}`)).status).toBe(204);
 		expect(emulator.task(slow)).toBeUndefined();
@@ -219,19 +290,36 @@ describe('a client following the getting-started guide', () => {
 	});
 
 	test('a form without files may also be sent urlencoded', async () => {
-		const response = await alice.request('PUT', '/tasks/create/sdxl_lighting', 'prompt=plain+form&seed=9', {
-			headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		});
+		const response = await alice.request(
+			'PUT',
+			'/tasks/create/sdxl_lighting',
+			'prompt=plain+form&seed=9',
+			{
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			},
+		);
 		expect(response.status).toBe(200);
 		const [taskId] = response.json().tasks_ids;
-		expect((await alice.waitForTask(taskId)).input_params).toEqual({ prompt: 'plain form', seed: 9 });
+		expect((await alice.waitForTask(taskId)).input_params).toEqual({
+			prompt: 'plain form',
+			seed: 9,
+		});
 	});
 
 	test('an unknown list key or an unparsable bool is a plain 500 that still uses up a task id', async () => {
 		const [before] = await create('sdxl_lighting', [['prompt', 'before']]);
-		const badList = await alice.createTask('sdxl_lighting', [['prompt', 'x'], ['steps_number', '9 steps']]);
-		const badBool = await alice.createTask('ask_ai_internal', [['prompt', 'x'], ['use_gemini', 'maybe']]);
-		const badHeaders = await alice.createTask('sdxl_lighting', [['prompt', 'x'], ['webhook_headers', '{oops']]);
+		const badList = await alice.createTask('sdxl_lighting', [
+			['prompt', 'x'],
+			['steps_number', '9 steps'],
+		]);
+		const badBool = await alice.createTask('ask_ai_internal', [
+			['prompt', 'x'],
+			['use_gemini', 'maybe'],
+		]);
+		const badHeaders = await alice.createTask('sdxl_lighting', [
+			['prompt', 'x'],
+			['webhook_headers', '{oops'],
+		]);
 		for (const response of [badList, badBool, badHeaders]) {
 			expect(response.status).toBe(500);
 			expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');

@@ -6,7 +6,13 @@
  */
 import { startEmulator, type VisionatrixEmulator } from '../emulator';
 import { makePng, pngInfo, zipEntries } from '../fixtures/media';
-import { describeWithRecordings, queryOf, recorded, recordedWebhookCalls, textFields } from '../fixtures/recorded';
+import {
+	describeWithRecordings,
+	queryOf,
+	recorded,
+	recordedWebhookCalls,
+	textFields,
+} from '../fixtures/recorded';
 import { startWebhookReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver';
 import { VisionatrixTestClient, type FieldValue } from './client';
 import { expectRecordedExactly, expectRecordedHeaders, expectRecordedJson } from './expectations';
@@ -24,8 +30,18 @@ const workerDetails = () => recorded(27).request.json_body!.worker_details;
 /** The recorded worker: takes tasks, reports progress, uploads two 16x16 PNGs per output, unlocks. */
 const worker = {
 	next: (tasksNames: string[], lastTaskName = '') =>
-		admin.postJson('/tasks/next', { worker_details: workerDetails(), tasks_names: tasksNames, last_task_name: lastTaskName }),
-	progress: (taskId: number, progress: number, executionTime: number, error = '', executionDetails?: object) =>
+		admin.postJson('/tasks/next', {
+			worker_details: workerDetails(),
+			tasks_names: tasksNames,
+			last_task_name: lastTaskName,
+		}),
+	progress: (
+		taskId: number,
+		progress: number,
+		executionTime: number,
+		error = '',
+		executionDetails?: object,
+	) =>
 		admin.putJson('/tasks/progress', {
 			worker_details: workerDetails(),
 			task_id: taskId,
@@ -37,13 +53,22 @@ const worker = {
 	upload: (taskId: number, files: Array<{ name: string; data: Buffer }>) =>
 		admin.putForm(
 			'/tasks/results',
-			files.map((file): [string, FieldValue] => ['files', { data: file.data, filename: file.name, contentType: 'image/png' }]),
+			files.map((file): [string, FieldValue] => [
+				'files',
+				{ data: file.data, filename: file.name, contentType: 'image/png' },
+			]),
 			{ query: { task_id: taskId } },
 		),
 	unlock: (taskId: number) => admin.delete('/tasks/lock', { query: { task_id: taskId } }),
 };
 
-const FINISH_DETAILS = { cache_type: 'classic', cache_size: 1, vae_cpu: false, reserve_vram: 0.6, nodes_execution_time: 7.0 };
+const FINISH_DETAILS = {
+	cache_type: 'classic',
+	cache_size: 1,
+	vae_cpu: false,
+	reserve_vram: 0.6,
+	nodes_execution_time: 7.0,
+};
 const resultPngs = (taskId: number) => [
 	{ name: `${taskId}_9_00001_.png`, data: makePng(16, 16, (x, y) => [x * 16, y * 16, 128]) },
 	{ name: `${taskId}_9_00002_.png`, data: makePng(16, 16, (x, y) => [255 - x * 16, 64, y * 16]) },
@@ -53,7 +78,10 @@ const task1ResultsSize = task1Results[0].data.length + task1Results[1].data.leng
 const redPng = makePng(32, 24, () => [255, 0, 0]);
 
 /** Runs the recorded worker through one whole successful task. */
-async function runToCompletion(taskId: number, files: Array<{ name: string; data: Buffer }>): Promise<void> {
+async function runToCompletion(
+	taskId: number,
+	files: Array<{ name: string; data: Buffer }>,
+): Promise<void> {
 	expect((await worker.progress(taskId, 10, 1.0)).status).toBe(204);
 	expect((await worker.progress(taskId, 55.5, 5.55)).status).toBe(204);
 	expect((await worker.upload(taskId, files)).status).toBe(204);
@@ -83,7 +111,10 @@ describeWithRecordings('replaying the recorded Visionatrix 2.7 session', () => {
 	});
 
 	test('a wrong password and a missing Authorization header get the bare-text 401 (03, 04)', async () => {
-		expectRecordedExactly(await alice.as({ username: 'alice', password: 'wrong' }).get('/other/whoami'), recorded(3));
+		expectRecordedExactly(
+			await alice.as({ username: 'alice', password: 'wrong' }).get('/other/whoami'),
+			recorded(3),
+		);
 		expectRecordedExactly(await alice.as(null).get('/other/whoami'), recorded(4));
 	});
 
@@ -119,9 +150,10 @@ describeWithRecordings('replaying the recorded Visionatrix 2.7 session', () => {
 		const next = await worker.next(recorded(27).request.json_body!.tasks_names as string[]);
 		expectRecordedJson(next, recorded(27));
 		const progress = recorded(28).request.json_body!;
-		expect((await worker.progress(1, progress.progress as number, progress.execution_time as number)).status).toBe(
-			recorded(28).response.status,
-		);
+		expect(
+			(await worker.progress(1, progress.progress as number, progress.execution_time as number))
+				.status,
+		).toBe(recorded(28).response.status);
 		expect((await worker.progress(1, 55.5, 5.55)).status).toBe(204);
 		expectRecordedJson(await alice.get('/tasks/progress/1'), recorded(29));
 	});
@@ -158,7 +190,9 @@ describeWithRecordings('replaying the recorded Visionatrix 2.7 session', () => {
 			expect(response.headers['content-length']).toBe(String(task1Results[index].data.length));
 			expect(response.body.equals(task1Results[index].data)).toBe(true);
 			const info = pngInfo(response.body);
-			expect([info.width, info.height]).toEqual((exchange.response.body as { png_size_px: number[] }).png_size_px);
+			expect([info.width, info.height]).toEqual(
+				(exchange.response.body as { png_size_px: number[] }).png_size_px,
+			);
 		}
 	});
 
@@ -168,7 +202,8 @@ describeWithRecordings('replaying the recorded Visionatrix 2.7 session', () => {
 		expect(response.status).toBe(200);
 		expectRecordedHeaders(response, exchange);
 		const entries = zipEntries(response.body);
-		const recordedEntries = (exchange.response.body as { zip_entries: Array<{ name: string }> }).zip_entries;
+		const recordedEntries = (exchange.response.body as { zip_entries: Array<{ name: string }> })
+			.zip_entries;
 		expect(entries.map((entry) => entry.name)).toEqual(recordedEntries.map((entry) => entry.name));
 		expect(entries.map((entry) => entry.data)).toEqual(task1Results.map((file) => file.data));
 		// Stored entries, no extra fields: the recorded 394 bytes minus its two 82-byte files.
@@ -178,17 +213,29 @@ describeWithRecordings('replaying the recorded Visionatrix 2.7 session', () => {
 
 	test('result errors: index out of range, task not completed, unknown node (37-39)', async () => {
 		for (const number of [37, 38, 39]) {
-			expectRecordedExactly(await alice.get('/tasks/results', { query: queryOf(recorded(number)) }), recorded(number));
+			expectRecordedExactly(
+				await alice.get('/tasks/results', { query: queryOf(recorded(number)) }),
+				recorded(number),
+			);
 		}
 	});
 
 	test('alice creates task 5 from an uploaded PNG and task 6 from task 1 node 9 (41-43)', async () => {
-		const upload = recorded(41).request.form_fields[0] as { filename: string; content_type: string };
+		const upload = recorded(41).request.form_fields[0] as {
+			filename: string;
+			content_type: string;
+		};
 		const created = await alice.createTask('remove_background_birefnet', [
-			['input_image', { data: redPng, filename: upload.filename, contentType: upload.content_type }],
+			[
+				'input_image',
+				{ data: redPng, filename: upload.filename, contentType: upload.content_type },
+			],
 		]);
 		expectRecordedExactly(created, recorded(41));
-		expectRecordedExactly(await alice.createTask('remove_background_birefnet', fieldsOf(42)), recorded(42));
+		expectRecordedExactly(
+			await alice.createTask('remove_background_birefnet', fieldsOf(42)),
+			recorded(42),
+		);
 		expectRecordedJson(await alice.get('/tasks/progress/6'), recorded(43), (body) => {
 			body.input_files[0].file_size = task1Results[0].data.length;
 		});
@@ -211,61 +258,105 @@ describeWithRecordings('replaying the recorded Visionatrix 2.7 session', () => {
 			body['5'].input_files[0].file_size = redPng.length;
 			body['6'].input_files[0].file_size = task1Results[0].data.length;
 		});
-		expectRecordedJson(await alice.get('/tasks/progress-summary', { query: queryOf(recorded(46)) }), recorded(46), (body) => {
-			body['1'].outputs[0].file_size = task1ResultsSize;
-		});
+		expectRecordedJson(
+			await alice.get('/tasks/progress-summary', { query: queryOf(recorded(46)) }),
+			recorded(46),
+			(body) => {
+				body['1'].outputs[0].file_size = task1ResultsSize;
+			},
+		);
 		expectRecordedExactly(await alice.get('/tasks/progress/999999'), recorded(47));
 		expectRecordedExactly(await alice.get('/tasks/progress/abc'), recorded(48));
 		expectRecordedExactly(await alice.get('/tasks/progress/4'), recorded(49));
 	});
 
 	test('priority can be changed only while a task is queued, and only up to 15 (50-54)', async () => {
-		expectRecordedExactly(await alice.putJson('/tasks/update', { priority: 5 }, { query: { task_id: 3 } }), recorded(50));
+		expectRecordedExactly(
+			await alice.putJson('/tasks/update', { priority: 5 }, { query: { task_id: 3 } }),
+			recorded(50),
+		);
 		expectRecordedJson(await alice.get('/tasks/progress/3'), recorded(51));
-		expectRecordedExactly(await alice.putJson('/tasks/update', { priority: 5 }, { query: { task_id: 1 } }), recorded(52));
-		expectRecordedExactly(await alice.putJson('/tasks/update', { priority: 5 }, { query: { task_id: 2 } }), recorded(53));
-		expectRecordedExactly(await alice.putJson('/tasks/update', { priority: 16 }, { query: { task_id: 3 } }), recorded(54));
+		expectRecordedExactly(
+			await alice.putJson('/tasks/update', { priority: 5 }, { query: { task_id: 1 } }),
+			recorded(52),
+		);
+		expectRecordedExactly(
+			await alice.putJson('/tasks/update', { priority: 5 }, { query: { task_id: 2 } }),
+			recorded(53),
+		);
+		expectRecordedExactly(
+			await alice.putJson('/tasks/update', { priority: 16 }, { query: { task_id: 3 } }),
+			recorded(54),
+		);
 	});
 
 	test('cancelling removes a queued task, leaves a finished one, and 404s an unknown one (55-59)', async () => {
 		expectRecordedExactly(await alice.delete('/tasks/queue/3'), recorded(55));
 		expectRecordedExactly(await alice.get('/tasks/progress/3'), recorded(56));
 		expectRecordedExactly(await alice.delete('/tasks/queue/1'), recorded(57));
-		expectRecordedJson(await alice.get('/tasks/progress-summary', { query: queryOf(recorded(58)) }), recorded(58), (body) => {
-			body['1'].outputs[0].file_size = task1ResultsSize;
-		});
+		expectRecordedJson(
+			await alice.get('/tasks/progress-summary', { query: queryOf(recorded(58)) }),
+			recorded(58),
+			(body) => {
+				body['1'].outputs[0].file_size = task1ResultsSize;
+			},
+		);
 		expectRecordedExactly(await alice.delete('/tasks/queue/999999'), recorded(59));
 	});
 
 	test('cancelling a running task removes it; the worker learns on its next report (60, 61)', async () => {
 		expectRecordedExactly(await alice.delete('/tasks/queue/2'), recorded(60));
 		const progress = recorded(61).request.json_body!;
-		expectRecordedExactly(await worker.progress(2, progress.progress as number, progress.execution_time as number), recorded(61));
+		expectRecordedExactly(
+			await worker.progress(2, progress.progress as number, progress.execution_time as number),
+			recorded(61),
+		);
 	});
 
 	test('only failed tasks restart unless forced; finished ones never (62-65)', async () => {
-		expectRecordedExactly(await alice.post('/tasks/restart', { query: queryOf(recorded(62)) }), recorded(62));
+		expectRecordedExactly(
+			await alice.post('/tasks/restart', { query: queryOf(recorded(62)) }),
+			recorded(62),
+		);
 		expectRecordedJson(await alice.get('/tasks/progress/5'), recorded(63), (body) => {
 			body.input_files[0].file_size = redPng.length;
 		});
-		expectRecordedExactly(await alice.post('/tasks/restart', { query: queryOf(recorded(64)) }), recorded(64));
-		expectRecordedExactly(await alice.post('/tasks/restart', { query: queryOf(recorded(65)) }), recorded(65));
+		expectRecordedExactly(
+			await alice.post('/tasks/restart', { query: queryOf(recorded(64)) }),
+			recorded(64),
+		);
+		expectRecordedExactly(
+			await alice.post('/tasks/restart', { query: queryOf(recorded(65)) }),
+			recorded(65),
+		);
 	});
 
 	test('deleting a task removes it; deleting an unknown one is a 404 (66-68)', async () => {
-		expectRecordedExactly(await alice.delete('/tasks/task', { query: queryOf(recorded(66)) }), recorded(66));
+		expectRecordedExactly(
+			await alice.delete('/tasks/task', { query: queryOf(recorded(66)) }),
+			recorded(66),
+		);
 		expectRecordedExactly(await alice.get('/tasks/progress/6'), recorded(67));
-		expectRecordedExactly(await alice.delete('/tasks/task', { query: queryOf(recorded(68)) }), recorded(68));
+		expectRecordedExactly(
+			await alice.delete('/tasks/task', { query: queryOf(recorded(68)) }),
+			recorded(68),
+		);
 	});
 
 	test('a worker asking only for sdxl_lighting gets nothing while only birefnet task 5 waits (69)', async () => {
 		const body = recorded(69).request.json_body!;
-		expectRecordedExactly(await worker.next(body.tasks_names as string[], body.last_task_name as string), recorded(69));
+		expectRecordedExactly(
+			await worker.next(body.tasks_names as string[], body.last_task_name as string),
+			recorded(69),
+		);
 	});
 
 	test('task 7 with a webhook runs to completion; the receiver gets 10, 55.5 and 100 (80, 81, 90)', async () => {
 		const webhookUrl = `${receiver.url}/hooks/vix`;
-		const fields = fieldsOf(80).map(([name, value]): [string, FieldValue] => [name, name === 'webhook_url' ? webhookUrl : value]);
+		const fields = fieldsOf(80).map(([name, value]): [string, FieldValue] => [
+			name,
+			name === 'webhook_url' ? webhookUrl : value,
+		]);
 		expectRecordedExactly(await alice.createTask('sdxl_lighting', fields), recorded(80));
 		expect((await worker.next(['sdxl_lighting'], 'sdxl_lighting')).json().task_id).toBe(7);
 		await runToCompletion(7, resultPngs(7));
@@ -279,10 +370,15 @@ describeWithRecordings('replaying the recorded Visionatrix 2.7 session', () => {
 			calls.map((call) => ({
 				method: call.method,
 				path: call.path,
-				headers: { 'x-token': call.headers['x-token'], 'content-type': call.headers['content-type'] },
+				headers: {
+					'x-token': call.headers['x-token'],
+					'content-type': call.headers['content-type'],
+				},
 				body_raw: call.bodyRaw,
 			})),
-		).toEqual(expected.map(({ method, path, headers, body_raw }) => ({ method, path, headers, body_raw })));
+		).toEqual(
+			expected.map(({ method, path, headers, body_raw }) => ({ method, path, headers, body_raw })),
+		);
 	});
 
 	test('task 8 with a webhook fails; the failure arrives as a progress call with the error (82, 91)', async () => {
@@ -307,7 +403,8 @@ describeWithRecordings('replaying the recorded Visionatrix 2.7 session', () => {
 		expectRecordedExactly(await alice.createTask('stable_audio_open', fieldsOf(70)), recorded(70));
 		expectRecordedExactly(await alice.createTask('ltxv_txt2video', fieldsOf(71)), recorded(71));
 		expectRecordedExactly(await alice.createTask('ask_ai_internal', fieldsOf(72)), recorded(72));
-		for (const id of [9, 10, 11]) expect((await alice.delete('/tasks/task', { query: { task_id: id } })).status).toBe(204);
+		for (const id of [9, 10, 11])
+			expect((await alice.delete('/tasks/task', { query: { task_id: id } })).status).toBe(204);
 	});
 
 	test("even an admin cannot see alice's tasks through progress or the summary (73, 74)", async () => {

@@ -10,7 +10,9 @@ import { expectRecordedExactly } from './expectations';
 const ALICE = { username: 'alice', password: 'alice' };
 const running: VisionatrixEmulator[] = [];
 
-async function start(options: Parameters<typeof startEmulator>[0] = {}): Promise<VisionatrixEmulator> {
+async function start(
+	options: Parameters<typeof startEmulator>[0] = {},
+): Promise<VisionatrixEmulator> {
 	const emulator = await startEmulator(options);
 	running.push(emulator);
 	return emulator;
@@ -35,7 +37,8 @@ describe('a server with authentication turned off', () => {
 				record_expires_at: null,
 			});
 		}
-		const [taskId] = (await anonymous.createTask('sdxl_lighting', [['prompt', 'x']])).json().tasks_ids;
+		const [taskId] = (await anonymous.createTask('sdxl_lighting', [['prompt', 'x']])).json()
+			.tasks_ids;
 		expect(emulator.task(taskId)!.userId).toBe('admin');
 		expect((await anonymous.get('/no/such/route')).status).toBe(404);
 	});
@@ -57,7 +60,9 @@ describe('a legacy (1.5–1.6) server', () => {
 		expect(created.status).toBe(200);
 		const [taskId] = created.json().tasks_ids;
 		expect((await legacy.waitForTask(taskId)).progress).toBe(100);
-		expect((await legacy.get('/tasks/results', { query: { task_id: taskId, node_id: 9 } })).status).toBe(200);
+		expect(
+			(await legacy.get('/tasks/results', { query: { task_id: taskId, node_id: 9 } })).status,
+		).toBe(200);
 		const current = legacy.withPrefix('/vapi');
 		const notRouted = await current.get(`/tasks/progress/${taskId}`);
 		expect([notRouted.status, notRouted.json()]).toEqual([404, { detail: 'Not Found' }]);
@@ -69,9 +74,20 @@ describe('custom users', () => {
 	test('only the configured users can sign in, with their own names and roles', async () => {
 		const emulator = await start({
 			workers: 0,
-			users: [{ username: 'bob', password: 's3cret', isAdmin: true, fullName: 'Bob B', email: 'bob@example.org' }],
+			users: [
+				{
+					username: 'bob',
+					password: 's3cret',
+					isAdmin: true,
+					fullName: 'Bob B',
+					email: 'bob@example.org',
+				},
+			],
 		});
-		const bob = new VisionatrixTestClient(emulator.url, '/vapi', { username: 'bob', password: 's3cret' });
+		const bob = new VisionatrixTestClient(emulator.url, '/vapi', {
+			username: 'bob',
+			password: 's3cret',
+		});
 		expect((await bob.get('/other/whoami')).json()).toEqual({
 			user_id: 'bob',
 			full_name: 'Bob B',
@@ -89,12 +105,23 @@ describe('the request log', () => {
 		const alice = new VisionatrixTestClient(emulator.url, '/vapi', ALICE);
 		emulator.clearRequests();
 		await alice.createTask('remove_background_birefnet', [
-			['input_image', { data: Buffer.from('not really a png'), filename: 'in.png', contentType: 'image/png' }],
+			[
+				'input_image',
+				{ data: Buffer.from('not really a png'), filename: 'in.png', contentType: 'image/png' },
+			],
 			['priority', '3'],
 		]);
 		await alice.get('/tasks/progress-summary', { query: { name: 'remove_background_birefnet' } });
 		await alice.as({ username: 'alice', password: 'nope' }).get('/other/whoami');
-		expect(emulator.requests.map((entry) => [entry.method, entry.path, entry.status, entry.authUser, entry.claimedUser])).toEqual([
+		expect(
+			emulator.requests.map((entry) => [
+				entry.method,
+				entry.path,
+				entry.status,
+				entry.authUser,
+				entry.claimedUser,
+			]),
+		).toEqual([
 			['PUT', '/vapi/tasks/create/remove_background_birefnet', 200, 'alice', 'alice'],
 			['GET', '/vapi/tasks/progress-summary', 200, 'alice', 'alice'],
 			['GET', '/vapi/other/whoami', 401, null, 'alice'],
@@ -104,7 +131,8 @@ describe('the request log', () => {
 			{ name: 'priority', value: '3' },
 		]);
 		expect(emulator.requests[1].query).toEqual({ name: 'remove_background_birefnet' });
-		for (const entry of emulator.requests) expect(entry.finishedAt).toBeGreaterThanOrEqual(entry.receivedAt);
+		for (const entry of emulator.requests)
+			expect(entry.finishedAt).toBeGreaterThanOrEqual(entry.receivedAt);
 	});
 });
 
@@ -113,7 +141,9 @@ describe('fault injection', () => {
 		const emulator = await start({ workers: 0 });
 		const alice = new VisionatrixTestClient(emulator.url, '/vapi', ALICE);
 		const remove = emulator.intercept((request) =>
-			request.path.endsWith('/whoami') ? { reply: { status: 503, body: { detail: 'Service Unavailable' } } } : undefined,
+			request.path.endsWith('/whoami')
+				? { reply: { status: 503, body: { detail: 'Service Unavailable' } } }
+				: undefined,
 		);
 		const faulty = await alice.get('/other/whoami');
 		expect([faulty.status, faulty.json(), faulty.headers['content-type']]).toEqual([
@@ -128,7 +158,9 @@ describe('fault injection', () => {
 	test('an interceptor can drop the connection or delay the answer', async () => {
 		const emulator = await start({ workers: 0 });
 		const alice = new VisionatrixTestClient(emulator.url, '/vapi', ALICE);
-		const remove = emulator.intercept((request) => (request.query.drop ? { destroy: true } : { delayMs: 50 }));
+		const remove = emulator.intercept((request) =>
+			request.query.drop ? { destroy: true } : { delayMs: 50 },
+		);
 		await expect(alice.get('/other/whoami', { query: { drop: 1 } })).rejects.toThrow();
 		const started = Date.now();
 		expect((await alice.get('/other/whoami')).status).toBe(200);
@@ -144,7 +176,9 @@ describe('stopping', () => {
 		await alice.createTask('sdxl_lighting', [['prompt', 'never finishes']]);
 		await emulator.stop();
 		const freshConnection = { timeout: 2000, httpAgent: new Agent({ keepAlive: false }) };
-		await expect(axios.get(`${emulator.url}/vapi/other/whoami`, freshConnection)).rejects.toMatchObject({
+		await expect(
+			axios.get(`${emulator.url}/vapi/other/whoami`, freshConnection),
+		).rejects.toMatchObject({
 			code: 'ECONNREFUSED',
 		});
 		// The worker had locked the task; its first report (due at 20 ms) never comes.

@@ -10,7 +10,10 @@ let receiver: WebhookReceiver;
 
 beforeAll(async () => {
 	emulator = await startEmulator({ taskDurationMs: 60 });
-	alice = new VisionatrixTestClient(emulator.url, '/vapi', { username: 'alice', password: 'alice' });
+	alice = new VisionatrixTestClient(emulator.url, '/vapi', {
+		username: 'alice',
+		password: 'alice',
+	});
 	receiver = await startWebhookReceiver();
 });
 
@@ -34,38 +37,52 @@ async function createWithWebhook(url: string, headers = '{"X-Token": "abc"}'): P
 }
 
 describe('a task created with a webhook_url', () => {
-	testWithRecordings('notifies {webhook_url}/task-progress at 10, 55.5 and 100, with the given headers, like the recording', async () => {
-		const taskId = await createWithWebhook(`${receiver.url}/hooks/vix`);
-		await alice.waitForTask(taskId);
-		const calls = await receiver.waitForCalls(3);
-		const recordedCall = recordedWebhookCalls(90).calls[0];
-		expect(calls.map((call) => [call.method, call.path])).toEqual(Array(3).fill([recordedCall.method, recordedCall.path]));
-		for (const call of calls) {
-			expect(call.headers['x-token']).toBe('abc');
-			expect(call.headers['content-type']).toBe('application/json');
-		}
-		const bodies = calls.map((call) => JSON.parse(call.bodyRaw));
-		expect(bodies.map((body) => [body.task_id, body.progress, body.error])).toEqual([
-			[taskId, 10, ''],
-			[taskId, 55.5, ''],
-			[taskId, 100, ''],
-		]);
-		expect(Object.keys(bodies[0])).toEqual(Object.keys(recordedCall.body));
-		// Floats are written the Python way, like the recorded raw bodies: 10.0, not 10.
-		expect(calls[0].bodyRaw).toMatch(/^\{"task_id":\d+,"progress":10\.0,"execution_time":\d+\.\d+,"error":""\}$/);
-		// Results are stored before 100 is announced.
-		const final = (await alice.get(`/tasks/progress/${taskId}`)).json();
-		expect(final.outputs[0].batch_size).toBe(1);
-	});
+	testWithRecordings(
+		'notifies {webhook_url}/task-progress at 10, 55.5 and 100, with the given headers, like the recording',
+		async () => {
+			const taskId = await createWithWebhook(`${receiver.url}/hooks/vix`);
+			await alice.waitForTask(taskId);
+			const calls = await receiver.waitForCalls(3);
+			const recordedCall = recordedWebhookCalls(90).calls[0];
+			expect(calls.map((call) => [call.method, call.path])).toEqual(
+				Array(3).fill([recordedCall.method, recordedCall.path]),
+			);
+			for (const call of calls) {
+				expect(call.headers['x-token']).toBe('abc');
+				expect(call.headers['content-type']).toBe('application/json');
+			}
+			const bodies = calls.map((call) => JSON.parse(call.bodyRaw));
+			expect(bodies.map((body) => [body.task_id, body.progress, body.error])).toEqual([
+				[taskId, 10, ''],
+				[taskId, 55.5, ''],
+				[taskId, 100, ''],
+			]);
+			expect(Object.keys(bodies[0])).toEqual(Object.keys(recordedCall.body));
+			// Floats are written the Python way, like the recorded raw bodies: 10.0, not 10.
+			expect(calls[0].bodyRaw).toMatch(
+				/^\{"task_id":\d+,"progress":10\.0,"execution_time":\d+\.\d+,"error":""\}$/,
+			);
+			// Results are stored before 100 is announced.
+			const final = (await alice.get(`/tasks/progress/${taskId}`)).json();
+			expect(final.outputs[0].batch_size).toBe(1);
+		},
+	);
 
 	testWithRecordings('a failure is announced as a progress call carrying the error', async () => {
 		emulator.failNextTasks(1, 'Fake worker: simulated failure');
 		const taskId = await createWithWebhook(`${receiver.url}/hooks/vix/`);
 		expect((await alice.waitForTask(taskId)).error).toBe('Fake worker: simulated failure');
 		const calls = await receiver.waitForCalls(2);
-		expect(calls.map((call) => call.path)).toEqual(['/hooks/vix/task-progress', '/hooks/vix/task-progress']);
+		expect(calls.map((call) => call.path)).toEqual([
+			'/hooks/vix/task-progress',
+			'/hooks/vix/task-progress',
+		]);
 		expect(calls.map((call) => JSON.parse(call.bodyRaw))).toEqual(
-			recordedWebhookCalls(91).calls.map((call) => ({ ...call.body, task_id: taskId, execution_time: expect.any(Number) })),
+			recordedWebhookCalls(91).calls.map((call) => ({
+				...call.body,
+				task_id: taskId,
+				execution_time: expect.any(Number),
+			})),
 		);
 	});
 
@@ -76,11 +93,20 @@ describe('a task created with a webhook_url', () => {
 		const taskId = await createWithWebhook(`${deadUrl}/gone`, '{}');
 		expect((await alice.waitForTask(taskId)).progress).toBe(100);
 		const deadline = Date.now() + 3000;
-		while (emulator.webhookDeliveries.filter((d) => d.taskId === taskId && d.failure).length < 3 && Date.now() < deadline) {
+		while (
+			emulator.webhookDeliveries.filter((d) => d.taskId === taskId && d.failure).length < 3 &&
+			Date.now() < deadline
+		) {
 			await new Promise((resolve) => setTimeout(resolve, 10));
 		}
 		const deliveries = emulator.webhookDeliveries.filter((delivery) => delivery.taskId === taskId);
-		expect(deliveries.map((delivery) => [delivery.body.progress, delivery.status, typeof delivery.failure])).toEqual([
+		expect(
+			deliveries.map((delivery) => [
+				delivery.body.progress,
+				delivery.status,
+				typeof delivery.failure,
+			]),
+		).toEqual([
 			[10, null, 'string'],
 			[55.5, null, 'string'],
 			[100, null, 'string'],

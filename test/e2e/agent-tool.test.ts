@@ -12,7 +12,13 @@
 import type { VisionatrixEmulator } from '../emulator/types';
 import { loadExample, nodeOutput, prepareWorkflow, type N8nRunData } from '../n8n';
 import { runOnEmulator, type EmulatorRun } from '../n8n/session';
-import { messageText, startScriptedChatModel, type ChatRequest, type ScriptedChatModel, type ScriptStep } from './scripted-chat-model';
+import {
+	messageText,
+	startScriptedChatModel,
+	type ChatRequest,
+	type ScriptedChatModel,
+	type ScriptStep,
+} from './scripted-chat-model';
 
 const N8N_TIMEOUT_MS = 180_000;
 const TOOL_NODE = 'Generate Image';
@@ -35,7 +41,8 @@ interface ToolAnswer {
 /** The tool's result as the agent handed it back to the model (the `tool` message). */
 function toolResultIn(request: ChatRequest): { raw: string; answer: ToolAnswer[] } {
 	const message = request.messages.find((m) => m.role === 'tool');
-	if (!message) throw new Error(`no tool message in: ${JSON.stringify(request.messages.map((m) => m.role))}`);
+	if (!message)
+		throw new Error(`no tool message in: ${JSON.stringify(request.messages.map((m) => m.role))}`);
 	const raw = messageText(message);
 	return { raw, answer: JSON.parse(raw) as ToolAnswer[] };
 }
@@ -48,16 +55,33 @@ interface AgentRun extends EmulatorRun {
  * The example against the emulator (set up first by `setUp`), its OpenAI credential pointing at a
  * model that answers with `script`, the tool polling every 0.5 s. stop() stops the model too.
  */
-async function runAgent(script: ScriptStep[], setUp: (emulator: VisionatrixEmulator) => void = () => {}): Promise<AgentRun> {
+async function runAgent(
+	script: ScriptStep[],
+	setUp: (emulator: VisionatrixEmulator) => void = () => {},
+): Promise<AgentRun> {
 	const model = await startScriptedChatModel(script);
 	try {
 		const session = await runOnEmulator({
 			emulator: { taskDurationMs: 300, workers: 1 },
-			credentials: [{ id: 'vixDemoOpenAi001', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: 'sk-scripted', url: model.baseUrl } }],
+			credentials: [
+				{
+					id: 'vixDemoOpenAi001',
+					name: 'OpenAI account',
+					type: 'openAiApi',
+					data: { apiKey: 'sk-scripted', url: model.baseUrl },
+				},
+			],
 			workflow: (credential, emulator) => {
 				setUp(emulator);
-				const workflow = prepareWorkflow(loadExample('agent-generates-images.json'), { credential });
-				(workflow.nodes.find((node) => node.name === TOOL_NODE)!.parameters.options as Record<string, unknown>).pollInterval = 0.5;
+				const workflow = prepareWorkflow(loadExample('agent-generates-images.json'), {
+					credential,
+				});
+				(
+					workflow.nodes.find((node) => node.name === TOOL_NODE)!.parameters.options as Record<
+						string,
+						unknown
+					>
+				).pollInterval = 0.5;
 				return workflow;
 			},
 			timeoutMs: N8N_TIMEOUT_MS,
@@ -84,12 +108,19 @@ describe('examples/agent-generates-images.json: the Visionatrix node as the tool
 		agent = await runAgent([
 			(request) => {
 				toolName = request.tools![0].function.name;
-				return { toolCall: { name: toolName, arguments: { prompt: MODEL_PROMPT, steps_number: '4 steps' } } };
+				return {
+					toolCall: {
+						name: toolName,
+						arguments: { prompt: MODEL_PROMPT, steps_number: '4 steps' },
+					},
+				};
 			},
 			(request) => {
 				const [task] = toolResultIn(request).answer;
 				const file = task.files[0];
-				return { text: `Done: task ${task.task_id} is ${task.status}; your picture is ${file.file_name} (${file.type}, ${file.mime_type}).` };
+				return {
+					text: `Done: task ${task.task_id} is ${task.status}; your picture is ${file.file_name} (${file.type}, ${file.mime_type}).`,
+				};
 			},
 		]);
 		({ emulator, model, run } = agent);
@@ -103,16 +134,28 @@ describe('examples/agent-generates-images.json: the Visionatrix node as the tool
 		expect(first.tools).toHaveLength(1);
 		const offered = first.tools![0].function;
 		expect(offered.name).toBe('Generate_Image');
-		expect(offered.description).toMatch(/^Generates an image on the Visionatrix server from a text prompt/);
+		expect(offered.description).toMatch(
+			/^Generates an image on the Visionatrix server from a text prompt/,
+		);
 		expect(offered.parameters?.properties).toEqual({
-			prompt: expect.objectContaining({ type: 'string', description: 'What the image shows, as a detailed description in English' }),
-			steps_number: expect.objectContaining({ type: 'string', description: 'Quality: "4 steps" is faster, "8 steps" is better' }),
+			prompt: expect.objectContaining({
+				type: 'string',
+				description: 'What the image shows, as a detailed description in English',
+			}),
+			steps_number: expect.objectContaining({
+				type: 'string',
+				description: 'Quality: "4 steps" is faster, "8 steps" is better',
+			}),
 		});
-		expect(messageText(first.messages.find((m) => m.role === 'user')!)).toContain('a lighthouse at dusk');
+		expect(messageText(first.messages.find((m) => m.role === 'user')!)).toContain(
+			'a lighthouse at dusk',
+		);
 	});
 
 	it('creates the task with the prompt the model chose and the input given by name', () => {
-		const creates = emulator.requests.filter((r) => r.method === 'PUT' && r.path === '/vapi/tasks/create/sdxl_lighting');
+		const creates = emulator.requests.filter(
+			(r) => r.method === 'PUT' && r.path === '/vapi/tasks/create/sdxl_lighting',
+		);
 		expect(creates).toHaveLength(1);
 		const [task] = emulator.tasks;
 		expect(task.inputParams).toMatchObject({ prompt: MODEL_PROMPT, steps_number: '4 steps' });
@@ -128,7 +171,16 @@ describe('examples/agent-generates-images.json: the Visionatrix node as the tool
 				task_id: task.id,
 				flow: 'sdxl_lighting',
 				status: 'completed',
-				files: [{ node_id: 9, batch_index: 0, type: 'image', file_name: `${task.id}_9_00001.png`, mime_type: 'image/png', file_size: task.results[0].data.length }],
+				files: [
+					{
+						node_id: 9,
+						batch_index: 0,
+						type: 'image',
+						file_name: `${task.id}_9_00001.png`,
+						mime_type: 'image/png',
+						file_size: task.results[0].data.length,
+					},
+				],
 			},
 		]);
 		// No file content: no long base64 run, no PNG signature in base64.
@@ -137,7 +189,7 @@ describe('examples/agent-generates-images.json: the Visionatrix node as the tool
 		expect(raw.length).toBeLessThan(400);
 	});
 
-	it('ends with the agent\'s final answer quoting the tool\'s result', () => {
+	it("ends with the agent's final answer quoting the tool's result", () => {
 		const [task] = emulator.tasks;
 		expect(nodeOutput(run, AGENT).map((item) => item.json.output)).toEqual([
 			`Done: task ${task.id} is completed; your picture is ${task.id}_9_00001.png (image, image/png).`,
@@ -154,8 +206,15 @@ describe('the same agent when the task fails on the server', () => {
 	beforeAll(async () => {
 		agent = await runAgent(
 			[
-				(request) => ({ toolCall: { name: request.tools![0].function.name, arguments: { prompt: MODEL_PROMPT, steps_number: '8 steps' } } }),
-				(request) => ({ text: `It did not work: ${(JSON.parse(messageText(request.messages.find((m) => m.role === 'tool')!)) as Array<{ error: string }>)[0].error}` }),
+				(request) => ({
+					toolCall: {
+						name: request.tools![0].function.name,
+						arguments: { prompt: MODEL_PROMPT, steps_number: '8 steps' },
+					},
+				}),
+				(request) => ({
+					text: `It did not work: ${(JSON.parse(messageText(request.messages.find((m) => m.role === 'tool')!)) as Array<{ error: string }>)[0].error}`,
+				}),
 			],
 			(vix) => vix.failNextTasks(1, 'CUDA out of memory'),
 		);
@@ -164,12 +223,18 @@ describe('the same agent when the task fails on the server', () => {
 
 	afterAll(async () => await agent?.stop());
 
-	it('hands the model the server\'s error, naming the task, and the agent can say so', () => {
+	it("hands the model the server's error, naming the task, and the agent can say so", () => {
 		expect(run.status).toBe('success');
 		const [task] = emulator.tasks;
 		expect(task.state).toBe('failed');
-		const [toolMessage] = JSON.parse(messageText(model.requests[1].messages.find((m) => m.role === 'tool')!)) as Array<{ error: string }>;
-		expect(toolMessage.error).toContain(`Task ${task.id} failed on the Visionatrix server: CUDA out of memory`);
-		expect(nodeOutput(run, AGENT).map((item) => item.json.output)).toEqual([`It did not work: ${toolMessage.error}`]);
+		const [toolMessage] = JSON.parse(
+			messageText(model.requests[1].messages.find((m) => m.role === 'tool')!),
+		) as Array<{ error: string }>;
+		expect(toolMessage.error).toContain(
+			`Task ${task.id} failed on the Visionatrix server: CUDA out of memory`,
+		);
+		expect(nodeOutput(run, AGENT).map((item) => item.json.output)).toEqual([
+			`It did not work: ${toolMessage.error}`,
+		]);
 	});
 });

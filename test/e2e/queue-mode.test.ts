@@ -17,9 +17,25 @@ import { join } from 'node:path';
 import type { VisionatrixEmulator } from '../emulator/types';
 import { loadExample, NODE_TYPE, prepareWorkflow } from '../n8n';
 import type { N8nRestClient } from '../n8n/rest';
-import { locateRedis, queueModeEnv, startQueueMode, startRedis, type QueueModeCluster, type RedisServer } from '../n8n/queue-mode';
+import {
+	locateRedis,
+	queueModeEnv,
+	startQueueMode,
+	startRedis,
+	type QueueModeCluster,
+	type RedisServer,
+} from '../n8n/queue-mode';
 import { startN8nSession, type N8nSession } from '../n8n/session';
-import { finalDelivery, nodeItems, progressReads, reportTimings, startByWebhook, tasksOfExecution, untilWaiting, withWebhookTrigger } from './webhook-workflows';
+import {
+	finalDelivery,
+	nodeItems,
+	progressReads,
+	reportTimings,
+	startByWebhook,
+	tasksOfExecution,
+	untilWaiting,
+	withWebhookTrigger,
+} from './webhook-workflows';
 
 const OWNER = { email: 'queue@visionatrix.local', password: 'Vix-queue-2026' };
 
@@ -42,11 +58,24 @@ describe('queue mode: n8n main, two workers, Redis', () => {
 			owner: OWNER,
 			extraEnv: queueModeEnv(redis),
 			workflows: (credential, out) => {
-				const example = withWebhookTrigger(prepareWorkflow(loadExample('generate-and-remove-background-step-by-step.json'), { credential, outputDir: out }), 'vix-queue-example');
+				const example = withWebhookTrigger(
+					prepareWorkflow(loadExample('generate-and-remove-background-step-by-step.json'), {
+						credential,
+						outputDir: out,
+					}),
+					'vix-queue-example',
+				);
 				for (const node of example.nodes) {
-					if (node.type === NODE_TYPE && node.parameters.operation === 'waitForCompletion') node.parameters.options = { pollInterval: 0.5, timeout: 60 };
+					if (node.type === NODE_TYPE && node.parameters.operation === 'waitForCompletion')
+						node.parameters.options = { pollInterval: 0.5, timeout: 60 };
 				}
-				return [example, withWebhookTrigger(prepareWorkflow(loadExample('webhook-wait.json'), { credential, outputDir: out }), 'vix-queue-webhook-wait')];
+				return [
+					example,
+					withWebhookTrigger(
+						prepareWorkflow(loadExample('webhook-wait.json'), { credential, outputDir: out }),
+						'vix-queue-webhook-wait',
+					),
+				];
 			},
 			serve: async (instance) => await startQueueMode(instance, { workers: 2 }),
 		});
@@ -54,7 +83,10 @@ describe('queue mode: n8n main, two workers, Redis', () => {
 		const prepared = Date.now();
 
 		({ server: cluster, n8n } = await session.start());
-		timings.setup = { importAndPublish_ms: prepared - started, startMainAndTwoWorkers_ms: Date.now() - prepared };
+		timings.setup = {
+			importAndPublish_ms: prepared - started,
+			startMainAndTwoWorkers_ms: Date.now() - prepared,
+		};
 	}, 240_000);
 
 	afterAll(async () => {
@@ -79,9 +111,20 @@ describe('queue mode: n8n main, two workers, Redis', () => {
 		expect(String(generated.binary?.data?.id)).toMatch(/^database:/);
 		const firstTask = Number(generated.json.task_id);
 		const secondTask = Number(cutOut.json.task_id);
-		expect(readFileSync(join(outDir, `generated-${firstTask}-0.png`)).equals(emulator.task(firstTask)!.results[0].data)).toBe(true);
-		expect(readFileSync(join(outDir, `no-background-${secondTask}-0.png`)).equals(emulator.task(secondTask)!.results[0].data)).toBe(true);
-		timings.example1 = { worker: cluster.workersOf(id)[0], triggerToEnd_ms: Date.parse(done.stoppedAt!) - started };
+		expect(
+			readFileSync(join(outDir, `generated-${firstTask}-0.png`)).equals(
+				emulator.task(firstTask)!.results[0].data,
+			),
+		).toBe(true);
+		expect(
+			readFileSync(join(outDir, `no-background-${secondTask}-0.png`)).equals(
+				emulator.task(secondTask)!.results[0].data,
+			),
+		).toBe(true);
+		timings.example1 = {
+			worker: cluster.workersOf(id)[0],
+			triggerToEnd_ms: Date.parse(done.stoppedAt!) - started,
+		};
 		passed++;
 	}, 150_000);
 
@@ -102,7 +145,10 @@ describe('queue mode: n8n main, two workers, Redis', () => {
 		emulator.configure({ workers: 1 });
 		const [task] = tasksOfExecution(emulator, id);
 		const final = await finalDelivery(emulator, task.id);
-		expect({ status: final.status, failure: final.failure }).toEqual({ status: 200, failure: null });
+		expect({ status: final.status, failure: final.failure }).toEqual({
+			status: 200,
+			failure: null,
+		});
 		const done = await n8n.waitForEnd(id, 60_000);
 		expect(done.status).toBe('success');
 
@@ -110,14 +156,23 @@ describe('queue mode: n8n main, two workers, Redis', () => {
 		expect(other.startedExecutions()).toContain(id);
 		expect(firstWorker.startedExecutions().filter((e) => e === id)).toHaveLength(1);
 		// Waiting, nobody asked the server about the task; the final call's check is the one read after it.
-		const create = emulator.requests.find((r) => r.method === 'PUT' && r.path === '/vapi/tasks/create/sdxl_lighting' && r.receivedAt >= triggeredAt)!;
+		const create = emulator.requests.find(
+			(r) =>
+				r.method === 'PUT' &&
+				r.path === '/vapi/tasks/create/sdxl_lighting' &&
+				r.receivedAt >= triggeredAt,
+		)!;
 		expect(progressReads(emulator, create.receivedAt, final.sentAt)).toHaveLength(1);
 		expect(progressReads(emulator, final.sentAt)).toHaveLength(1);
 
 		// The file: downloaded by the main process (it handles the call), saved by the other worker.
 		const item = nodeItems(done, 'Generate Image')[0];
 		expect(String(item.binary?.data?.id)).toMatch(/^database:/);
-		expect(readFileSync(join(outDir, `webhook-wait-${task.id}-0.png`)).equals(emulator.task(task.id)!.results[0].data)).toBe(true);
+		expect(
+			readFileSync(join(outDir, `webhook-wait-${task.id}-0.png`)).equals(
+				emulator.task(task.id)!.results[0].data,
+			),
+		).toBe(true);
 		timings.webhookWait = {
 			startedOn: first,
 			resumedOn: other.name,

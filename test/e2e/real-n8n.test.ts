@@ -11,7 +11,16 @@ import { join } from 'node:path';
 
 import type { RecordedRequest, VisionatrixEmulator } from '../emulator/types';
 import { pngInfo, sha256 } from '../fixtures/media';
-import { CREDENTIAL_TYPE, loadExample, NODE_TYPE, nodeOutput, prepareWorkflow, type N8nRunData, type RunWorkflowResult, type WorkflowExport } from '../n8n';
+import {
+	CREDENTIAL_TYPE,
+	loadExample,
+	NODE_TYPE,
+	nodeOutput,
+	prepareWorkflow,
+	type N8nRunData,
+	type RunWorkflowResult,
+	type WorkflowExport,
+} from '../n8n';
 import { runOnEmulator, type EmulatorRun } from '../n8n/session';
 
 const EXAMPLE = 'generate-and-remove-background-step-by-step.json';
@@ -27,7 +36,17 @@ const REMOVE_BG = 'Remove Background';
 const WAIT_2 = 'Wait for Background Removal';
 const RESULTS_2 = 'Get Image Without Background';
 const SAVE_2 = 'Save Image Without Background';
-const ALL_NODES = [TRIGGER, GENERATE, WAIT_1, RESULTS_1, SAVE_1, REMOVE_BG, WAIT_2, RESULTS_2, SAVE_2];
+const ALL_NODES = [
+	TRIGGER,
+	GENERATE,
+	WAIT_1,
+	RESULTS_1,
+	SAVE_1,
+	REMOVE_BG,
+	WAIT_2,
+	RESULTS_2,
+	SAVE_2,
+];
 
 interface Case {
 	apiVersion: 'current' | 'legacy';
@@ -86,7 +105,9 @@ describe.each<Case>([
 		expect(run.data.resultData.lastNodeExecuted).toBe(SAVE_2);
 		// Every workflow node of ours is loaded from the linked community package.
 		expect(workflow.nodes.filter((n) => n.type === NODE_TYPE)).toHaveLength(6);
-		expect(workflow.nodes.find((n) => n.name === GENERATE)?.credentials).toHaveProperty(CREDENTIAL_TYPE);
+		expect(workflow.nodes.find((n) => n.name === GENERATE)?.credentials).toHaveProperty(
+			CREDENTIAL_TYPE,
+		);
 	});
 
 	it('passes exactly one item along the chain, each paired with its input item', () => {
@@ -97,7 +118,10 @@ describe.each<Case>([
 			const item = nodeOutput(run, name)[0];
 			// n8n normalises { item: 0 } / [{ item: 0 }] / 0; accept those forms, nothing else.
 			const paired = Array.isArray(item.pairedItem) ? item.pairedItem : [item.pairedItem];
-			expect({ name, paired: paired.map((p) => (typeof p === 'number' ? p : (p as { item: number }).item)) }).toEqual({
+			expect({
+				name,
+				paired: paired.map((p) => (typeof p === 'number' ? p : (p as { item: number }).item)),
+			}).toEqual({
 				name,
 				paired: [0],
 			});
@@ -113,8 +137,14 @@ describe.each<Case>([
 		expect(typeof created2.task_id).toBe('number');
 		expect(created2.task_id).not.toBe(created1.task_id);
 
-		expect(nodeOutput(run, WAIT_1)[0].json).toMatchObject({ task_id: created1.task_id, progress: 100 });
-		expect(nodeOutput(run, WAIT_2)[0].json).toMatchObject({ task_id: created2.task_id, progress: 100 });
+		expect(nodeOutput(run, WAIT_1)[0].json).toMatchObject({
+			task_id: created1.task_id,
+			progress: 100,
+		});
+		expect(nodeOutput(run, WAIT_2)[0].json).toMatchObject({
+			task_id: created2.task_id,
+			progress: 100,
+		});
 		expect(nodeOutput(run, RESULTS_1)[0].json).toMatchObject({ task_id: created1.task_id });
 		expect(nodeOutput(run, RESULTS_2)[0].json).toMatchObject({ task_id: created2.task_id });
 	});
@@ -124,7 +154,11 @@ describe.each<Case>([
 			const item = nodeOutput(run, name)[0];
 			const binary = item.binary?.data;
 			expect({ name, binary: binary !== undefined }).toEqual({ name, binary: true });
-			expect(binary).toMatchObject({ mimeType: 'image/png', fileExtension: 'png', fileType: 'image' });
+			expect(binary).toMatchObject({
+				mimeType: 'image/png',
+				fileExtension: 'png',
+				fileType: 'image',
+			});
 			expect(binary?.fileName).toMatch(/\.png$/);
 			// filesystem mode (n8n 2.x default): a reference, not inline bytes
 			expect(binary?.id ?? binary?.data).toBeTruthy();
@@ -164,8 +198,12 @@ describe.each<Case>([
 		expect([png2.width, png2.height]).toEqual([png1.width, png1.height]);
 
 		// Sizes the node reported match the files
-		expect(nodeOutput(run, RESULTS_1)[0].json.file_size).toBe(statSync(join(outDir, expected[0])).size);
-		expect(nodeOutput(run, RESULTS_2)[0].json.file_size).toBe(statSync(join(outDir, expected[1])).size);
+		expect(nodeOutput(run, RESULTS_1)[0].json.file_size).toBe(
+			statSync(join(outDir, expected[0])).size,
+		);
+		expect(nodeOutput(run, RESULTS_2)[0].json.file_size).toBe(
+			statSync(join(outDir, expected[1])).size,
+		);
 	});
 
 	it('moved the bytes unchanged: server result → n8n → upload → server result → disk', () => {
@@ -198,7 +236,12 @@ describe.each<Case>([
 		}
 		const [first, second] = creates;
 		expect(first.formFields).toEqual(
-			expect.arrayContaining([{ name: 'prompt', value: 'a red fox sitting in a snowy forest at sunrise, detailed fur, soft light' }]),
+			expect.arrayContaining([
+				{
+					name: 'prompt',
+					value: 'a red fox sitting in a snowy forest at sunrise, detailed fur, soft light',
+				},
+			]),
 		);
 		expect(first.formFields.some((f) => 'filename' in f)).toBe(false);
 
@@ -207,16 +250,23 @@ describe.each<Case>([
 			name: 'input_image',
 			filename: expect.stringMatching(/\.png$/),
 			contentType: 'image/png',
-			size: statSync(join(outDir, readdirSync(outDir).find((f) => f.startsWith('generated-'))!)).size,
+			size: statSync(join(outDir, readdirSync(outDir).find((f) => f.startsWith('generated-'))!))
+				.size,
 		});
 		// No request failed (n8n retries once after a 401: there should be none), all on this API's prefix
-		expect(requests.filter((r) => r.status >= 400).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([]);
-		expect(requests.filter((r) => !r.path.startsWith(`${emulator.prefix}/`)).map((r) => r.path)).toEqual([]);
+		expect(
+			requests.filter((r) => r.status >= 400).map((r) => `${r.method} ${r.path} ${r.status}`),
+		).toEqual([]);
+		expect(
+			requests.filter((r) => !r.path.startsWith(`${emulator.prefix}/`)).map((r) => r.path),
+		).toEqual([]);
 		if (auth) {
 			expect(requests.every((r) => r.authUser === 'admin' && r.claimedUser === 'admin')).toBe(true);
 		} else {
 			// Empty user name and password: no Authorization header at all
-			expect(requests.filter((r) => r.headers.authorization !== undefined).map((r) => r.path)).toEqual([]);
+			expect(
+				requests.filter((r) => r.headers.authorization !== undefined).map((r) => r.path),
+			).toEqual([]);
 		}
 	});
 
@@ -224,7 +274,9 @@ describe.each<Case>([
 		// import + import + execute; n8n startup dominates (about 5 s per CLI call)
 		expect(result.timings.totalMs).toBeLessThan(N8N_TIMEOUT_MS);
 		if (result.crashedAtExit) {
-			console.warn('n8n execute crashed (SIGSEGV) while shutting down after a successful run; see test/n8n/execute.ts');
+			console.warn(
+				'n8n execute crashed (SIGSEGV) while shutting down after a successful run; see test/n8n/execute.ts',
+			);
 		}
 	});
 });
@@ -238,7 +290,11 @@ describe('examples/chain-flows-by-reference.json in a real n8n', () => {
 	beforeAll(async () => {
 		session = await runOnEmulator({
 			emulator: { taskDurationMs: 300 },
-			workflow: (credential, _emulator, out) => prepareWorkflow(loadExample('chain-flows-by-reference.json'), { credential, outputDir: out }),
+			workflow: (credential, _emulator, out) =>
+				prepareWorkflow(loadExample('chain-flows-by-reference.json'), {
+					credential,
+					outputDir: out,
+				}),
 			timeoutMs: N8N_TIMEOUT_MS,
 		});
 		({ emulator, outDir, run } = session);
@@ -246,7 +302,7 @@ describe('examples/chain-flows-by-reference.json in a real n8n', () => {
 
 	afterAll(async () => await session?.stop());
 
-	it('removes the background of the first task\'s output by reference and saves one cut-out PNG with alpha', () => {
+	it("removes the background of the first task's output by reference and saves one cut-out PNG with alpha", () => {
 		expect(run.status).toBe('success');
 		const files = readdirSync(outDir).filter((f) => f.startsWith('cut-out-'));
 		expect(files).toHaveLength(1);
@@ -254,12 +310,16 @@ describe('examples/chain-flows-by-reference.json in a real n8n', () => {
 
 		const generated = nodeOutput(run, 'Generate and Wait')[0].json;
 		expect(generated).toMatchObject({ status: 'completed', name: 'sdxl_lighting' });
-		const creates = emulator.requests.filter((r) => r.method === 'PUT' && r.path === '/vapi/tasks/create/remove_background_birefnet');
+		const creates = emulator.requests.filter(
+			(r) => r.method === 'PUT' && r.path === '/vapi/tasks/create/remove_background_birefnet',
+		);
 		// The image is not uploaded again: the server is told which task output to read.
-		expect(creates.map((r) => r.formFields)).toEqual([[{ name: 'input_image', value: JSON.stringify({ task_id: generated.task_id, node_id: 9 }) }]]);
-		// Only the cut-out was downloaded.
-		expect(emulator.requests.filter((r) => r.path === '/vapi/tasks/results').map((r) => r.query.task_id)).toEqual([
-			String(nodeOutput(run, 'Remove Background by Reference')[0].json.task_id),
+		expect(creates.map((r) => r.formFields)).toEqual([
+			[{ name: 'input_image', value: JSON.stringify({ task_id: generated.task_id, node_id: 9 }) }],
 		]);
+		// Only the cut-out was downloaded.
+		expect(
+			emulator.requests.filter((r) => r.path === '/vapi/tasks/results').map((r) => r.query.task_id),
+		).toEqual([String(nodeOutput(run, 'Remove Background by Reference')[0].json.task_id)]);
 	});
 });

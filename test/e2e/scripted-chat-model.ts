@@ -23,7 +23,14 @@ export interface ToolCall {
 
 export interface OfferedTool {
 	type: 'function';
-	function: { name: string; description?: string; parameters?: { properties?: Record<string, { type?: string; description?: string }>; required?: string[] } };
+	function: {
+		name: string;
+		description?: string;
+		parameters?: {
+			properties?: Record<string, { type?: string; description?: string }>;
+			required?: string[];
+		};
+	};
 }
 
 export interface ChatRequest {
@@ -34,7 +41,9 @@ export interface ChatRequest {
 	[key: string]: unknown;
 }
 
-export type ScriptedAnswer = { toolCall: { name: string; arguments: Record<string, unknown> } } | { text: string };
+export type ScriptedAnswer =
+	| { toolCall: { name: string; arguments: Record<string, unknown> } }
+	| { text: string };
 
 export type ScriptStep = (request: ChatRequest) => ScriptedAnswer;
 
@@ -52,32 +61,75 @@ export function messageText(message: ChatMessage): string {
 }
 
 function completion(request: ChatRequest, answer: ScriptedAnswer, index: number) {
-	const message = 'toolCall' in answer
-		? {
-				role: 'assistant',
-				content: null,
-				tool_calls: [{ id: `call_${index}`, type: 'function', function: { name: answer.toolCall.name, arguments: JSON.stringify(answer.toolCall.arguments) } }],
-			}
-		: { role: 'assistant', content: answer.text };
+	const message =
+		'toolCall' in answer
+			? {
+					role: 'assistant',
+					content: null,
+					tool_calls: [
+						{
+							id: `call_${index}`,
+							type: 'function',
+							function: {
+								name: answer.toolCall.name,
+								arguments: JSON.stringify(answer.toolCall.arguments),
+							},
+						},
+					],
+				}
+			: { role: 'assistant', content: answer.text };
 	return {
 		id: `chatcmpl-scripted-${index}`,
 		object: 'chat.completion',
 		created: Math.floor(Date.now() / 1000),
 		model: request.model,
-		choices: [{ index: 0, message, logprobs: null, finish_reason: 'toolCall' in answer ? 'tool_calls' : 'stop' }],
+		choices: [
+			{
+				index: 0,
+				message,
+				logprobs: null,
+				finish_reason: 'toolCall' in answer ? 'tool_calls' : 'stop',
+			},
+		],
 		usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
 	};
 }
 
 /** The same answer as `chat.completion.chunk` events. */
 function chunks(request: ChatRequest, answer: ScriptedAnswer, index: number): string {
-	const base = { id: `chatcmpl-scripted-${index}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: request.model };
-	const delta = 'toolCall' in answer
-		? { role: 'assistant', content: null, tool_calls: [{ index: 0, id: `call_${index}`, type: 'function', function: { name: answer.toolCall.name, arguments: JSON.stringify(answer.toolCall.arguments) } }] }
-		: { role: 'assistant', content: answer.text };
+	const base = {
+		id: `chatcmpl-scripted-${index}`,
+		object: 'chat.completion.chunk',
+		created: Math.floor(Date.now() / 1000),
+		model: request.model,
+	};
+	const delta =
+		'toolCall' in answer
+			? {
+					role: 'assistant',
+					content: null,
+					tool_calls: [
+						{
+							index: 0,
+							id: `call_${index}`,
+							type: 'function',
+							function: {
+								name: answer.toolCall.name,
+								arguments: JSON.stringify(answer.toolCall.arguments),
+							},
+						},
+					],
+				}
+			: { role: 'assistant', content: answer.text };
 	const events = [
 		{ ...base, choices: [{ index: 0, delta, finish_reason: null }] },
-		{ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'toolCall' in answer ? 'tool_calls' : 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } },
+		{
+			...base,
+			choices: [
+				{ index: 0, delta: {}, finish_reason: 'toolCall' in answer ? 'tool_calls' : 'stop' },
+			],
+			usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+		},
 	];
 	return `${events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join('')}data: [DONE]\n\n`;
 }
@@ -98,25 +150,43 @@ export async function startScriptedChatModel(script: ScriptStep[]): Promise<Scri
 		void (async () => {
 			const path = (request.url ?? '').split('?')[0];
 			if (request.method === 'GET' && path === '/v1/models') {
-				return reply(response, 200, { object: 'list', data: [{ id: 'scripted-model', object: 'model', owned_by: 'tests' }] });
+				return reply(response, 200, {
+					object: 'list',
+					data: [{ id: 'scripted-model', object: 'model', owned_by: 'tests' }],
+				});
 			}
 			if (request.method !== 'POST' || path !== '/v1/chat/completions') {
-				return reply(response, 404, { error: { message: `no route ${request.method} ${path}`, type: 'invalid_request_error' } });
+				return reply(response, 404, {
+					error: { message: `no route ${request.method} ${path}`, type: 'invalid_request_error' },
+				});
 			}
 			const chat = JSON.parse(await readBody(request)) as ChatRequest;
 			requests.push(chat);
 			const step = script[requests.length - 1];
 			if (!step) {
-				return reply(response, 500, { error: { message: `the script has ${script.length} steps; request ${requests.length} is one too many`, type: 'server_error' } });
+				return reply(response, 500, {
+					error: {
+						message: `the script has ${script.length} steps; request ${requests.length} is one too many`,
+						type: 'server_error',
+					},
+				});
 			}
 			let answer: ScriptedAnswer;
 			try {
 				answer = step(chat);
 			} catch (error) {
-				return reply(response, 500, { error: { message: `script step ${requests.length} failed: ${(error as Error).message}`, type: 'server_error' } });
+				return reply(response, 500, {
+					error: {
+						message: `script step ${requests.length} failed: ${(error as Error).message}`,
+						type: 'server_error',
+					},
+				});
 			}
 			if (chat.stream) {
-				response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+				response.writeHead(200, {
+					'content-type': 'text/event-stream',
+					'cache-control': 'no-cache',
+				});
 				response.end(chunks(chat, answer, requests.length));
 				return;
 			}

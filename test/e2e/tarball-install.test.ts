@@ -15,8 +15,23 @@ import { basename, join } from 'node:path';
 
 import type { VisionatrixEmulator } from '../emulator/types';
 import { pngInfo, sha256 } from '../fixtures/media';
-import { installAsCommunityPackage, packTarball, REPO_ROOT, type PackageJson, type PackedTarball } from '../release/tarball';
-import { loadExample, locateN8n, NODE_TYPE, nodeOutput, PACKAGE_NAME, prepareWorkflow, type N8nRunData, type WorkflowExport } from '../n8n';
+import {
+	installAsCommunityPackage,
+	packTarball,
+	REPO_ROOT,
+	type PackageJson,
+	type PackedTarball,
+} from '../release/tarball';
+import {
+	loadExample,
+	locateN8n,
+	NODE_TYPE,
+	nodeOutput,
+	PACKAGE_NAME,
+	prepareWorkflow,
+	type N8nRunData,
+	type WorkflowExport,
+} from '../n8n';
 import { runOnEmulator, type EmulatorRun } from '../n8n/session';
 
 const EXAMPLE = 'generate-and-remove-background.json';
@@ -44,7 +59,8 @@ describe(`examples/${EXAMPLE} in real n8n, from the packed tarball installed as 
 
 		session = await runOnEmulator({
 			emulator: { taskDurationMs: 300, workers: 1 },
-			workflow: (credential, _emulator, out) => prepareWorkflow(loadExample(EXAMPLE), { credential, outputDir: out }),
+			workflow: (credential, _emulator, out) =>
+				prepareWorkflow(loadExample(EXAMPLE), { credential, outputDir: out }),
 			userFolder,
 			linkPackage: false, // the tarball install above is the only copy of the package n8n sees
 			timeoutMs: N8N_TIMEOUT_MS,
@@ -68,21 +84,31 @@ describe(`examples/${EXAMPLE} in real n8n, from the packed tarball installed as 
 		// n8n drops these before its npm install
 		expect([installed.devDependencies, installed.peerDependencies]).toEqual([undefined, undefined]);
 		for (const path of [...installed.n8n.nodes, ...installed.n8n.credentials]) {
-			expect(sha256(readFileSync(join(installedDir, path)))).toBe(sha256(readFileSync(join(packed.dir, path))));
+			expect(sha256(readFileSync(join(installedDir, path)))).toBe(
+				sha256(readFileSync(join(packed.dir, path))),
+			);
 		}
-		const ledger = JSON.parse(readFileSync(join(userFolder, '.n8n', 'nodes', 'package.json'), 'utf8'));
+		const ledger = JSON.parse(
+			readFileSync(join(userFolder, '.n8n', 'nodes', 'package.json'), 'utf8'),
+		);
 		expect(ledger.dependencies).toEqual({ [PACKAGE_NAME]: ours.version });
 	});
 
 	it('runs the example to success, every node once', () => {
 		expect(run.status).toBe('success');
 		expect(run.data.resultData.error).toBeUndefined();
-		const steps = workflow.nodes.filter((node) => node.type !== STICKY_NOTE).map((node) => node.name);
+		const steps = workflow.nodes
+			.filter((node) => node.type !== STICKY_NOTE)
+			.map((node) => node.name);
 		expect(workflow.nodes.filter((node) => node.type === NODE_TYPE).length).toBeGreaterThan(0);
 		expect(Object.keys(run.data.resultData.runData).sort()).toEqual([...steps].sort());
 		for (const name of steps) {
 			const runs = run.data.resultData.runData[name];
-			expect({ name, runs: runs.length, status: runs[0].executionStatus ?? 'success' }).toEqual({ name, runs: 1, status: 'success' });
+			expect({ name, runs: runs.length, status: runs[0].executionStatus ?? 'success' }).toEqual({
+				name,
+				runs: 1,
+				status: 'success',
+			});
 		}
 	});
 
@@ -94,16 +120,20 @@ describe(`examples/${EXAMPLE} in real n8n, from the packed tarball installed as 
 		expect(readdirSync(outDir).sort()).toEqual(written.map((file) => basename(file)).sort());
 
 		const results = (flow: string) =>
-			emulator.tasks.filter((task) => task.flow === flow).flatMap((task) => {
-				expect({ flow, state: task.state }).toEqual({ flow, state: 'completed' });
-				return task.results.map((file) => sha256(file.data));
-			});
+			emulator.tasks
+				.filter((task) => task.flow === flow)
+				.flatMap((task) => {
+					expect({ flow, state: task.state }).toEqual({ flow, state: 'completed' });
+					return task.results.map((file) => sha256(file.data));
+				});
 		const generated = results('sdxl_lighting');
 		const cutOut = results('remove_background_birefnet');
 		expect([generated.length, cutOut.length]).toEqual([1, 1]);
 
 		const files = written.map((file) => readFileSync(file));
-		expect(files.map((data) => [generated, cutOut].some((hashes) => hashes.includes(sha256(data))))).toEqual(written.map(() => true));
+		expect(
+			files.map((data) => [generated, cutOut].some((hashes) => hashes.includes(sha256(data)))),
+		).toEqual(written.map(() => true));
 		const cutOutFile = files.find((data) => sha256(data) === cutOut[0]);
 		expect(cutOutFile).toBeDefined();
 		expect(pngInfo(cutOutFile!)).toMatchObject({ colorType: 6, bitDepth: 8 }); // RGBA

@@ -32,8 +32,17 @@ describe('examples/ask-ai-text.json in a real n8n', () => {
 		const [task] = emulator.tasks;
 		const answer = `Emulated answer (seed ${task.seed}): you asked "${PROMPT}".`;
 		const [asked] = nodeOutput(run, 'Ask AI');
-		expect(asked.json).toMatchObject({ task_id: task.id, type: 'text', file_name: `${task.id}_54_00001.txt`, mime_type: 'text/plain', text: `${answer}\n` });
-		expect(asked.binary?.data).toMatchObject({ fileName: `${task.id}_54_00001.txt`, mimeType: 'text/plain' });
+		expect(asked.json).toMatchObject({
+			task_id: task.id,
+			type: 'text',
+			file_name: `${task.id}_54_00001.txt`,
+			mime_type: 'text/plain',
+			text: `${answer}\n`,
+		});
+		expect(asked.binary?.data).toMatchObject({
+			fileName: `${task.id}_54_00001.txt`,
+			mimeType: 'text/plain',
+		});
 		expect(nodeOutput(run, 'Caption').map((item) => item.json.caption)).toEqual([answer]);
 	});
 });

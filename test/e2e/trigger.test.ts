@@ -36,9 +36,14 @@ describe('examples/task-finished-trigger.json published in a real n8n', () => {
 	let outDir: string;
 	let failed = false;
 
-	const summaryReads = () => emulator.requests.filter((r) => r.path === '/vapi/tasks/progress-summary').length;
+	const summaryReads = () =>
+		emulator.requests.filter((r) => r.path === '/vapi/tasks/progress-summary').length;
 
-	async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = POLL_WAIT_MS): Promise<T> {
+	async function until<T>(
+		what: string,
+		check: () => Promise<T | undefined> | T | undefined,
+		timeoutMs = POLL_WAIT_MS,
+	): Promise<T> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const value = await check();
@@ -49,12 +54,18 @@ describe('examples/task-finished-trigger.json published in a real n8n', () => {
 	}
 
 	/** Resolves once the trigger has read the summary more than `count` times. */
-	const pollAfter = async (count: number) => await until(`a poll after read ${count}`, () => (summaryReads() > count ? summaryReads() : undefined));
+	const pollAfter = async (count: number) =>
+		await until(`a poll after read ${count}`, () =>
+			summaryReads() > count ? summaryReads() : undefined,
+		);
 
 	async function finishedExecutions(count: number): Promise<N8nExecution[]> {
 		const executions = await until(`${count} execution(s)`, async () => {
 			const all = await n8n.executions(workflowId);
-			return all.length >= count && all.every((e) => !['new', 'running', 'waiting'].includes(e.status)) ? all : undefined;
+			return all.length >= count &&
+				all.every((e) => !['new', 'running', 'waiting'].includes(e.status))
+				? all
+				: undefined;
 		});
 		return await Promise.all(executions.reverse().map(async (e) => await n8n.execution(e.id)));
 	}
@@ -77,11 +88,16 @@ describe('examples/task-finished-trigger.json published in a real n8n', () => {
 		session = await startN8nSession({
 			emulator: { taskDurationMs: 200, workers: 1 },
 			owner: OWNER,
-			workflows: (credential, out) => [prepareWorkflow(loadExample('task-finished-trigger.json'), { credential, outputDir: out })],
+			workflows: (credential, out) => [
+				prepareWorkflow(loadExample('task-finished-trigger.json'), { credential, outputDir: out }),
+			],
 		});
 		({ emulator, outDir } = session);
 		[workflowId] = session.workflowIds;
-		webUi = new VisionatrixTestClient(emulator.url, emulator.prefix, { username: 'admin', password: 'admin' });
+		webUi = new VisionatrixTestClient(emulator.url, emulator.prefix, {
+			username: 'admin',
+			password: 'admin',
+		});
 	}, 120_000);
 
 	afterAll(async () => await session?.stop({ failed }));

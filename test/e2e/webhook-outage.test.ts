@@ -15,18 +15,41 @@ import { loadExample, prepareWorkflow, type N8nServer, type WorkflowExport } fro
 import { injectFaults, ROUTES, type VisionatrixEmulator } from '../emulator';
 import type { N8nRestClient } from '../n8n/rest';
 import { startN8nSession, type N8nSession } from '../n8n/session';
-import { nodeItems as output, startByWebhook, tasksOfExecution, untilWaiting, withWebhookTrigger } from './webhook-workflows';
+import {
+	nodeItems as output,
+	startByWebhook,
+	tasksOfExecution,
+	untilWaiting,
+	withWebhookTrigger,
+} from './webhook-workflows';
 
 const OWNER = { email: 'e2e-outage@visionatrix.local', password: 'Vix-e2e-2026' };
 const GENERATE = 'Generate Image';
 const PATH = 'vix-webhook-outage';
 
 /** The example, started by a Webhook trigger; the request body gives the prompt and the Timeout. */
-function exampleWorkflow(credential: { id: string; name: string }, outputDir: string): WorkflowExport {
-	const workflow = withWebhookTrigger(prepareWorkflow(loadExample('webhook-wait.json'), { credential, outputDir, name: 'e2e: webhook wait through a restart' }), PATH);
+function exampleWorkflow(
+	credential: { id: string; name: string },
+	outputDir: string,
+): WorkflowExport {
+	const workflow = withWebhookTrigger(
+		prepareWorkflow(loadExample('webhook-wait.json'), {
+			credential,
+			outputDir,
+			name: 'e2e: webhook wait through a restart',
+		}),
+		PATH,
+	);
 	const generate = workflow.nodes.find((node) => node.name === GENERATE)!;
-	(generate.parameters.flowInputs as { value: Record<string, unknown> }).value = { prompt: '={{ $json.body.prompt }}' };
-	generate.parameters.options = { ...(generate.parameters.options as object), timeout: '={{ $json.body.timeout }}', fallbackInterval: 0, pollInterval: 1 };
+	(generate.parameters.flowInputs as { value: Record<string, unknown> }).value = {
+		prompt: '={{ $json.body.prompt }}',
+	};
+	generate.parameters.options = {
+		...(generate.parameters.options as object),
+		timeout: '={{ $json.body.timeout }}',
+		fallbackInterval: 0,
+		pollInterval: 1,
+	};
 	return workflow;
 }
 
@@ -38,7 +61,8 @@ describe('Wait Mode "On Webhook" through a Visionatrix restart, in a real n8n', 
 	let emulator: VisionatrixEmulator;
 
 	/** The server goes down at the first progress read (the wait's first look). */
-	const downAtFirstLook = () => injectFaults(emulator).goesDown({ paths: [ROUTES.progress], methods: ['GET'] }).down;
+	const downAtFirstLook = () =>
+		injectFaults(emulator).goesDown({ paths: [ROUTES.progress], methods: ['GET'] }).down;
 
 	beforeAll(async () => {
 		session = await startN8nSession({
@@ -54,7 +78,10 @@ describe('Wait Mode "On Webhook" through a Visionatrix restart, in a real n8n', 
 
 	test('down for a few seconds at the first look: the look waits for the server, the task finishes meanwhile, the file comes out', async () => {
 		const down = downAtFirstLook();
-		const id = await startByWebhook(server.url, PATH, { prompt: 'a lighthouse through a restart', timeout: 60 });
+		const id = await startByWebhook(server.url, PATH, {
+			prompt: 'a lighthouse through a restart',
+			timeout: 60,
+		});
 		await down;
 		const [task] = tasksOfExecution(emulator, id);
 		await emulator.waitForTask(task.id);
@@ -66,9 +93,18 @@ describe('Wait Mode "On Webhook" through a Visionatrix restart, in a real n8n', 
 		expect(done.status).toBe('success');
 		const items = output(done, GENERATE);
 		expect(items).toHaveLength(1);
-		expect(items[0].json).toMatchObject({ task_id: task.id, flow: 'sdxl_lighting', node_id: 9, batch_index: 0 });
+		expect(items[0].json).toMatchObject({
+			task_id: task.id,
+			flow: 'sdxl_lighting',
+			node_id: 9,
+			batch_index: 0,
+		});
 		// The file, byte for byte, through n8n's binary data and Write Files to Disk.
-		expect(readFileSync(join(outDir, `webhook-wait-${task.id}-0.png`)).equals(emulator.task(task.id)!.results[0].data)).toBe(true);
+		expect(
+			readFileSync(join(outDir, `webhook-wait-${task.id}-0.png`)).equals(
+				emulator.task(task.id)!.results[0].data,
+			),
+		).toBe(true);
 		expect(tasksOfExecution(emulator, id)).toHaveLength(1);
 	}, 120_000);
 

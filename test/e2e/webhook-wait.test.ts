@@ -19,7 +19,14 @@ import { join } from 'node:path';
 
 import type { VisionatrixEmulator } from '../emulator/types';
 import { taskProgressUrl } from '../emulator/webhook';
-import { loadExample, NODE_TYPE, prepareWorkflow, type N8nServer, type WorkflowExport, type WorkflowNode } from '../n8n';
+import {
+	loadExample,
+	NODE_TYPE,
+	prepareWorkflow,
+	type N8nServer,
+	type WorkflowExport,
+	type WorkflowNode,
+} from '../n8n';
 import type { N8nRestClient } from '../n8n/rest';
 import { startN8nSession, type N8nSession } from '../n8n/session';
 import {
@@ -42,9 +49,16 @@ const FAILED = 'Task Failed';
 const WAIT = 'Wait for Task';
 
 /** The example with a Webhook trigger: the request body gives prompt, count and the wait options. */
-function exampleWorkflow(credential: { id: string; name: string }, outputDir: string): WorkflowExport {
+function exampleWorkflow(
+	credential: { id: string; name: string },
+	outputDir: string,
+): WorkflowExport {
 	const workflow = withWebhookTrigger(
-		prepareWorkflow(loadExample('webhook-wait.json'), { credential, outputDir, name: 'e2e: webhook wait (example)' }),
+		prepareWorkflow(loadExample('webhook-wait.json'), {
+			credential,
+			outputDir,
+			name: 'e2e: webhook wait (example)',
+		}),
 		'vix-webhook-wait',
 	);
 	const generate = workflow.nodes.find((node) => node.name === GENERATE)!;
@@ -61,22 +75,33 @@ function exampleWorkflow(credential: { id: string; name: string }, outputDir: st
 /** Create Task (no wait) with Webhook URL = the resume URL, then Wait for Completion on the webhook. */
 function waitOperationWorkflow(credential: { id: string; name: string }): WorkflowExport {
 	const example = loadExample('webhook-wait.json');
-	const create = JSON.parse(JSON.stringify(example.nodes.find((node) => node.name === GENERATE))) as WorkflowNode;
+	const create = JSON.parse(
+		JSON.stringify(example.nodes.find((node) => node.name === GENERATE)),
+	) as WorkflowNode;
 	create.name = 'Create Task';
 	create.id = randomUUID();
 	delete create.onError;
 	create.position = [224, 0];
-	(create.parameters.flowInputs as { value: Record<string, unknown> }).value = { prompt: '={{ $json.body.prompt }}' };
+	(create.parameters.flowInputs as { value: Record<string, unknown> }).value = {
+		prompt: '={{ $json.body.prompt }}',
+	};
 	// The user's part: the task reports to this execution (or, for the test of a refusal, elsewhere).
 	create.parameters.output = 'taskIds';
-	create.parameters.options = { webhookUrl: '={{ $json.body.webhook_url || $execution.resumeUrl }}' };
+	create.parameters.options = {
+		webhookUrl: '={{ $json.body.webhook_url || $execution.resumeUrl }}',
+	};
 	const wait: WorkflowNode = {
 		id: randomUUID(),
 		name: WAIT,
 		type: NODE_TYPE,
 		typeVersion: 1,
 		position: [448, 0],
-		parameters: { resource: 'task', operation: 'waitForCompletion', taskId: '={{ $json.task_id }}', options: { waitMode: 'webhook', timeout: 60, fallbackInterval: 0 } },
+		parameters: {
+			resource: 'task',
+			operation: 'waitForCompletion',
+			taskId: '={{ $json.task_id }}',
+			options: { waitMode: 'webhook', timeout: 60, fallbackInterval: 0 },
+		},
 	};
 	const trigger = webhookTrigger('vix-wait-operation', [0, 0]);
 	return prepareWorkflow(
@@ -104,7 +129,8 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 	const TESTS = 9;
 	const timings: Record<string, unknown> = {};
 
-	const start = async (path: string, body: Record<string, unknown>) => await startByWebhook(server.url, path, body);
+	const start = async (path: string, body: Record<string, unknown>) =>
+		await startByWebhook(server.url, path, body);
 	const waiting = async (id: string) => await untilWaiting(n8n, id);
 	const tasksOf = (executionId: string) => tasksOfExecution(emulator, executionId);
 	const finalDelivery = async (taskId: number) => await finalCall(emulator, taskId);
@@ -115,7 +141,10 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 			// A server that has run for months: every summary of this user's tasks is large.
 			emulator: { taskDurationMs: TASK_MS, workers: 2, history: { tasks: 2000, user: 'admin' } },
 			owner: OWNER,
-			workflows: (credential, out) => [exampleWorkflow(credential, out), waitOperationWorkflow(credential)],
+			workflows: (credential, out) => [
+				exampleWorkflow(credential, out),
+				waitOperationWorkflow(credential),
+			],
 		});
 		({ emulator, outDir } = session);
 		({ server, n8n } = await session.start());
@@ -131,8 +160,14 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 	let silentExecution: string;
 	const silenced = new Set<string>();
 	test('an execution whose calls never arrive is put to wait (its timeout is checked at the end)', async () => {
-		emulator.dropWebhookCalls((call) => [...silenced].some((id) => call.url.includes(`/webhook-waiting/${id}?`)));
-		silentExecution = await start('vix-webhook-wait', { prompt: 'nobody hears', timeout: 2, fallback: 0 });
+		emulator.dropWebhookCalls((call) =>
+			[...silenced].some((id) => call.url.includes(`/webhook-waiting/${id}?`)),
+		);
+		silentExecution = await start('vix-webhook-wait', {
+			prompt: 'nobody hears',
+			timeout: 2,
+			fallback: 0,
+		});
 		silenced.add(silentExecution);
 		expect((await waiting(silentExecution)).status).toBe('waiting');
 		passed++;
@@ -150,15 +185,28 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 		// While it waits: a call for another task and a non-final call are answered and ignored.
 		const target = taskProgressUrl(task.webhookUrl!).href;
 		const post = async (body: unknown) => {
-			const response = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			const response = await fetch(target, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
 			return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 		};
-		expect(await post({ task_id: 987654, progress: 100.0, execution_time: 1.0, error: '' })).toEqual({
+		expect(
+			await post({ task_id: 987654, progress: 100.0, execution_time: 1.0, error: '' }),
+		).toEqual({
 			status: 200,
 			body: { status: 'ignored', reason: 'task 987654 is not one this execution waits for' },
 		});
-		expect((await post({ task_id: task.id, progress: 42.0, execution_time: 1.0, error: '' })).body.status).toBe('ignored');
-		const wrongToken = await fetch(target.replace(/signature=[^/]+/, 'signature=not-the-token'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		expect(
+			(await post({ task_id: task.id, progress: 42.0, execution_time: 1.0, error: '' })).body
+				.status,
+		).toBe('ignored');
+		const wrongToken = await fetch(target.replace(/signature=[^/]+/, 'signature=not-the-token'), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{}',
+		});
 		expect(wrongToken.status).toBe(401);
 		expect((await n8n.execution(id)).status).toBe('waiting');
 
@@ -168,19 +216,35 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 		expect(final.status).toBe(200);
 
 		// One look at the task when the wait began, none while it ran, one after the final call.
-		const create = emulator.requests.find((r) => r.method === 'PUT' && r.path === '/vapi/tasks/create/sdxl_lighting' && r.receivedAt >= triggeredAt)!;
+		const create = emulator.requests.find(
+			(r) =>
+				r.method === 'PUT' &&
+				r.path === '/vapi/tasks/create/sdxl_lighting' &&
+				r.receivedAt >= triggeredAt,
+		)!;
 		expect(progressReads(create.receivedAt, final.sentAt)).toHaveLength(1);
 		const afterFinal = progressReads(final.sentAt);
 		expect(afterFinal).toHaveLength(1);
 		// Each look reads the task itself, never a summary of the 2,000 tasks before it.
-		expect(progressReads(create.receivedAt).map((r) => r.path)).toEqual([`/vapi/tasks/progress/${task.id}`, `/vapi/tasks/progress/${task.id}`]);
-		const ignoredCalls = emulator.webhookDeliveries.filter((d) => d.taskId === task.id && d.body.progress < 100);
+		expect(progressReads(create.receivedAt).map((r) => r.path)).toEqual([
+			`/vapi/tasks/progress/${task.id}`,
+			`/vapi/tasks/progress/${task.id}`,
+		]);
+		const ignoredCalls = emulator.webhookDeliveries.filter(
+			(d) => d.taskId === task.id && d.body.progress < 100,
+		);
 		expect(ignoredCalls.length).toBeGreaterThan(0);
 
 		// The file, byte for byte, through n8n's binary data and Write Files to Disk.
 		const items = output(done, GENERATE);
 		expect(items).toHaveLength(1);
-		expect(items[0].json).toMatchObject({ task_id: task.id, flow: 'sdxl_lighting', node_id: 9, batch_index: 0, mime_type: 'image/png' });
+		expect(items[0].json).toMatchObject({
+			task_id: task.id,
+			flow: 'sdxl_lighting',
+			node_id: 9,
+			batch_index: 0,
+			mime_type: 'image/png',
+		});
 		const written = readFileSync(join(outDir, `webhook-wait-${task.id}-0.png`));
 		expect(written.equals(emulator.task(task.id)!.results[0].data)).toBe(true);
 		expect(output(done, SAVE)).toHaveLength(1);
@@ -208,7 +272,9 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 		expect(output(done, GENERATE, 0)).toHaveLength(0);
 		const errors = output(done, GENERATE, 1);
 		expect(errors).toHaveLength(1);
-		expect(String(errors[0].json.error)).toContain(`Task ${task.id} failed on the Visionatrix server: Fake worker: CUDA out of memory`);
+		expect(String(errors[0].json.error)).toContain(
+			`Task ${task.id} failed on the Visionatrix server: Fake worker: CUDA out of memory`,
+		);
 		expect(output(done, FAILED)).toHaveLength(1);
 		expect(done.data!.resultData.runData[SAVE]).toBeUndefined();
 		passed++;
@@ -217,7 +283,8 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 	test("a lost final call of one task is made up for by the other task's final call", async () => {
 		let dropped: number | undefined;
 		const stop = emulator.dropWebhookCalls((call) => {
-			if (dropped !== undefined || call.progress < 100 || !call.url.includes('/webhook-waiting/')) return false;
+			if (dropped !== undefined || call.progress < 100 || !call.url.includes('/webhook-waiting/'))
+				return false;
 			dropped = call.taskId;
 			return true;
 		});
@@ -230,8 +297,13 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 			const tasks = tasksOf(id);
 			expect(tasks).toHaveLength(2);
 			expect(tasks.map((t) => t.id)).toContain(dropped);
-			expect(emulator.webhookDeliveries.find((d) => d.taskId === dropped && d.body.progress >= 100)?.failure).toMatch(/dropped/);
-			expect(output(done, GENERATE).map((item) => item.json.task_id)).toEqual(tasks.map((t) => t.id));
+			expect(
+				emulator.webhookDeliveries.find((d) => d.taskId === dropped && d.body.progress >= 100)
+					?.failure,
+			).toMatch(/dropped/);
+			expect(output(done, GENERATE).map((item) => item.json.task_id)).toEqual(
+				tasks.map((t) => t.id),
+			);
 			expect(output(done, SAVE)).toHaveLength(2);
 			passed++;
 		} finally {
@@ -240,7 +312,9 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 	});
 
 	test('a lost final call of the only task is caught by the fallback check', async () => {
-		const stop = emulator.dropWebhookCalls((call) => call.progress >= 100 && call.url.includes('/webhook-waiting/'));
+		const stop = emulator.dropWebhookCalls(
+			(call) => call.progress >= 100 && call.url.includes('/webhook-waiting/'),
+		);
 		try {
 			const id = await start('vix-webhook-wait', { prompt: 'lost call', fallback: 2 });
 			expect((await waiting(id)).status).toBe('waiting');
@@ -249,11 +323,17 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 			expect(final.failure).toMatch(/dropped/);
 			const done = await n8n.waitForEnd(id, 30_000);
 			expect(done.status).toBe('success');
-			expect(output(done, GENERATE)[0].json).toMatchObject({ task_id: task.id, mime_type: 'image/png' });
+			expect(output(done, GENERATE)[0].json).toMatchObject({
+				task_id: task.id,
+				mime_type: 'image/png',
+			});
 			// Fallback checks every 2 s: the one after the task finished read the state and resumed.
 			const reads = progressReads(final.sentAt);
 			expect(reads.length).toBeGreaterThanOrEqual(1);
-			timings.fallback = { checkInterval_s: 2, lostCallToExecutionEnd_ms: Date.parse(done.stoppedAt!) - final.sentAt };
+			timings.fallback = {
+				checkInterval_s: 2,
+				lostCallToExecutionEnd_ms: Date.parse(done.stoppedAt!) - final.sentAt,
+			};
 			passed++;
 		} finally {
 			stop();
@@ -266,16 +346,25 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 		const done = await n8n.waitForEnd(id);
 		expect(done.status).toBe('success');
 		const [task] = tasksOf(id);
-		expect(output(done, WAIT)).toEqual([expect.objectContaining({ json: expect.objectContaining({ task_id: task.id, status: 'completed', progress: 100 }) })]);
+		expect(output(done, WAIT)).toEqual([
+			expect.objectContaining({
+				json: expect.objectContaining({ task_id: task.id, status: 'completed', progress: 100 }),
+			}),
+		]);
 		passed++;
 	});
 
 	test('Wait for Completion refuses a task that reports its progress elsewhere, with a clear error', async () => {
-		const id = await start('vix-wait-operation', { prompt: 'elsewhere', webhook_url: 'http://127.0.0.1:9/hooks/other' });
+		const id = await start('vix-wait-operation', {
+			prompt: 'elsewhere',
+			webhook_url: 'http://127.0.0.1:9/hooks/other',
+		});
 		const done = await n8n.waitForEnd(id);
 		expect(done.status).toBe('error');
 		const error = done.data!.resultData.runData[WAIT][0].error!;
-		expect(error.message).toMatch(/^Task \d+ does not report its progress to this execution, so it cannot wake it/);
+		expect(error.message).toMatch(
+			/^Task \d+ does not report its progress to this execution, so it cannot wake it/,
+		);
 		expect(error.description).toContain("Its webhook URL is 'http://127.0.0.1:9/hooks/other'");
 		passed++;
 	});
@@ -284,7 +373,11 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 		// A paused server: the task stays queued. One check only, at the 3 s timeout.
 		emulator.configure({ workers: 0 });
 		try {
-			const id = await start('vix-webhook-wait', { prompt: 'never runs', timeout: 3, fallback: 600 });
+			const id = await start('vix-webhook-wait', {
+				prompt: 'never runs',
+				timeout: 3,
+				fallback: 600,
+			});
 			expect((await waiting(id)).status).toBe('waiting');
 			const done = await n8n.waitForEnd(id, 30_000);
 			expect(done.status).toBe('success');
@@ -295,7 +388,10 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 				`Task ${task.id} did not finish within 3 seconds (last progress 0%); it goes on running on the Visionatrix server: get its files later with Get Results, or raise Timeout [item 0]`,
 			);
 			expect(output(done, FAILED)).toHaveLength(1);
-			timings.timeoutByFallbackLoop = { timeout_s: 3, triggerToEnd_ms: Date.parse(done.stoppedAt!) - Date.parse(done.startedAt) };
+			timings.timeoutByFallbackLoop = {
+				timeout_s: 3,
+				triggerToEnd_ms: Date.parse(done.stoppedAt!) - Date.parse(done.startedAt),
+			};
 			passed++;
 		} finally {
 			emulator.configure({ workers: 2 });
@@ -307,10 +403,15 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 		expect(done.status).toBe('success');
 		const errors = output(done, GENERATE, 1);
 		expect(errors).toHaveLength(1);
-		expect(String(errors[0].json.error)).toMatch(/^Task \d+ did not report completion within 2 seconds/);
+		expect(String(errors[0].json.error)).toMatch(
+			/^Task \d+ did not report completion within 2 seconds/,
+		);
 		expect(output(done, FAILED)).toHaveLength(1);
 		// n8n's wait tracker looks for due executions once a minute: the end comes up to ~60 s late.
-		timings.timeoutByN8nWaitTill = { timeout_s: 2, triggerToEnd_ms: Date.parse(done.stoppedAt!) - Date.parse(done.startedAt) };
+		timings.timeoutByN8nWaitTill = {
+			timeout_s: 2,
+			triggerToEnd_ms: Date.parse(done.stoppedAt!) - Date.parse(done.startedAt),
+		};
 		passed++;
 	}, 120_000);
 });

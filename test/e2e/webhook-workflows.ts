@@ -22,7 +22,12 @@ export function webhookTrigger(path: string, position: [number, number]): Workfl
 		type: 'n8n-nodes-base.webhook',
 		typeVersion: 2,
 		position,
-		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: { responseData: '={{ $execution.id }}' } },
+		parameters: {
+			httpMethod: 'POST',
+			path,
+			responseMode: 'onReceived',
+			options: { responseData: '={{ $execution.id }}' },
+		},
 	};
 }
 
@@ -40,7 +45,11 @@ export function withWebhookTrigger(workflow: WorkflowExport, path: string): Work
 }
 
 /** Starts a published workflow through its Webhook trigger; returns the execution id it answered with. */
-export async function startByWebhook(baseUrl: string, path: string, body: Record<string, unknown>): Promise<string> {
+export async function startByWebhook(
+	baseUrl: string,
+	path: string,
+	body: Record<string, unknown>,
+): Promise<string> {
 	// n8n activates published workflows just after it reports ready: until then their webhooks are 404.
 	const deadline = Date.now() + 30_000;
 	let answer = await callWebhookTrigger(baseUrl, path, body);
@@ -49,26 +58,43 @@ export async function startByWebhook(baseUrl: string, path: string, body: Record
 		answer = await callWebhookTrigger(baseUrl, path, body);
 	}
 	const id = answer.text.trim();
-	if (answer.status !== 200 || !/^\d+$/.test(id)) throw new Error(`POST /webhook/${path} answered ${answer.status}: ${answer.text}`);
+	if (answer.status !== 200 || !/^\d+$/.test(id))
+		throw new Error(`POST /webhook/${path} answered ${answer.status}: ${answer.text}`);
 	return id;
 }
 
 /** Resolves once the execution waits (or has ended, whichever comes first). */
-export async function untilWaiting(n8n: N8nRestClient, id: string, timeoutMs = 60_000): Promise<N8nExecution> {
-	return await n8n.waitForExecution(id, (e) => !['new', 'running'].includes(e.status), { what: 'waiting', timeoutMs });
+export async function untilWaiting(
+	n8n: N8nRestClient,
+	id: string,
+	timeoutMs = 60_000,
+): Promise<N8nExecution> {
+	return await n8n.waitForExecution(id, (e) => !['new', 'running'].includes(e.status), {
+		what: 'waiting',
+		timeoutMs,
+	});
 }
 
 /** The tasks an execution created with its resume URL as webhook URL. */
 export function tasksOfExecution(emulator: VisionatrixEmulator, executionId: string) {
-	return emulator.tasks.filter((task) => (task.webhookUrl ?? '').includes(`/webhook-waiting/${executionId}?`));
+	return emulator.tasks.filter((task) =>
+		(task.webhookUrl ?? '').includes(`/webhook-waiting/${executionId}?`),
+	);
 }
 
 /** The final webhook call of a task (100 or an error), once it was answered, failed or dropped. */
-export async function finalDelivery(emulator: VisionatrixEmulator, taskId: number, timeoutMs = 60_000): Promise<WebhookDelivery> {
+export async function finalDelivery(
+	emulator: VisionatrixEmulator,
+	taskId: number,
+	timeoutMs = 60_000,
+): Promise<WebhookDelivery> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const delivery = emulator.webhookDeliveries.find(
-			(d) => d.taskId === taskId && (d.body.progress >= 100 || d.body.error !== '') && (d.status !== null || d.failure !== null),
+			(d) =>
+				d.taskId === taskId &&
+				(d.body.progress >= 100 || d.body.error !== '') &&
+				(d.status !== null || d.failure !== null),
 		);
 		if (delivery) return delivery;
 		if (Date.now() > deadline) throw new Error(`no final webhook call for task ${taskId}`);
@@ -78,7 +104,13 @@ export async function finalDelivery(emulator: VisionatrixEmulator, taskId: numbe
 
 /** GETs of task progress (one task or the summary) the emulator got in [from, to). */
 export function progressReads(emulator: VisionatrixEmulator, from: number, to = Infinity) {
-	return emulator.requests.filter((r) => r.method === 'GET' && /^\/v?api\/tasks\/progress/.test(r.path) && r.receivedAt >= from && r.receivedAt < to);
+	return emulator.requests.filter(
+		(r) =>
+			r.method === 'GET' &&
+			/^\/v?api\/tasks\/progress/.test(r.path) &&
+			r.receivedAt >= from &&
+			r.receivedAt < to,
+	);
 }
 
 /** A node's output items (first run) on one of its outputs. */
@@ -90,6 +122,9 @@ export function nodeItems(execution: N8nExecution, node: string, output = 0) {
 export function reportTimings(name: string, timings: Record<string, unknown>): void {
 	if (!Object.keys(timings).length) return;
 	mkdirSync(join(repoRoot(), '.cache'), { recursive: true });
-	writeFileSync(join(repoRoot(), '.cache', `${name}-timings.json`), `${JSON.stringify(timings, null, 2)}\n`);
+	writeFileSync(
+		join(repoRoot(), '.cache', `${name}-timings.json`),
+		`${JSON.stringify(timings, null, 2)}\n`,
+	);
 	process.stdout.write(`${name.replace('-', ' ')} timings: ${JSON.stringify(timings)}\n`);
 }

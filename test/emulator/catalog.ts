@@ -9,7 +9,8 @@ export interface WorkerDevice {
 
 /** The server's rule: a flow is supported when some worker has the memory it needs. */
 export function isFlowSupported(info: FlowInfo, workers: readonly WorkerDevice[]): boolean {
-	if (info.is_macos_supported === false && !workers.some((worker) => worker.deviceType !== 'mps')) return false;
+	if (info.is_macos_supported === false && !workers.some((worker) => worker.deviceType !== 'mps'))
+		return false;
 	if (info.required_memory_gb) {
 		const requiredBytes = info.required_memory_gb * 1024 * 1024 * 980; // GPUs often report a bit less
 		return workers.some((worker) => worker.vramTotal >= requiredBytes);
@@ -22,7 +23,8 @@ export class FlowCatalog {
 
 	constructor(flows: readonly EmulatedFlow[]) {
 		for (const flow of flows) {
-			if (this.byName.has(flow.info.name)) throw new Error(`Flow "${flow.info.name}" is listed twice`);
+			if (this.byName.has(flow.info.name))
+				throw new Error(`Flow "${flow.info.name}" is listed twice`);
 			this.byName.set(flow.info.name, flow);
 		}
 	}

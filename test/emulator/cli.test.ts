@@ -4,7 +4,21 @@ import { describe as describeListening, parseCli } from './cli';
 describe('emulator command line', () => {
 	test('reads every flag', () => {
 		const options = parseCli(
-			['--port', '9000', '--no-auth', '--legacy', '--task-ms=50', '--workers', '3', '--output-bytes', '1024', '--user', 'bob:pw:admin', '--user', 'eve:x'],
+			[
+				'--port',
+				'9000',
+				'--no-auth',
+				'--legacy',
+				'--task-ms=50',
+				'--workers',
+				'3',
+				'--output-bytes',
+				'1024',
+				'--user',
+				'bob:pw:admin',
+				'--user',
+				'eve:x',
+			],
 			{},
 		);
 		expect(options).toEqual({
@@ -22,7 +36,12 @@ describe('emulator command line', () => {
 	});
 
 	test('reads the environment, and flags win over it', () => {
-		const env = { VIX_EMULATOR_PORT: '7000', VIX_EMULATOR_AUTH: '0', VIX_EMULATOR_WORKERS: '2', VIX_EMULATOR_USERS: 'a:b:admin,c:d' };
+		const env = {
+			VIX_EMULATOR_PORT: '7000',
+			VIX_EMULATOR_AUTH: '0',
+			VIX_EMULATOR_WORKERS: '2',
+			VIX_EMULATOR_USERS: 'a:b:admin,c:d',
+		};
 		expect(parseCli(['--port', '7001'], env)).toEqual({
 			port: 7001,
 			auth: false,
@@ -45,7 +64,13 @@ describe('emulator command line', () => {
 		expect(describeListening('http://127.0.0.1:8288', {})).toBe(
 			'Visionatrix emulator listening on http://127.0.0.1:8288 (prefix /vapi, auth on, users admin, alice)',
 		);
-		expect(describeListening('http://127.0.0.1:1', { auth: false, apiVersion: 'legacy', users: [{ username: 'bob', password: 'x' }] })).toBe(
+		expect(
+			describeListening('http://127.0.0.1:1', {
+				auth: false,
+				apiVersion: 'legacy',
+				users: [{ username: 'bob', password: 'x' }],
+			}),
+		).toBe(
 			'Visionatrix emulator listening on http://127.0.0.1:1 (prefix /api, auth off, users bob)',
 		);
 	});

@@ -19,7 +19,12 @@ class UsageError extends Error {}
 
 function parseUser(spec: string): EmulatorUser {
 	const [username, password, role, ...rest] = spec.split(':');
-	if (!username || password === undefined || rest.length > 0 || (role !== undefined && role !== 'admin')) {
+	if (
+		!username ||
+		password === undefined ||
+		rest.length > 0 ||
+		(role !== undefined && role !== 'admin')
+	) {
 		throw new UsageError(`Bad user "${spec}": expected name:password or name:password:admin`);
 	}
 	return { username, password, isAdmin: role === 'admin' };
@@ -36,20 +41,28 @@ function parseCount(name: string, text: string | undefined): number {
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): EmulatorOptions {
 	const options: EmulatorOptions = {};
 	if (env.VIX_EMULATOR_PORT) options.port = parseCount('VIX_EMULATOR_PORT', env.VIX_EMULATOR_PORT);
-	if (env.VIX_EMULATOR_AUTH) options.auth = !['0', 'false', 'off', 'no'].includes(env.VIX_EMULATOR_AUTH.toLowerCase());
-	if (env.VIX_EMULATOR_LEGACY && !['0', 'false', 'off', 'no'].includes(env.VIX_EMULATOR_LEGACY.toLowerCase())) {
+	if (env.VIX_EMULATOR_AUTH)
+		options.auth = !['0', 'false', 'off', 'no'].includes(env.VIX_EMULATOR_AUTH.toLowerCase());
+	if (
+		env.VIX_EMULATOR_LEGACY &&
+		!['0', 'false', 'off', 'no'].includes(env.VIX_EMULATOR_LEGACY.toLowerCase())
+	) {
 		options.apiVersion = 'legacy';
 	}
-	if (env.VIX_EMULATOR_TASK_MS) options.taskDurationMs = parseCount('VIX_EMULATOR_TASK_MS', env.VIX_EMULATOR_TASK_MS);
-	if (env.VIX_EMULATOR_WORKERS) options.workers = parseCount('VIX_EMULATOR_WORKERS', env.VIX_EMULATOR_WORKERS);
+	if (env.VIX_EMULATOR_TASK_MS)
+		options.taskDurationMs = parseCount('VIX_EMULATOR_TASK_MS', env.VIX_EMULATOR_TASK_MS);
+	if (env.VIX_EMULATOR_WORKERS)
+		options.workers = parseCount('VIX_EMULATOR_WORKERS', env.VIX_EMULATOR_WORKERS);
 	if (env.VIX_EMULATOR_OUTPUT_BYTES) {
 		options.outputBytes = parseCount('VIX_EMULATOR_OUTPUT_BYTES', env.VIX_EMULATOR_OUTPUT_BYTES);
 	}
-	if (env.VIX_EMULATOR_USERS) options.users = env.VIX_EMULATOR_USERS.split(',').filter(Boolean).map(parseUser);
+	if (env.VIX_EMULATOR_USERS)
+		options.users = env.VIX_EMULATOR_USERS.split(',').filter(Boolean).map(parseUser);
 
 	const cliUsers: EmulatorUser[] = [];
 	for (let i = 0; i < argv.length; i++) {
-		const [flag, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i]];
+		const [flag, inline] =
+			argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i]];
 		const value = (): string => {
 			if (inline !== undefined) return inline;
 			const next = argv[++i];

@@ -38,8 +38,14 @@ interface Settings {
 }
 
 function checkSettings(settings: Partial<LiveSettings>): void {
-	if (settings.apiVersion !== undefined && settings.apiVersion !== 'current' && settings.apiVersion !== 'legacy') {
-		throw new RangeError(`apiVersion must be 'current' or 'legacy', got ${String(settings.apiVersion)}`);
+	if (
+		settings.apiVersion !== undefined &&
+		settings.apiVersion !== 'current' &&
+		settings.apiVersion !== 'legacy'
+	) {
+		throw new RangeError(
+			`apiVersion must be 'current' or 'legacy', got ${String(settings.apiVersion)}`,
+		);
 	}
 	for (const key of ['taskDurationMs', 'workers', 'outputBytes'] as const) {
 		const value = settings[key];
@@ -69,7 +75,14 @@ class Emulator implements VisionatrixEmulator {
 	private port = 0;
 	private stopped = false;
 	private down = false;
-	private readonly heldWebhooks = new Map<number, { url: string; headers: EmulatedTask['webhookHeaders']; notice: Parameters<WebhookSender['send']>[2] }>();
+	private readonly heldWebhooks = new Map<
+		number,
+		{
+			url: string;
+			headers: EmulatedTask['webhookHeaders'];
+			notice: Parameters<WebhookSender['send']>[2];
+		}
+	>();
 
 	constructor(options: EmulatorOptions) {
 		checkSettings(options);
@@ -84,14 +97,32 @@ class Emulator implements VisionatrixEmulator {
 		this.catalog = new FlowCatalog(options.flows ?? builtInFlows);
 		this.interceptors = [...(options.interceptors ?? [])];
 		const users = options.users ?? DEFAULT_USERS;
-		seedHistory(this.store, this.catalog, normalizeHistory(options.history, this.users.usernames, new Set(users.filter((u) => u.isAdmin).map((u) => u.username))));
+		seedHistory(
+			this.store,
+			this.catalog,
+			normalizeHistory(
+				options.history,
+				this.users.usernames,
+				new Set(users.filter((u) => u.isAdmin).map((u) => u.username)),
+			),
+		);
 		this.pool = new WorkerPool(this.store, this.catalog, this.settings, this.settings.workers);
 
 		this.store.onProgress((task, report) => {
 			if (task.webhookUrl) {
-				const notice = { taskId: task.id, progress: report.progress, executionTime: report.executionTime, error: report.error };
+				const notice = {
+					taskId: task.id,
+					progress: report.progress,
+					executionTime: report.executionTime,
+					error: report.error,
+				};
 				// A server that is down sends nothing; the worker's last report reaches it once it is back.
-				if (this.down) this.heldWebhooks.set(task.id, { url: task.webhookUrl, headers: task.webhookHeaders, notice });
+				if (this.down)
+					this.heldWebhooks.set(task.id, {
+						url: task.webhookUrl,
+						headers: task.webhookHeaders,
+						notice,
+					});
 				else this.webhooks.send(task.webhookUrl, task.webhookHeaders, notice);
 			}
 		});
@@ -127,7 +158,9 @@ class Emulator implements VisionatrixEmulator {
 			requests: this.log,
 			interceptors: this.interceptors,
 			reportInternalError: (error) => {
-				process.stderr.write(`[visionatrix-emulator] unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+				process.stderr.write(
+					`[visionatrix-emulator] unexpected error: ${(error as Error)?.stack ?? String(error)}\n`,
+				);
 			},
 		};
 		this.server = createServer((request, response) => {
@@ -172,18 +205,26 @@ class Emulator implements VisionatrixEmulator {
 	}
 
 	failNextTasks(count: number, error: string = DEFAULT_FAILURE_MESSAGE): void {
-		if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a whole number ≥ 0, got ${count}`);
+		if (!Number.isInteger(count) || count < 0)
+			throw new RangeError(`count must be a whole number ≥ 0, got ${count}`);
 		this.pool.failNext(count, error);
 	}
 
 	failTask(id: number, error: string = DEFAULT_FAILURE_MESSAGE): EmulatedTask {
 		const task = this.store.get(id);
 		if (!task) throw new RangeError(`There is no task ${id}`);
-		if (task.state === 'completed' || task.state === 'failed') throw new RangeError(`Task ${id} is already ${task.state}`);
+		if (task.state === 'completed' || task.state === 'failed')
+			throw new RangeError(`Task ${id} is already ${task.state}`);
 		if (!error) throw new RangeError('A failed task needs an error message');
 		this.pool.abandon(id);
-		const executionTime = task.startedAt === null ? 0 : Math.round(Date.now() - task.startedAt) / 1000;
-		this.store.applyProgress(task, { progress: task.progress, executionTime, error, workerId: task.workerId ?? this.pool.workerId(0) });
+		const executionTime =
+			task.startedAt === null ? 0 : Math.round(Date.now() - task.startedAt) / 1000;
+		this.store.applyProgress(task, {
+			progress: task.progress,
+			executionTime,
+			error,
+			workerId: task.workerId ?? this.pool.workerId(0),
+		});
 		this.store.unlock(task);
 		return task;
 	}
@@ -237,7 +278,8 @@ class Emulator implements VisionatrixEmulator {
 				}
 				if (!task) return reject(new Error(`Task ${id} does not exist (any more)`));
 				if (this.stopped) return reject(new Error('The emulator was stopped'));
-				if (Date.now() > deadline) return reject(new Error(`Task ${id} is still ${task.state} after ${timeoutMs} ms`));
+				if (Date.now() > deadline)
+					return reject(new Error(`Task ${id} is still ${task.state} after ${timeoutMs} ms`));
 				const timer = setTimeout(() => {
 					this.waiters.delete(timer);
 					check();
@@ -250,7 +292,9 @@ class Emulator implements VisionatrixEmulator {
 
 	/** Closes the listening socket and every connection, as a server that goes down: new connections are refused. */
 	private async closeServer(): Promise<void> {
-		const closed = new Promise<void>((resolve) => (this.server.listening ? this.server.close(() => resolve()) : resolve()));
+		const closed = new Promise<void>((resolve) =>
+			this.server.listening ? this.server.close(() => resolve()) : resolve(),
+		);
 		for (const socket of this.sockets) socket.destroy();
 		this.server.closeAllConnections();
 		await closed;
@@ -272,7 +316,8 @@ class Emulator implements VisionatrixEmulator {
 		await this.listen(this.port);
 		this.down = false;
 		this.pool.hold(false);
-		for (const { url, headers, notice } of this.heldWebhooks.values()) this.webhooks.send(url, headers, notice);
+		for (const { url, headers, notice } of this.heldWebhooks.values())
+			this.webhooks.send(url, headers, notice);
 		this.heldWebhooks.clear();
 	}
 

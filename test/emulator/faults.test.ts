@@ -1,7 +1,14 @@
 /** The `truncate` interceptor action, `failTask` / `deleteTask`, and the fault injectors of `faults.ts`, over plain HTTP. */
 import { request as httpRequest } from 'node:http';
 
-import { DEFAULT_FAILURE_MESSAGE, injectFaults, ROUTES, seededRandom, startEmulator, type VisionatrixEmulator } from '.';
+import {
+	DEFAULT_FAILURE_MESSAGE,
+	injectFaults,
+	ROUTES,
+	seededRandom,
+	startEmulator,
+	type VisionatrixEmulator,
+} from '.';
 
 const AUTH = `Basic ${Buffer.from('alice:alice').toString('base64')}`;
 
@@ -14,30 +21,51 @@ interface Answer {
 }
 
 /** One request with node:http (`form`: an urlencoded body); a connection dropped before any answer rejects with its code. */
-function call(emulator: VisionatrixEmulator, method: string, path: string, form?: string): Promise<Answer> {
+function call(
+	emulator: VisionatrixEmulator,
+	method: string,
+	path: string,
+	form?: string,
+): Promise<Answer> {
 	const headers: Record<string, string> = { authorization: AUTH, connection: 'close' };
 	if (form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
 	return new Promise((resolve, reject) => {
-		const req = httpRequest(`${emulator.url}${emulator.prefix}${path}`, { method, headers }, (res) => {
-			const chunks: Buffer[] = [];
-			let settled = false;
-			const finish = (brokenOff: string | null) => {
-				if (settled) return;
-				settled = true;
-				resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks), brokenOff });
-			};
-			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('end', () => finish(res.complete ? null : 'incomplete'));
-			res.on('error', (error: Error) => finish(error.message));
-			res.on('close', () => finish(res.complete ? null : 'closed'));
-		});
-		req.on('error', (error: NodeJS.ErrnoException) => reject(Object.assign(new Error(error.code ?? error.message), { code: error.code })));
+		const req = httpRequest(
+			`${emulator.url}${emulator.prefix}${path}`,
+			{ method, headers },
+			(res) => {
+				const chunks: Buffer[] = [];
+				let settled = false;
+				const finish = (brokenOff: string | null) => {
+					if (settled) return;
+					settled = true;
+					resolve({
+						status: res.statusCode!,
+						headers: res.headers,
+						body: Buffer.concat(chunks),
+						brokenOff,
+					});
+				};
+				res.on('data', (chunk: Buffer) => chunks.push(chunk));
+				res.on('end', () => finish(res.complete ? null : 'incomplete'));
+				res.on('error', (error: Error) => finish(error.message));
+				res.on('close', () => finish(res.complete ? null : 'closed'));
+			},
+		);
+		req.on('error', (error: NodeJS.ErrnoException) =>
+			reject(Object.assign(new Error(error.code ?? error.message), { code: error.code })),
+		);
 		req.end(form);
 	});
 }
 
 async function createTask(emulator: VisionatrixEmulator, prompt = 'x'): Promise<number> {
-	const answer = await call(emulator, 'PUT', '/tasks/create/sdxl_lighting', `prompt=${encodeURIComponent(prompt)}`);
+	const answer = await call(
+		emulator,
+		'PUT',
+		'/tasks/create/sdxl_lighting',
+		`prompt=${encodeURIComponent(prompt)}`,
+	);
 	return (JSON.parse(answer.body.toString()) as { tasks_ids: number[] }).tasks_ids[0];
 }
 
@@ -53,9 +81,15 @@ describe('the truncate action', () => {
 		const taskId = await createTask(emulator);
 		const task = await emulator.waitForTask(taskId);
 		const stored = task.results[0].data;
-		const remove = emulator.intercept((request) => (request.path.endsWith('/tasks/results') ? { truncate: { keepBytes: 100 } } : undefined));
+		const remove = emulator.intercept((request) =>
+			request.path.endsWith('/tasks/results') ? { truncate: { keepBytes: 100 } } : undefined,
+		);
 
-		const cut = await call(emulator, 'GET', `/tasks/results?task_id=${taskId}&node_id=9&batch_index=0`);
+		const cut = await call(
+			emulator,
+			'GET',
+			`/tasks/results?task_id=${taskId}&node_id=9&batch_index=0`,
+		);
 		expect(cut.status).toBe(200);
 		expect(cut.headers['content-type']).toBe('image/png');
 		expect(cut.headers['content-length']).toBe(String(stored.length));
@@ -65,16 +99,26 @@ describe('the truncate action', () => {
 		expect(entry).toMatchObject({ status: 200, truncatedAt: 100 });
 
 		remove();
-		const whole = await call(emulator, 'GET', `/tasks/results?task_id=${taskId}&node_id=9&batch_index=0`);
+		const whole = await call(
+			emulator,
+			'GET',
+			`/tasks/results?task_id=${taskId}&node_id=9&batch_index=0`,
+		);
 		expect(whole).toMatchObject({ status: 200, brokenOff: null });
 		expect(whole.body).toEqual(stored);
 		expect(emulator.requests.at(-1)!.truncatedAt).toBeUndefined();
 	});
 
 	it('with keepBytes 0 the server still acts on the request, and its answer is lost', async () => {
-		emulator.intercept((request) => (request.method === 'PUT' ? { truncate: { keepBytes: 0 } } : undefined));
+		emulator.intercept((request) =>
+			request.method === 'PUT' ? { truncate: { keepBytes: 0 } } : undefined,
+		);
 		const answer = await call(emulator, 'PUT', '/tasks/create/sdxl_lighting', 'prompt=x');
-		expect(answer).toMatchObject({ status: 200, body: Buffer.alloc(0), brokenOff: expect.any(String) });
+		expect(answer).toMatchObject({
+			status: 200,
+			body: Buffer.alloc(0),
+			brokenOff: expect.any(String),
+		});
 		expect(emulator.requests.at(-1)).toMatchObject({ method: 'PUT', status: 200, truncatedAt: 0 });
 		expect(emulator.tasks.map((task) => task.flow)).toEqual(['sdxl_lighting']);
 	});
@@ -93,8 +137,14 @@ describe('failTask and deleteTask', () => {
 		try {
 			const taskId = await createTask(paused);
 			const failed = paused.failTask(taskId);
-			expect(failed).toMatchObject({ state: 'failed', error: DEFAULT_FAILURE_MESSAGE, progress: 0 });
-			const progress = JSON.parse((await call(paused, 'GET', `/tasks/progress/${taskId}`)).body.toString());
+			expect(failed).toMatchObject({
+				state: 'failed',
+				error: DEFAULT_FAILURE_MESSAGE,
+				progress: 0,
+			});
+			const progress = JSON.parse(
+				(await call(paused, 'GET', `/tasks/progress/${taskId}`)).body.toString(),
+			);
 			expect(progress).toMatchObject({ task_id: taskId, error: DEFAULT_FAILURE_MESSAGE });
 			expect(() => paused.failTask(taskId)).toThrow(`Task ${taskId} is already failed`);
 			expect(() => paused.failTask(999)).toThrow('There is no task 999');
@@ -106,7 +156,8 @@ describe('failTask and deleteTask', () => {
 	it('failTask stops a running task: it never completes', async () => {
 		emulator.configure({ taskDurationMs: 400 });
 		const taskId = await createTask(emulator);
-		while (emulator.task(taskId)!.progress < 10) await new Promise((resolve) => setTimeout(resolve, 5));
+		while (emulator.task(taskId)!.progress < 10)
+			await new Promise((resolve) => setTimeout(resolve, 5));
 		emulator.failTask(taskId, 'worker lost');
 		const task = await emulator.waitForTask(taskId);
 		expect(task).toMatchObject({ state: 'failed', error: 'worker lost', progress: 10 });
@@ -129,13 +180,25 @@ describe('failTask and deleteTask', () => {
 describe('fault injectors', () => {
 	it('serverErrors hits `count` requests in scope after letting `after` through, then removes itself on call', async () => {
 		const faults = injectFaults(emulator);
-		const fault = faults.serverErrors({ status: 503, paths: [ROUTES.flows], after: 1, count: 2, retryAfterSeconds: 1 });
+		const fault = faults.serverErrors({
+			status: 503,
+			paths: [ROUTES.flows],
+			after: 1,
+			count: 2,
+			retryAfterSeconds: 1,
+		});
 		const statuses: number[] = [];
-		for (let i = 0; i < 4; i++) statuses.push((await call(emulator, 'GET', '/flows/installed')).status);
+		for (let i = 0; i < 4; i++)
+			statuses.push((await call(emulator, 'GET', '/flows/installed')).status);
 		expect(statuses).toEqual([200, 503, 503, 200]);
 		expect((await call(emulator, 'GET', '/other/whoami')).status).toBe(200);
 		expect(fault.hits).toBe(2);
-		expect(fault.hitRequests[0]).toEqual({ method: 'GET', path: '/flows/installed', query: {}, fault: 'status 503' });
+		expect(fault.hitRequests[0]).toEqual({
+			method: 'GET',
+			path: '/flows/installed',
+			query: {},
+			fault: 'status 503',
+		});
 
 		faults.serverErrors({ status: 429, retryAfterSeconds: 2 });
 		const limited = await call(emulator, 'GET', '/other/whoami');
@@ -159,7 +222,9 @@ describe('fault injectors', () => {
 
 	it('connectionResets drops the connection before any answer', async () => {
 		const fault = injectFaults(emulator).connectionResets({ count: 1 });
-		await expect(call(emulator, 'GET', '/other/whoami')).rejects.toMatchObject({ code: 'ECONNRESET' });
+		await expect(call(emulator, 'GET', '/other/whoami')).rejects.toMatchObject({
+			code: 'ECONNRESET',
+		});
 		expect((await call(emulator, 'GET', '/other/whoami')).status).toBe(200);
 		expect(fault.hits).toBe(1);
 		expect(emulator.requests.map((r) => r.status)).toEqual([0, 200]);
@@ -169,10 +234,14 @@ describe('fault injectors', () => {
 		const fault = injectFaults(emulator).goesDown({ paths: [ROUTES.progress], methods: ['GET'] });
 		expect((await call(emulator, 'GET', '/other/whoami')).status).toBe(200);
 		const before = Date.now();
-		await expect(call(emulator, 'GET', '/tasks/progress')).rejects.toMatchObject({ code: 'ECONNRESET' });
+		await expect(call(emulator, 'GET', '/tasks/progress')).rejects.toMatchObject({
+			code: 'ECONNRESET',
+		});
 		expect(await fault.down).toBeGreaterThanOrEqual(before);
 		expect(emulator.serving).toBe(false);
-		await expect(call(emulator, 'GET', '/other/whoami')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+		await expect(call(emulator, 'GET', '/other/whoami')).rejects.toMatchObject({
+			code: 'ECONNREFUSED',
+		});
 		await emulator.serveAgain();
 		expect((await call(emulator, 'GET', '/tasks/progress')).status).toBe(200);
 		expect(fault.hits).toBe(1);
@@ -188,7 +257,8 @@ describe('fault injectors', () => {
 
 		faults.unauthorizedFrom({ afterRequests: 2 });
 		const statuses: number[] = [];
-		for (let i = 0; i < 4; i++) statuses.push((await call(emulator, 'GET', '/other/whoami')).status);
+		for (let i = 0; i < 4; i++)
+			statuses.push((await call(emulator, 'GET', '/other/whoami')).status);
 		expect(statuses).toEqual([200, 200, 401, 401]);
 		const refused = await call(emulator, 'GET', '/other/whoami');
 		expect(refused.headers['www-authenticate']).toBe('Basic');
@@ -199,13 +269,19 @@ describe('fault injectors', () => {
 		const paused = await startEmulator({ workers: 0 });
 		try {
 			const faults = injectFaults(paused);
-			const [gone, failing, other] = [await createTask(paused), await createTask(paused), await createTask(paused)];
+			const [gone, failing, other] = [
+				await createTask(paused),
+				await createTask(paused),
+				await createTask(paused),
+			];
 			const vanish = faults.vanishTask(gone, { afterPolls: 2 });
 			const fail = faults.taskError(failing, { afterPolls: 1, error: 'boom' });
 			await call(paused, 'GET', `/tasks/progress/${other}`); // not a poll of either
 			expect((await call(paused, 'GET', `/tasks/progress/${gone}`)).status).toBe(200);
 			expect((await call(paused, 'GET', '/tasks/progress-summary')).status).toBe(200);
-			const summary = JSON.parse((await call(paused, 'GET', '/tasks/progress-summary')).body.toString());
+			const summary = JSON.parse(
+				(await call(paused, 'GET', '/tasks/progress-summary')).body.toString(),
+			);
 			expect(Object.keys(summary)).toEqual([String(failing), String(other)]);
 			expect(summary[String(failing)]).toMatchObject({ error: 'boom' });
 			expect((await call(paused, 'GET', `/tasks/progress/${gone}`)).status).toBe(404);
@@ -241,9 +317,15 @@ describe('fault injectors', () => {
 		const decide = async (seed: number) => {
 			const fresh = await startEmulator({ workers: 0 });
 			try {
-				const fault = injectFaults(fresh).random({ seed, rate: 0.6, kinds: ['serverError', 'tooManyRequests', 'badGateway'], maxInARow: 2 });
+				const fault = injectFaults(fresh).random({
+					seed,
+					rate: 0.6,
+					kinds: ['serverError', 'tooManyRequests', 'badGateway'],
+					maxInARow: 2,
+				});
 				const statuses: number[] = [];
-				for (let i = 0; i < 40; i++) statuses.push((await call(fresh, 'GET', '/other/whoami')).status);
+				for (let i = 0; i < 40; i++)
+					statuses.push((await call(fresh, 'GET', '/other/whoami')).status);
 				return { statuses, hits: fault.hits, kinds: fault.hitRequests.map((r) => r.fault) };
 			} finally {
 				await fresh.stop();
@@ -256,12 +338,16 @@ describe('fault injectors', () => {
 		expect(new Set(first.kinds)).toEqual(new Set(['serverError', 'tooManyRequests', 'badGateway']));
 		expect(first.statuses.filter((status) => status !== 200)).toHaveLength(first.hits);
 		// Never three faults in a row on the same request.
-		expect(first.statuses.map((status) => (status === 200 ? '.' : 'x')).join('')).not.toContain('xxx');
+		expect(first.statuses.map((status) => (status === 200 ? '.' : 'x')).join('')).not.toContain(
+			'xxx',
+		);
 	});
 
 	it('random leaves writes alone by default', async () => {
 		injectFaults(emulator).random({ seed: 1, rate: 1, kinds: ['serverError'] });
-		expect((await call(emulator, 'PUT', '/tasks/create/sdxl_lighting', 'prompt=x')).status).toBe(200);
+		expect((await call(emulator, 'PUT', '/tasks/create/sdxl_lighting', 'prompt=x')).status).toBe(
+			200,
+		);
 		expect((await call(emulator, 'GET', '/other/whoami')).status).toBe(500);
 	});
 

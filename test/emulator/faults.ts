@@ -15,7 +15,12 @@
  */
 import { STATUS_CODES } from 'node:http';
 
-import type { InterceptedRequest, InterceptorAction, RequestInterceptor, VisionatrixEmulator } from './types';
+import type {
+	InterceptedRequest,
+	InterceptorAction,
+	RequestInterceptor,
+	VisionatrixEmulator,
+} from './types';
 
 /** Path patterns of the routes a client uses. */
 export const ROUTES = {
@@ -63,7 +68,13 @@ export interface FaultedRequest {
 	fault: string;
 }
 
-export type RandomFaultKind = 'serverError' | 'tooManyRequests' | 'badGateway' | 'reset' | 'slow' | 'truncate';
+export type RandomFaultKind =
+	| 'serverError'
+	| 'tooManyRequests'
+	| 'badGateway'
+	| 'reset'
+	| 'slow'
+	| 'truncate';
 
 export interface RandomFaultOptions extends Pick<FaultScope, 'paths' | 'where'> {
 	seed: number;
@@ -108,7 +119,10 @@ function statusText(status: number, headers: Record<string, string> = {}): Inter
 }
 
 /** The error page nginx serves when the server behind it does not answer. */
-export function proxyErrorPage(status: number, title = `${status} ${STATUS_CODES[status] ?? 'Error'}`): string {
+export function proxyErrorPage(
+	status: number,
+	title = `${status} ${STATUS_CODES[status] ?? 'Error'}`,
+): string {
 	return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n`;
 }
 
@@ -133,15 +147,23 @@ export class Faults {
 	/** The path under the emulator's prefix. */
 	private routePath(path: string): string {
 		const prefix = this.emulator.prefix;
-		return path === prefix || path.startsWith(`${prefix}/`) ? path.slice(prefix.length) || '/' : path;
+		return path === prefix || path.startsWith(`${prefix}/`)
+			? path.slice(prefix.length) || '/'
+			: path;
 	}
 
-	private matches(request: InterceptedRequest, paths?: readonly PathPattern[], methods?: readonly string[]): boolean {
+	private matches(
+		request: InterceptedRequest,
+		paths?: readonly PathPattern[],
+		methods?: readonly string[],
+	): boolean {
 		if (methods && !methods.some((method) => method.toUpperCase() === request.method)) return false;
 		if (!paths) return true;
 		const path = this.routePath(request.path);
 		return paths.some((pattern) =>
-			typeof pattern === 'string' ? path === pattern || path.startsWith(`${pattern.replace(/\/+$/, '')}/`) : pattern.test(path),
+			typeof pattern === 'string'
+				? path === pattern || path.startsWith(`${pattern.replace(/\/+$/, '')}/`)
+				: pattern.test(path),
 		);
 	}
 
@@ -149,12 +171,19 @@ export class Faults {
 	 * Installs an interceptor that decides per request. `decide` returns the action and a name for
 	 * it, or nothing to let the request through (it is not counted as a hit then).
 	 */
-	private install(decide: (request: InterceptedRequest) => { action?: InterceptorAction; fault: string } | void): FaultHandle {
+	private install(
+		decide: (request: InterceptedRequest) => { action?: InterceptorAction; fault: string } | void,
+	): FaultHandle {
 		const hitRequests: FaultedRequest[] = [];
 		const interceptor: RequestInterceptor = (request) => {
 			const decision = decide(request);
 			if (!decision) return;
-			hitRequests.push({ method: request.method, path: this.routePath(request.path), query: request.query, fault: decision.fault });
+			hitRequests.push({
+				method: request.method,
+				path: this.routePath(request.path),
+				query: request.query,
+				fault: decision.fault,
+			});
 			return decision.action;
 		};
 		const uninstall = this.emulator.intercept(interceptor);
@@ -170,13 +199,21 @@ export class Faults {
 	}
 
 	/** The same action for the requests in scope: the `after` first ones pass, then `count` get it. */
-	private scoped(scope: FaultScope, fault: string, action: (request: InterceptedRequest) => InterceptorAction | undefined): FaultHandle {
+	private scoped(
+		scope: FaultScope,
+		fault: string,
+		action: (request: InterceptedRequest) => InterceptorAction | undefined,
+	): FaultHandle {
 		const after = wholeNumber('after', scope.after, 0);
 		const count = wholeNumber('count', scope.count, Infinity);
 		let seen = 0;
 		let hit = 0;
 		return this.install((request) => {
-			if (!this.matches(request, scope.paths, scope.methods) || (scope.where && !scope.where(request))) return;
+			if (
+				!this.matches(request, scope.paths, scope.methods) ||
+				(scope.where && !scope.where(request))
+			)
+				return;
 			seen++;
 			if (seen <= after || hit >= count) return;
 			hit++;
@@ -185,10 +222,16 @@ export class Faults {
 	}
 
 	/** Answers with a server error (default 500; 429 and 502–504 too) in plain text, as a server or proxy would. */
-	serverErrors(options: FaultScope & { status?: number; retryAfterSeconds?: number } = {}): FaultHandle {
+	serverErrors(
+		options: FaultScope & { status?: number; retryAfterSeconds?: number } = {},
+	): FaultHandle {
 		const status = options.status ?? 500;
-		if (status !== 429 && (status < 500 || status > 599)) throw new RangeError(`status must be 429 or 5xx, got ${status}`);
-		const headers: Record<string, string> = options.retryAfterSeconds === undefined ? {} : { 'retry-after': String(options.retryAfterSeconds) };
+		if (status !== 429 && (status < 500 || status > 599))
+			throw new RangeError(`status must be 429 or 5xx, got ${status}`);
+		const headers: Record<string, string> =
+			options.retryAfterSeconds === undefined
+				? {}
+				: { 'retry-after': String(options.retryAfterSeconds) };
 		return this.scoped(options, `status ${status}`, () => statusText(status, headers));
 	}
 
@@ -209,7 +252,11 @@ export class Faults {
 	 */
 	truncatedDownloads(options: FaultScope & { keepBytes?: number } = {}): FaultHandle {
 		const keepBytes = wholeNumber('keepBytes', options.keepBytes, 64);
-		return this.scoped({ paths: [ROUTES.results], methods: ['GET'], ...options }, 'truncate', () => ({ truncate: { keepBytes } }));
+		return this.scoped(
+			{ paths: [ROUTES.results], methods: ['GET'], ...options },
+			'truncate',
+			() => ({ truncate: { keepBytes } }),
+		);
 	}
 
 	/**
@@ -231,14 +278,22 @@ export class Faults {
 
 	/** The credentials stop working: after `afterRequests` requests in scope, the server's 401 for each. */
 	unauthorizedFrom(options: Omit<FaultScope, 'after'> & { afterRequests: number }): FaultHandle {
-		return this.scoped({ ...options, after: options.afterRequests }, 'status 401', () => NOT_AUTHENTICATED);
+		return this.scoped(
+			{ ...options, after: options.afterRequests },
+			'status 401',
+			() => NOT_AUTHENTICATED,
+		);
 	}
 
 	/** Progress reads that can show the task: its own, and the lists of all tasks. */
 	private isPollOf(request: InterceptedRequest, taskId: number): boolean {
 		if (request.method !== 'GET') return false;
 		const path = this.routePath(request.path);
-		return path === `/tasks/progress/${taskId}` || path === '/tasks/progress' || path === '/tasks/progress-summary';
+		return (
+			path === `/tasks/progress/${taskId}` ||
+			path === '/tasks/progress' ||
+			path === '/tasks/progress-summary'
+		);
 	}
 
 	/**
@@ -286,8 +341,11 @@ export class Faults {
 	 * seed gives the same sequence of decisions (which request gets which depends on their order).
 	 */
 	random(options: RandomFaultOptions): FaultHandle {
-		if (!(options.rate >= 0 && options.rate <= 1)) throw new RangeError(`rate must be between 0 and 1, got ${options.rate}`);
-		const kinds = options.kinds ?? (['serverError', 'tooManyRequests', 'badGateway', 'reset', 'slow', 'truncate'] as const);
+		if (!(options.rate >= 0 && options.rate <= 1))
+			throw new RangeError(`rate must be between 0 and 1, got ${options.rate}`);
+		const kinds =
+			options.kinds ??
+			(['serverError', 'tooManyRequests', 'badGateway', 'reset', 'slow', 'truncate'] as const);
 		if (kinds.length === 0) throw new RangeError('kinds must name at least one kind of fault');
 		const maxInARow = wholeNumber('maxInARow', options.maxInARow, 2);
 		const slowMs = wholeNumber('slowMs', options.slowMs, 150);
@@ -299,13 +357,19 @@ export class Faults {
 		const actions: Record<RandomFaultKind, () => InterceptorAction> = {
 			serverError: () => statusText(500),
 			tooManyRequests: () => statusText(429),
-			badGateway: () => ({ reply: { status: 502, headers: { 'content-type': 'text/html' }, body: proxyErrorPage(502) } }),
+			badGateway: () => ({
+				reply: { status: 502, headers: { 'content-type': 'text/html' }, body: proxyErrorPage(502) },
+			}),
 			reset: () => ({ destroy: true }),
 			slow: () => ({ delayMs: slowMs }),
 			truncate: () => ({ truncate: { keepBytes } }),
 		};
 		return this.install((request) => {
-			if (!this.matches(request, options.paths, methods) || (options.where && !options.where(request))) return;
+			if (
+				!this.matches(request, options.paths, methods) ||
+				(options.where && !options.where(request))
+			)
+				return;
 			const key = `${request.method} ${request.path} ${new URLSearchParams(request.query).toString()}`;
 			const streak = inARow.get(key) ?? 0;
 			// Draw both numbers for every request, so the sequence does not depend on the streaks.

@@ -148,22 +148,10 @@ export const SDXL_LIGHTING: EmulatedFlow = {
 				sampler_name: 'euler',
 				scheduler: 'sgm_uniform',
 				denoise: 1,
-				model: [
-					'4',
-					0,
-				],
-				positive: [
-					'6',
-					0,
-				],
-				negative: [
-					'7',
-					0,
-				],
-				latent_image: [
-					'5',
-					0,
-				],
+				model: ['4', 0],
+				positive: ['6', 0],
+				negative: ['7', 0],
+				latent_image: ['5', 0],
 			},
 			class_type: 'KSampler',
 			_meta: {
@@ -266,10 +254,7 @@ export const REMOVE_BACKGROUND_BIREFNET: EmulatedFlow = {
 		'13': {
 			inputs: {
 				filename_prefix: 'visionatrix/{{task_id}}_13',
-				images: [
-					'23',
-					0,
-				],
+				images: ['23', 0],
 			},
 			class_type: 'SaveImage',
 			_meta: {
@@ -445,10 +430,7 @@ export const ASK_AI_INTERNAL: EmulatedFlow = {
 				file: 'visionatrix/{{task_id}}_54.txt',
 				append: 'overwrite',
 				insert: true,
-				text: [
-					'61',
-					0,
-				],
+				text: ['61', 0],
 			},
 			class_type: 'SaveText|pysssss',
 			_meta: {
@@ -480,7 +462,8 @@ export const STABLE_AUDIO_OPEN: EmulatedFlow = {
 				hashes: {},
 				regexes: [
 					{
-						input_value: '(?i)(?:[^\\/\\\\]*[\\/\\\\]?)?stable\\-audio\\-open\\-1\\.0\\.safetensors$',
+						input_value:
+							'(?i)(?:[^\\/\\\\]*[\\/\\\\]?)?stable\\-audio\\-open\\-1\\.0\\.safetensors$',
 					},
 				],
 				gated: false,
@@ -613,22 +596,10 @@ export const STABLE_AUDIO_OPEN: EmulatedFlow = {
 				sampler_name: 'dpmpp_3m_sde_gpu',
 				scheduler: 'exponential',
 				denoise: 1,
-				model: [
-					'4',
-					0,
-				],
-				positive: [
-					'6',
-					0,
-				],
-				negative: [
-					'7',
-					0,
-				],
-				latent_image: [
-					'11',
-					0,
-				],
+				model: ['4', 0],
+				positive: ['6', 0],
+				negative: ['7', 0],
+				latent_image: ['11', 0],
 			},
 			class_type: 'KSampler',
 			_meta: {
@@ -638,10 +609,7 @@ export const STABLE_AUDIO_OPEN: EmulatedFlow = {
 		'13': {
 			inputs: {
 				filename_prefix: 'visionatrix/{{task_id}}_13',
-				audio: [
-					'12',
-					0,
-				],
+				audio: ['12', 0],
 			},
 			class_type: 'SaveAudio',
 			_meta: {
@@ -673,7 +641,8 @@ export const LTXV_TXT2VIDEO: EmulatedFlow = {
 				hashes: {},
 				regexes: [
 					{
-						input_value: '(?i)(?:[^\\/\\\\]*[\\/\\\\]?)?(?:t5xxl_fp16\\.safetensors|stableDiffusion3SD3_textEncoderT5XXLFP16\\.safetensors)$',
+						input_value:
+							'(?i)(?:[^\\/\\\\]*[\\/\\\\]?)?(?:t5xxl_fp16\\.safetensors|stableDiffusion3SD3_textEncoderT5XXLFP16\\.safetensors)$',
 					},
 				],
 				gated: false,
@@ -690,7 +659,8 @@ export const LTXV_TXT2VIDEO: EmulatedFlow = {
 				hashes: {},
 				regexes: [
 					{
-						input_value: '(?i)(?:[^\\/\\\\]*[\\/\\\\]?)?(?:lightricksLTXV_2b095\\.safetensors|ltx\\-video\\-2b\\-v0\\.9\\.5\\.safetensors)$',
+						input_value:
+							'(?i)(?:[^\\/\\\\]*[\\/\\\\]?)?(?:lightricksLTXV_2b095\\.safetensors|ltx\\-video\\-2b\\-v0\\.9\\.5\\.safetensors)$',
 					},
 				],
 				gated: false,
@@ -708,7 +678,8 @@ export const LTXV_TXT2VIDEO: EmulatedFlow = {
 				hidden: false,
 				translatable: true,
 				type: 'text',
-				default: "A woman with long brown hair and light skin smiles at another woman with long blonde hair. The woman with brown hair wears a black jacket and has a small, barely noticeable mole on her right cheek. The camera angle is a close-up, focused on the woman with brown hair's face. The lighting is warm and natural, likely from the setting sun, casting a soft glow on the scene. The scene appears to be real-life footage.",
+				default:
+					"A woman with long brown hair and light skin smiles at another woman with long blonde hair. The woman with brown hair wears a black jacket and has a small, barely noticeable mole on her right cheek. The camera angle is a close-up, focused on the woman with brown hair's face. The lighting is warm and natural, likely from the setting sun, casting a soft glow on the scene. The scene appears to be real-life footage.",
 				comfy_node_id: {
 					'78': ['inputs', 'text'],
 				},
@@ -800,10 +771,7 @@ export const LTXV_TXT2VIDEO: EmulatedFlow = {
 				lossless: false,
 				quality: 90,
 				method: 'default',
-				images: [
-					'8',
-					0,
-				],
+				images: ['8', 0],
 			},
 			class_type: 'SaveAnimatedWEBP',
 			_meta: {

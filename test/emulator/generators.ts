@@ -14,7 +14,13 @@ function digest(...parts: Array<string | number>): Buffer {
 	return createHash('sha256').update(parts.map(String).join('\u0000')).digest();
 }
 
-function intParam(input: GeneratorInput, name: string, fallback: number, min: number, max: number): number {
+function intParam(
+	input: GeneratorInput,
+	name: string,
+	fallback: number,
+	min: number,
+	max: number,
+): number {
 	const raw = input.inputParams[name];
 	const value = typeof raw === 'number' ? raw : Number.parseInt(String(raw ?? ''), 10);
 	if (!Number.isFinite(value)) return fallback;
@@ -62,7 +68,10 @@ const promptImage: OutputGenerator = (input) => {
 			input.seed,
 			index,
 		);
-		files.push({ extension: '.png', data: encodePng(promptPicture(hash), { mode: 'rgb', minBytes: input.minBytes }) });
+		files.push({
+			extension: '.png',
+			data: encodePng(promptPicture(hash), { mode: 'rgb', minBytes: input.minBytes }),
+		});
 	}
 	return files;
 };
@@ -71,7 +80,8 @@ const promptImage: OutputGenerator = (input) => {
 function placeholderPicture(): RgbaImage {
 	const size = 64;
 	const data = new Uint8Array(size * size * 4).fill(255);
-	for (let y = 16; y < 48; y++) for (let x = 16; x < 48; x++) data.set([90, 90, 90, 255], (y * size + x) * 4);
+	for (let y = 16; y < 48; y++)
+		for (let x = 16; x < 48; x++) data.set([90, 90, 90, 255], (y * size + x) * 4);
 	return { width: size, height: size, data };
 }
 
@@ -90,9 +100,17 @@ const backgroundRemoval: OutputGenerator = (input) => {
 	}
 	const { width, height } = image;
 	const out = new Uint8Array(image.data);
-	const corner = (x: number, y: number) => Array.from(image.data.subarray((y * width + x) * 4, (y * width + x) * 4 + 3));
-	const corners = [corner(0, 0), corner(width - 1, 0), corner(0, height - 1), corner(width - 1, height - 1)];
-	const border = [0, 1, 2].map((c) => Math.round(corners.reduce((sum, rgb) => sum + rgb[c], 0) / 4));
+	const corner = (x: number, y: number) =>
+		Array.from(image.data.subarray((y * width + x) * 4, (y * width + x) * 4 + 3));
+	const corners = [
+		corner(0, 0),
+		corner(width - 1, 0),
+		corner(0, height - 1),
+		corner(width - 1, height - 1),
+	];
+	const border = [0, 1, 2].map((c) =>
+		Math.round(corners.reduce((sum, rgb) => sum + rgb[c], 0) / 4),
+	);
 	let kept = 0;
 	for (let p = 0; p < width * height; p++) {
 		const [r, g, b] = [image.data[p * 4], image.data[p * 4 + 1], image.data[p * 4 + 2]];
@@ -102,7 +120,12 @@ const backgroundRemoval: OutputGenerator = (input) => {
 		else kept++;
 	}
 	if (kept === 0 || kept === width * height) {
-		const [cx, cy, rx, ry] = [(width - 1) / 2, (height - 1) / 2, Math.max(width / 3, 1), Math.max(height / 3, 1)];
+		const [cx, cy, rx, ry] = [
+			(width - 1) / 2,
+			(height - 1) / 2,
+			Math.max(width / 3, 1),
+			Math.max(height / 3, 1),
+		];
 		for (let y = 0; y < height; y++) {
 			for (let x = 0; x < width; x++) {
 				const inside = ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1;
@@ -110,7 +133,12 @@ const backgroundRemoval: OutputGenerator = (input) => {
 			}
 		}
 	}
-	return [{ extension: '.png', data: encodePng({ width, height, data: out }, { mode: 'rgba', minBytes: input.minBytes }) }];
+	return [
+		{
+			extension: '.png',
+			data: encodePng({ width, height, data: out }, { mode: 'rgba', minBytes: input.minBytes }),
+		},
+	];
 };
 
 /** A quarter second of a stereo tone at 44.1 kHz whose pitch follows prompt and seed. */
@@ -127,7 +155,12 @@ const toneAudio: OutputGenerator = (input) => {
 		left[i] = Math.round(value);
 		right[i] = Math.round(value * 0.8);
 	}
-	return [{ extension: '.flac', data: encodeFlac({ sampleRate, channels: [left, right], minBytes: input.minBytes }) }];
+	return [
+		{
+			extension: '.flac',
+			data: encodeFlac({ sampleRate, channels: [left, right], minBytes: input.minBytes }),
+		},
+	];
 };
 
 /** A short animated WebP: a few solid-colour frames at 24 fps, sized by the flow's width/height. */
@@ -135,12 +168,25 @@ const animatedWebp: OutputGenerator = (input) => {
 	const hash = digest(input.flow, textParam(input, 'prompt'), input.seed);
 	const width = intParam(input, 'width', 768, 16, 1024);
 	const height = intParam(input, 'height', 512, 16, 1024);
-	const frameCount = Math.min(Math.max(Math.round(intParam(input, 'frames_count', 48, 8, 256) / 8), 2), 12);
+	const frameCount = Math.min(
+		Math.max(Math.round(intParam(input, 'frames_count', 48, 8, 256) / 8), 2),
+		12,
+	);
 	const frames = Array.from({ length: frameCount }, (_, index) => ({
-		color: [hash[index % 32], hash[(index + 7) % 32], hash[(index + 13) % 32], 255] as [number, number, number, number],
+		color: [hash[index % 32], hash[(index + 7) % 32], hash[(index + 13) % 32], 255] as [
+			number,
+			number,
+			number,
+			number,
+		],
 		durationMs: 42,
 	}));
-	return [{ extension: '.webp', data: encodeAnimatedWebp({ width, height, frames, minBytes: input.minBytes }) }];
+	return [
+		{
+			extension: '.webp',
+			data: encodeAnimatedWebp({ width, height, frames, minBytes: input.minBytes }),
+		},
+	];
 };
 
 /** A plain-text "answer" that quotes the prompt. */

@@ -12,7 +12,14 @@ import { pngInfo, pngRgba, zipEntries } from '../fixtures/media';
 const CHECK = Buffer.from('123456789');
 
 /** A PNG of any colour type, rows filtered with the given filter (0–4), for decoder tests. */
-function craftPng(width: number, height: number, colorType: number, samples: number[][], filter: number, extra: Buffer[] = []): Buffer {
+function craftPng(
+	width: number,
+	height: number,
+	colorType: number,
+	samples: number[][],
+	filter: number,
+	extra: Buffer[] = [],
+): Buffer {
 	const bpp = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[colorType]!;
 	const rows: Buffer[] = [];
 	for (let y = 0; y < height; y++) {
@@ -25,7 +32,12 @@ function craftPng(width: number, height: number, colorType: number, samples: num
 			const b = prev[i];
 			const c = i >= bpp ? prev[i - bpp] : 0;
 			const p = a + b - c;
-			const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+			const paeth =
+				Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+					? a
+					: Math.abs(p - b) <= Math.abs(p - c)
+						? b
+						: c;
 			out[i + 1] = (value - [0, a, b, (a + b) >> 1, paeth][filter]) & 0xff;
 		});
 		rows.push(out);
@@ -45,7 +57,9 @@ function craftPng(width: number, height: number, colorType: number, samples: num
 	return Buffer.concat([
 		Buffer.from('89504e470d0a1a0a', 'hex'),
 		chunk('IHDR', ihdr),
-		...extra.map((payload, index) => chunk(index === 0 && colorType === 3 ? 'PLTE' : 'tRNS', payload)),
+		...extra.map((payload, index) =>
+			chunk(index === 0 && colorType === 3 ? 'PLTE' : 'tRNS', payload),
+		),
 		chunk('IDAT', deflateSync(Buffer.concat(rows))),
 		chunk('IEND', Buffer.alloc(0)),
 	]);
@@ -66,7 +80,11 @@ describe('PNG codec', () => {
 		expect([...pngRgba(rgba).rgba]).toEqual([...data]);
 		const rgb = encodePng({ width: 5, height: 3, data }, { mode: 'rgb' });
 		expect(pngInfo(rgb).colorType).toBe(2);
-		expect(pngRgba(rgb).rgba.filter((_, i) => i % 4 === 3).every((alpha) => alpha === 255)).toBe(true);
+		expect(
+			pngRgba(rgb)
+				.rgba.filter((_, i) => i % 4 === 3)
+				.every((alpha) => alpha === 255),
+		).toBe(true);
 	});
 
 	test('pads to a minimum size with a text chunk and stays valid', () => {
@@ -82,12 +100,16 @@ describe('PNG codec', () => {
 			[250, 5, 128, 0, 255, 7],
 		];
 		const decoded = decodePng(craftPng(2, 3, 2, samples, filter));
-		expect([...decoded.data]).toEqual(samples.flatMap((row) => [...row.slice(0, 3), 255, ...row.slice(3), 255]));
+		expect([...decoded.data]).toEqual(
+			samples.flatMap((row) => [...row.slice(0, 3), 255, ...row.slice(3), 255]),
+		);
 		expect(decoded.sourceHasAlpha).toBe(false);
 	});
 
 	test('decodes greyscale, grey+alpha and palette images with tRNS transparency', () => {
-		expect([...decodePng(craftPng(2, 1, 0, [[0, 200]], 0)).data]).toEqual([0, 0, 0, 255, 200, 200, 200, 255]);
+		expect([...decodePng(craftPng(2, 1, 0, [[0, 200]], 0)).data]).toEqual([
+			0, 0, 0, 255, 200, 200, 200, 255,
+		]);
 		expect([...decodePng(craftPng(1, 1, 4, [[90, 30]], 0)).data]).toEqual([90, 90, 90, 30]);
 		const palette = Buffer.from([255, 0, 0, 0, 0, 255]);
 		const decoded = decodePng(craftPng(2, 1, 3, [[1, 0]], 0, [palette, Buffer.from([255, 0])]));
@@ -96,12 +118,20 @@ describe('PNG codec', () => {
 	});
 
 	test('rejects what it cannot read, with a PNG error', () => {
-		expect(() => decodePng(Buffer.from('GIF89a not a png at all, really not'))).toThrow(PngFormatError);
+		expect(() => decodePng(Buffer.from('GIF89a not a png at all, really not'))).toThrow(
+			PngFormatError,
+		);
 		const png = encodePng({ width: 1, height: 1, data: new Uint8Array(4) });
 		const corrupt = Buffer.from(png);
 		corrupt[corrupt.length - 20] ^= 0xff;
 		expect(() => decodePng(corrupt)).toThrow(/CRC/);
-		expect(readPngHeader(png)).toEqual({ width: 1, height: 1, bitDepth: 8, colorType: 6, interlace: 0 });
+		expect(readPngHeader(png)).toEqual({
+			width: 1,
+			height: 1,
+			bitDepth: 8,
+			colorType: 6,
+			interlace: 0,
+		});
 	});
 });
 
@@ -111,9 +141,15 @@ describe('ZIP writer', () => {
 			{ name: 'a_1_.png', data: Buffer.from('first') },
 			{ name: 'b_2_.png', data: Buffer.alloc(1000, 7) },
 		];
-		const zip = createZip(files.map((file) => ({ ...file, modified: new Date(2026, 0, 2, 3, 4, 6) })));
-		expect(zipEntries(zip).map((entry) => [entry.name, entry.method, entry.data])).toEqual(files.map((f) => [f.name, 0, f.data]));
-		expect(zip.length).toBe(22 + files.reduce((sum, f) => sum + 30 + 46 + 2 * f.name.length + f.data.length, 0));
+		const zip = createZip(
+			files.map((file) => ({ ...file, modified: new Date(2026, 0, 2, 3, 4, 6) })),
+		);
+		expect(zipEntries(zip).map((entry) => [entry.name, entry.method, entry.data])).toEqual(
+			files.map((f) => [f.name, 0, f.data]),
+		);
+		expect(zip.length).toBe(
+			22 + files.reduce((sum, f) => sum + 30 + 46 + 2 * f.name.length + f.data.length, 0),
+		);
 	});
 });
 
@@ -131,14 +167,21 @@ describe('FLAC writer', () => {
 		expect(flac[4]).toBe(0x80); // last metadata block, STREAMINFO
 		const info = flac.subarray(8, 42);
 		const packed = info.readBigUInt64BE(10);
-		expect([Number(packed >> 44n), Number((packed >> 41n) & 7n) + 1, Number((packed >> 36n) & 31n) + 1, Number(packed & 0xfffffffffn)]).toEqual([44100, 2, 16, 5000]);
+		expect([
+			Number(packed >> 44n),
+			Number((packed >> 41n) & 7n) + 1,
+			Number((packed >> 36n) & 31n) + 1,
+			Number(packed & 0xfffffffffn),
+		]).toEqual([44100, 2, 16, 5000]);
 
 		const decoded: number[][] = [[], []];
 		let offset = 42;
 		while (offset < flac.length) {
 			expect(flac.readUInt16BE(offset)).toBe(0xfff8);
 			const headerLength = flac[offset + 4] < 0x80 ? 8 : 9;
-			expect(crc8(flac.subarray(offset, offset + headerLength - 1))).toBe(flac[offset + headerLength - 1]);
+			expect(crc8(flac.subarray(offset, offset + headerLength - 1))).toBe(
+				flac[offset + headerLength - 1],
+			);
 			const count = flac.readUInt16BE(offset + headerLength - 3) + 1;
 			let cursor = offset + headerLength;
 			for (const channel of decoded) {
@@ -152,7 +195,11 @@ describe('FLAC writer', () => {
 	});
 
 	test('grows to a minimum size with a PADDING block', () => {
-		const flac = encodeFlac({ sampleRate: 8000, channels: [new Int16Array(100)], minBytes: 10_000 });
+		const flac = encodeFlac({
+			sampleRate: 8000,
+			channels: [new Int16Array(100)],
+			minBytes: 10_000,
+		});
 		expect(flac.length).toBe(10_000);
 		expect([flac[4] & 0x7f, flac[42] & 0x7f, flac[42] & 0x80]).toEqual([0, 1, 0x80]);
 	});
@@ -173,16 +220,23 @@ describe('animated WebP writer', () => {
 		const chunks: Array<{ type: string; payload: Buffer }> = [];
 		for (let offset = 12; offset < webp.length; ) {
 			const size = webp.readUInt32LE(offset + 4);
-			chunks.push({ type: webp.toString('latin1', offset, offset + 4), payload: webp.subarray(offset + 8, offset + 8 + size) });
+			chunks.push({
+				type: webp.toString('latin1', offset, offset + 4),
+				payload: webp.subarray(offset + 8, offset + 8 + size),
+			});
 			offset += 8 + size + (size % 2);
 		}
 		expect(chunks.map((chunk) => chunk.type)).toEqual(['VP8X', 'ANIM', 'ANMF', 'ANMF']);
 		const vp8x = chunks[0].payload;
-		expect([vp8x[0], vp8x.readUIntLE(4, 3) + 1, vp8x.readUIntLE(7, 3) + 1]).toEqual([0x12, 300, 200]);
+		expect([vp8x[0], vp8x.readUIntLE(4, 3) + 1, vp8x.readUIntLE(7, 3) + 1]).toEqual([
+			0x12, 300, 200,
+		]);
 		for (const frame of chunks.slice(2)) {
 			expect(frame.payload.toString('latin1', 16, 20)).toBe('VP8L');
 			const bits = frame.payload.readUInt32LE(25);
-			expect([frame.payload[24], (bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1]).toEqual([0x2f, 300, 200]);
+			expect([frame.payload[24], (bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1]).toEqual([
+				0x2f, 300, 200,
+			]);
 		}
 	});
 });
@@ -204,7 +258,16 @@ describe('Python-style JSON', () => {
 	});
 
 	test('writes float fields with a fraction and other numbers as they are, compactly', () => {
-		expect(toPythonJson({ task_id: 7, progress: 10, execution_time: 1, error: '', list: [1, { reserve_vram: 1 }], none: null })).toBe(
+		expect(
+			toPythonJson({
+				task_id: 7,
+				progress: 10,
+				execution_time: 1,
+				error: '',
+				list: [1, { reserve_vram: 1 }],
+				none: null,
+			}),
+		).toBe(
 			'{"task_id":7,"progress":10.0,"execution_time":1.0,"error":"","list":[1,{"reserve_vram":1.0}],"none":null}',
 		);
 	});

@@ -9,7 +9,13 @@
  *     await vix.stopServing();   // the proxy now answers 502 "Bad Gateway"
  *     proxy.downAnswers          // how many requests it answered itself
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+	createServer,
+	request as httpRequest,
+	type IncomingMessage,
+	type Server,
+	type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 
 import { HOST } from './emulator';
@@ -66,7 +72,11 @@ class Proxy implements ReverseProxy {
 				port: this.target.port,
 				method: request.method,
 				path: request.url,
-				headers: { ...request.headers, host: this.target.host, 'x-forwarded-for': request.socket.remoteAddress ?? '' },
+				headers: {
+					...request.headers,
+					host: this.target.host,
+					'x-forwarded-for': request.socket.remoteAddress ?? '',
+				},
 			},
 			(answer) => {
 				response.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -83,7 +93,10 @@ class Proxy implements ReverseProxy {
 			}
 			this.downAnswers++;
 			const body = this.options.body ?? 'Bad Gateway';
-			response.writeHead(this.options.status ?? 502, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+			response.writeHead(this.options.status ?? 502, {
+				'content-type': 'text/plain; charset=utf-8',
+				'content-length': Buffer.byteLength(body),
+			});
 			response.end(body);
 		});
 		request.pipe(upstream);
@@ -98,7 +111,10 @@ class Proxy implements ReverseProxy {
 }
 
 /** Starts a reverse proxy on 127.0.0.1 in front of `target` (the emulator's `url`). */
-export async function startProxy(target: string, options: ProxyOptions = {}): Promise<ReverseProxy> {
+export async function startProxy(
+	target: string,
+	options: ProxyOptions = {},
+): Promise<ReverseProxy> {
 	const proxy = new Proxy(target, options);
 	await proxy.listen();
 	return proxy;

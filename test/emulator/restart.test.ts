@@ -7,22 +7,46 @@ import { startWebhookReceiver } from '../fixtures/webhook-receiver';
 const AUTH = `Basic ${Buffer.from('alice:alice').toString('base64')}`;
 
 /** One request; resolves with status and body text, rejects with the network code. */
-function call(base: string, method: string, path: string, form?: string): Promise<{ status: number; type: string; body: string }> {
+function call(
+	base: string,
+	method: string,
+	path: string,
+	form?: string,
+): Promise<{ status: number; type: string; body: string }> {
 	const headers: Record<string, string> = { authorization: AUTH, connection: 'close' };
 	if (form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
 	return new Promise((resolve, reject) => {
 		const req = httpRequest(`${base}/vapi${path}`, { method, headers }, (res) => {
 			const chunks: Buffer[] = [];
 			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }));
+			res.on('end', () =>
+				resolve({
+					status: res.statusCode!,
+					type: String(res.headers['content-type'] ?? ''),
+					body: Buffer.concat(chunks).toString('utf8'),
+				}),
+			);
 		});
-		req.on('error', (error: NodeJS.ErrnoException) => reject(Object.assign(new Error(error.code ?? error.message), { code: error.code })));
+		req.on('error', (error: NodeJS.ErrnoException) =>
+			reject(Object.assign(new Error(error.code ?? error.message), { code: error.code })),
+		);
 		req.end(form);
 	});
 }
 
 const create = async (base: string, prompt: string, extra = '') =>
-	(JSON.parse((await call(base, 'PUT', '/tasks/create/sdxl_lighting', `prompt=${encodeURIComponent(prompt)}${extra}`)).body) as { tasks_ids: number[] }).tasks_ids[0];
+	(
+		JSON.parse(
+			(
+				await call(
+					base,
+					'PUT',
+					'/tasks/create/sdxl_lighting',
+					`prompt=${encodeURIComponent(prompt)}${extra}`,
+				)
+			).body,
+		) as { tasks_ids: number[] }
+	).tasks_ids[0];
 
 describe('a restart: stopServing, then serveAgain', () => {
 	let emulator: VisionatrixEmulator;
@@ -38,7 +62,9 @@ describe('a restart: stopServing, then serveAgain', () => {
 
 		await emulator.stopServing();
 		expect(emulator.serving).toBe(false);
-		await expect(call(url, 'GET', `/tasks/progress/${done}`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+		await expect(call(url, 'GET', `/tasks/progress/${done}`)).rejects.toMatchObject({
+			code: 'ECONNREFUSED',
+		});
 		await emulator.serveAgain();
 		expect(emulator.url).toBe(url);
 		// One worker: the first task runs, the second waits in the queue.
@@ -54,27 +80,40 @@ describe('a restart: stopServing, then serveAgain', () => {
 
 		expect(emulator.serving).toBe(true);
 		expect((await emulator.waitForTask(queued)).state).toBe('completed');
-		const view = JSON.parse((await call(url, 'GET', `/tasks/progress/${done}`)).body) as { progress: number; input_params: { prompt: string } };
+		const view = JSON.parse((await call(url, 'GET', `/tasks/progress/${done}`)).body) as {
+			progress: number;
+			input_params: { prompt: string };
+		};
 		expect(view).toMatchObject({ progress: 100, input_params: { prompt: 'before' } });
 	});
 
 	it('a task running when the server goes down finishes; its last webhook call goes out once the server is back', async () => {
 		const receiver = await startWebhookReceiver();
 		try {
-			const taskId = await create(emulator.url, 'running', `&webhook_url=${encodeURIComponent(receiver.url)}`);
+			const taskId = await create(
+				emulator.url,
+				'running',
+				`&webhook_url=${encodeURIComponent(receiver.url)}`,
+			);
 			await new Promise<void>((resolve) => {
-				const check = () => (emulator.task(taskId)?.state === 'running' ? resolve() : setTimeout(check, 5));
+				const check = () =>
+					emulator.task(taskId)?.state === 'running' ? resolve() : setTimeout(check, 5);
 				check();
 			});
 			await emulator.stopServing();
 			await new Promise((resolve) => setTimeout(resolve, 400));
 			expect(emulator.task(taskId)).toMatchObject({ state: 'completed' });
-			const whileDown = emulator.webhookDeliveries.filter((delivery) => delivery.taskId === taskId).map((delivery) => delivery.body.progress);
+			const whileDown = emulator.webhookDeliveries
+				.filter((delivery) => delivery.taskId === taskId)
+				.map((delivery) => delivery.body.progress);
 			expect(whileDown).not.toContain(100);
 
 			await emulator.serveAgain();
 			await new Promise<void>((resolve) => {
-				const check = () => (emulator.webhookDeliveries.some((d) => d.taskId === taskId && d.body.progress === 100) ? resolve() : setTimeout(check, 5));
+				const check = () =>
+					emulator.webhookDeliveries.some((d) => d.taskId === taskId && d.body.progress === 100)
+						? resolve()
+						: setTimeout(check, 5);
 				check();
 			});
 		} finally {
@@ -92,13 +131,20 @@ describe('a reverse proxy in front', () => {
 			expect(emulator.task(taskId)).toBeDefined();
 
 			await emulator.stopServing();
-			expect(await call(proxy.url, 'GET', `/tasks/progress/${taskId}`)).toEqual({ status: 502, type: 'text/plain; charset=utf-8', body: 'Bad Gateway' });
+			expect(await call(proxy.url, 'GET', `/tasks/progress/${taskId}`)).toEqual({
+				status: 502,
+				type: 'text/plain; charset=utf-8',
+				body: 'Bad Gateway',
+			});
 			expect(proxy.downAnswers).toBe(1);
 
 			await emulator.serveAgain();
 			const answer = await call(proxy.url, 'GET', `/tasks/progress/${taskId}`);
 			expect(answer.status).toBe(200);
-			expect(JSON.parse(answer.body)).toMatchObject({ task_id: taskId, input_params: { prompt: 'through the proxy' } });
+			expect(JSON.parse(answer.body)).toMatchObject({
+				task_id: taskId,
+				input_params: { prompt: 'through the proxy' },
+			});
 		} finally {
 			await proxy.stop();
 			await emulator.stop();

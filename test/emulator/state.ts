@@ -24,7 +24,20 @@ export const STORED_EXTRA_FLAGS = Object.freeze({
 
 /** Result file extensions the server accepts per output type. */
 const EXTENSIONS_BY_OUTPUT_TYPE: Record<OutputType, readonly string[]> = {
-	image: ['.png', '.jpg', '.jpeg', '.bmp', '.tiff', '.tif', '.svg', '.ico', '.heif', '.heic', '.avif', '.jp2'],
+	image: [
+		'.png',
+		'.jpg',
+		'.jpeg',
+		'.bmp',
+		'.tiff',
+		'.tif',
+		'.svg',
+		'.ico',
+		'.heif',
+		'.heic',
+		'.avif',
+		'.jp2',
+	],
 	'image-animated': ['.gif', '.webp'],
 	video: ['.mp4', '.avi', '.mkv', '.mov', '.webm', '.m4v', '.mpg', '.mpeg', '.ogv'],
 	audio: ['.mp3', '.flac', '.wav'],
@@ -117,7 +130,9 @@ export class TaskRecord implements EmulatedTask {
 		const extensions = EXTENSIONS_BY_OUTPUT_TYPE[output.type] ?? [];
 		return this.results
 			.filter((file) => file.fileName.startsWith(prefix))
-			.filter((file) => extensions.some((extension) => file.fileName.toLowerCase().endsWith(extension)))
+			.filter((file) =>
+				extensions.some((extension) => file.fileName.toLowerCase().endsWith(extension)),
+			)
 			.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
 	}
 }
@@ -271,7 +286,8 @@ export class TaskStore {
 				(query.names === undefined || query.names.includes(task.flow)) &&
 				(query.userId === undefined || task.userId === query.userId),
 		);
-		const preferred = query.lastTaskName && query.names?.includes(query.lastTaskName) ? query.lastTaskName : null;
+		const preferred =
+			query.lastTaskName && query.names?.includes(query.lastTaskName) ? query.lastTaskName : null;
 		candidates.sort(
 			(a, b) =>
 				b.priority - a.priority ||

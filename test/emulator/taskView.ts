@@ -2,7 +2,12 @@
 import { STORED_EXTRA_FLAGS, type TaskRecord, type TaskStore } from './state';
 
 function extraFlags(): Record<string, unknown> {
-	return { profiler_execution: false, unload_models: false, federated_task: false, ...STORED_EXTRA_FLAGS };
+	return {
+		profiler_execution: false,
+		unload_models: false,
+		federated_task: false,
+		...STORED_EXTRA_FLAGS,
+	};
 }
 
 function outputsJson(task: TaskRecord): Array<Record<string, unknown>> {

@@ -47,7 +47,10 @@ export interface HistoryOptions {
 	user?: string;
 }
 
-export type LiveSettings = Pick<EmulatorOptions, 'auth' | 'taskDurationMs' | 'workers' | 'apiVersion' | 'outputBytes'>;
+export type LiveSettings = Pick<
+	EmulatorOptions,
+	'auth' | 'taskDurationMs' | 'workers' | 'apiVersion' | 'outputBytes'
+>;
 
 export type RecordedFormField =
 	| { name: string; value: string }
@@ -186,7 +189,12 @@ export interface FlowInfo {
 
 export type OutputType = 'image' | 'image-animated' | 'video' | 'audio' | 'text' | '3d-model';
 
-export type BuiltInGenerator = 'prompt-image' | 'background-removal' | 'tone-audio' | 'animated-webp' | 'text-answer';
+export type BuiltInGenerator =
+	| 'prompt-image'
+	| 'background-removal'
+	| 'tone-audio'
+	| 'animated-webp'
+	| 'text-answer';
 
 export interface GeneratorInput {
 	taskId: number;
@@ -313,7 +321,9 @@ export interface VisionatrixEmulator {
 	 * never sent: a call lost on the way, which the real server does not retry. Returns a function
 	 * that removes the rule.
 	 */
-	dropWebhookCalls(rule: (call: { taskId: number; progress: number; error: string; url: string }) => boolean): () => void;
+	dropWebhookCalls(
+		rule: (call: { taskId: number; progress: number; error: string; url: string }) => boolean,
+	): () => void;
 	/** Adds a request interceptor; returns a function that removes it. */
 	intercept(interceptor: RequestInterceptor): () => void;
 	readonly requests: ReadonlyArray<RecordedRequest>;

@@ -35,7 +35,8 @@ export class UserDirectory {
 
 	constructor(users: readonly EmulatorUser[]) {
 		for (const user of users) {
-			if (!user.username || user.username.includes(':')) throw new Error(`Invalid user name "${user.username}"`);
+			if (!user.username || user.username.includes(':'))
+				throw new Error(`Invalid user name "${user.username}"`);
 			this.users.set(user.username, user);
 		}
 	}

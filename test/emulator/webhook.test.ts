@@ -13,7 +13,10 @@ describe('taskProgressUrl joins task-progress to the webhook URL as httpx does',
 		['http://h/hooks/vix/', 'http://h/hooks/vix/task-progress'],
 		['http://h', 'http://h/task-progress'],
 		// A query string is part of httpx's raw path: the suffix lands inside it.
-		['http://h:5678/webhook-waiting/12?signature=ABC', 'http://h:5678/webhook-waiting/12?signature=ABC/task-progress'],
+		[
+			'http://h:5678/webhook-waiting/12?signature=ABC',
+			'http://h:5678/webhook-waiting/12?signature=ABC/task-progress',
+		],
 		['http://h/p/?a=1', 'http://h/p/?a=1/task-progress'],
 		['http://h/p?a=1&b=2', 'http://h/p?a=1&b=2/task-progress'],
 		['http://h/p?a=b%2Fc', 'http://h/p?a=b%2Fc/task-progress'],
@@ -49,7 +52,10 @@ describe('calls a receiver gets, and calls lost on the way', () => {
 		const form = new FormData();
 		form.append('prompt', 'a lighthouse');
 		form.append('webhook_url', webhookUrl);
-		const response = await fetch(`${emulator.url}/vapi/tasks/create/sdxl_lighting`, { method: 'PUT', body: form });
+		const response = await fetch(`${emulator.url}/vapi/tasks/create/sdxl_lighting`, {
+			method: 'PUT',
+			body: form,
+		});
 		expect(response.status).toBe(200);
 		return ((await response.json()) as { tasks_ids: number[] }).tasks_ids[0];
 	}
@@ -57,7 +63,9 @@ describe('calls a receiver gets, and calls lost on the way', () => {
 	async function deliveriesOf(taskId: number, count: number) {
 		const deadline = Date.now() + 5000;
 		for (;;) {
-			const mine = emulator.webhookDeliveries.filter((d) => d.taskId === taskId && (d.status !== null || d.failure !== null));
+			const mine = emulator.webhookDeliveries.filter(
+				(d) => d.taskId === taskId && (d.status !== null || d.failure !== null),
+			);
 			if (mine.length >= count || Date.now() > deadline) return mine;
 			await new Promise((resolve) => setTimeout(resolve, 10));
 		}
@@ -68,7 +76,9 @@ describe('calls a receiver gets, and calls lost on the way', () => {
 		const taskId = await createTask(`${receiver.url}/webhook-waiting/7?signature=T0K3N`);
 		await emulator.waitForTask(taskId);
 		const calls = await receiver.waitForCalls(3);
-		expect(calls.map((call) => call.path)).toEqual(Array(3).fill('/webhook-waiting/7?signature=T0K3N/task-progress'));
+		expect(calls.map((call) => call.path)).toEqual(
+			Array(3).fill('/webhook-waiting/7?signature=T0K3N/task-progress'),
+		);
 	});
 
 	test('a dropped call is recorded with its failure and never reaches the receiver; the others go out', async () => {
@@ -83,8 +93,12 @@ describe('calls a receiver gets, and calls lost on the way', () => {
 				[55.5, 200, null],
 				[100, null, DROPPED],
 			]);
-			const bodies = receiver.calls.map((call) => JSON.parse(call.bodyRaw) as { task_id: number; progress: number });
-			expect(bodies.filter((body) => body.task_id === taskId).map((body) => body.progress)).toEqual([10, 55.5]);
+			const bodies = receiver.calls.map(
+				(call) => JSON.parse(call.bodyRaw) as { task_id: number; progress: number },
+			);
+			expect(bodies.filter((body) => body.task_id === taskId).map((body) => body.progress)).toEqual(
+				[10, 55.5],
+			);
 		} finally {
 			stopDropping();
 		}

@@ -28,7 +28,9 @@ export function taskProgressUrl(webhookUrl: string): URL {
 	const pathStart = href.indexOf('/', url.protocol.length + 2);
 	const origin = pathStart < 0 ? href : href.slice(0, pathStart);
 	const rawPath = pathStart < 0 ? '/' : href.slice(pathStart);
-	return new URL(`${origin}${rawPath.endsWith('/') ? rawPath : `${rawPath}/`}task-progress${url.hash}`);
+	return new URL(
+		`${origin}${rawPath.endsWith('/') ? rawPath : `${rawPath}/`}task-progress${url.hash}`,
+	);
 }
 
 /** What a drop rule sees of a call about to be sent. */
@@ -83,7 +85,11 @@ export class WebhookSender {
 		this.pending.clear();
 	}
 
-	private deliver(webhookUrl: string, webhookHeaders: unknown, notice: ProgressNotice): Promise<void> {
+	private deliver(
+		webhookUrl: string,
+		webhookHeaders: unknown,
+		notice: ProgressNotice,
+	): Promise<void> {
 		const body = {
 			task_id: notice.taskId,
 			progress: notice.progress,
@@ -111,7 +117,12 @@ export class WebhookSender {
 			delivery.failure = 'emulator stopped';
 			return Promise.resolve();
 		}
-		const call: WebhookCall = { taskId: notice.taskId, progress: notice.progress, error: notice.error, url: webhookUrl };
+		const call: WebhookCall = {
+			taskId: notice.taskId,
+			progress: notice.progress,
+			error: notice.error,
+			url: webhookUrl,
+		};
 		if ([...this.dropRules].some((rule) => rule(call))) {
 			delivery.failure = DROPPED;
 			return Promise.resolve();
@@ -128,7 +139,11 @@ export class WebhookSender {
 			const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
 			const request = send(
 				target,
-				{ method: 'POST', headers: { ...headers, 'content-length': String(payload.length) }, agent: false },
+				{
+					method: 'POST',
+					headers: { ...headers, 'content-length': String(payload.length) },
+					agent: false,
+				},
 				(response) => {
 					delivery.status = response.statusCode ?? null;
 					response.resume();

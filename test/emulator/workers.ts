@@ -71,7 +71,8 @@ export class WorkerPool {
 	}
 
 	resize(size: number): void {
-		if (!Number.isInteger(size) || size < 0) throw new RangeError(`workers must be a whole number ≥ 0, got ${size}`);
+		if (!Number.isInteger(size) || size < 0)
+			throw new RangeError(`workers must be a whole number ≥ 0, got ${size}`);
 		this.size = size;
 		while (this.slots.length < size) this.slots.push({ index: this.slots.length, job: null });
 		this.kick();
@@ -124,7 +125,12 @@ export class WorkerPool {
 	}
 
 	private startJob(slot: Slot, task: TaskRecord): void {
-		const job: Job = { task, timers: [], startedAt: Date.now(), failure: this.failures.shift() ?? null };
+		const job: Job = {
+			task,
+			timers: [],
+			startedAt: Date.now(),
+			failure: this.failures.shift() ?? null,
+		};
 		slot.job = job;
 		const duration = Math.max(0, this.settings.taskDurationMs);
 		for (const step of STEPS) {
@@ -138,7 +144,12 @@ export class WorkerPool {
 		const workerId = this.workerId(slot.index);
 		const elapsed = seconds(Date.now() - job.startedAt);
 		if (progress === 55.5 && job.failure !== null) {
-			this.store.applyProgress(task, { progress, executionTime: elapsed, error: job.failure, workerId });
+			this.store.applyProgress(task, {
+				progress,
+				executionTime: elapsed,
+				error: job.failure,
+				workerId,
+			});
 			this.store.unlock(task);
 			this.finishJob(slot);
 			return;
@@ -150,7 +161,10 @@ export class WorkerPool {
 		const flow = this.catalog.find(task.flow);
 		try {
 			if (!flow) throw new Error(`Flow \`${task.flow}\` is not installed.`);
-			const missing = this.store.storeResults(task, generateResults(task, flow, this.settings.outputBytes));
+			const missing = this.store.storeResults(
+				task,
+				generateResults(task, flow, this.settings.outputBytes),
+			);
 			if (missing) throw new Error(`No results found for: ${missing}`);
 			this.store.applyProgress(task, {
 				progress: 100,

@@ -30,7 +30,14 @@ export type FieldsOf = (flow: string) => Promise<ResourceMapperField[]>;
 export function fieldsFrom(baseUrl: string): FieldsOf {
 	return async (flow) => {
 		const context = {
-			getNode: () => ({ id: 'n', name: 'Visionatrix', type: NODE_TYPE, typeVersion: CURRENT_VERSION, position: [0, 0], parameters: {} }),
+			getNode: () => ({
+				id: 'n',
+				name: 'Visionatrix',
+				type: NODE_TYPE,
+				typeVersion: CURRENT_VERSION,
+				position: [0, 0],
+				parameters: {},
+			}),
 			getNodeParameter: (name: string) => (name === 'flow' ? flow : undefined),
 			getCredentials: async () => ({ baseUrl, apiVersion: 'current', username: '', password: '' }),
 			helpers: {
@@ -54,7 +61,10 @@ interface StoredMapper {
 }
 
 /** The inputs the example's author set: the values that are not the field's default. */
-function authorsValues(stored: StoredMapper | undefined, fields: ResourceMapperField[]): Record<string, unknown> {
+function authorsValues(
+	stored: StoredMapper | undefined,
+	fields: ResourceMapperField[],
+): Record<string, unknown> {
 	const byId = new Map(fields.map((f) => [f.id, f]));
 	const values: Record<string, unknown> = {};
 	for (const [id, value] of Object.entries(stored?.value ?? {})) {
@@ -65,8 +75,14 @@ function authorsValues(stored: StoredMapper | undefined, fields: ResourceMapperF
 	return values;
 }
 
-function mapperAsStored(fields: ResourceMapperField[], authors: Record<string, unknown>): StoredMapper {
-	const schema = fields.map((field) => ({ ...field, removed: field.removed === true && !(field.id in authors) }));
+function mapperAsStored(
+	fields: ResourceMapperField[],
+	authors: Record<string, unknown>,
+): StoredMapper {
+	const schema = fields.map((field) => ({
+		...field,
+		removed: field.removed === true && !(field.id in authors),
+	}));
 	const value: Record<string, unknown> = {};
 	for (const field of schema) {
 		if (field.removed || !field.display) continue;
@@ -74,7 +90,14 @@ function mapperAsStored(fields: ResourceMapperField[], authors: Record<string, u
 		if (given !== undefined) value[field.id] = given;
 	}
 	for (const [id, given] of Object.entries(authors)) if (!(id in value)) value[id] = given;
-	return { mappingMode: 'defineBelow', value, matchingColumns: [], schema, attemptToConvertTypes: false, convertFieldsToString: true };
+	return {
+		mappingMode: 'defineBelow',
+		value,
+		matchingColumns: [],
+		schema,
+		attemptToConvertTypes: false,
+		convertFieldsToString: true,
+	};
 }
 
 function flowOf(parameters: INodeParameters): string {
@@ -85,11 +108,14 @@ function flowOf(parameters: INodeParameters): string {
 /** Options of a collection the node would not show (stale ones of another version or mode). */
 function hiddenOptions(node: Pick<INode, 'typeVersion'>, parameters: INodeParameters): string[] {
 	const collection = description.properties.find(
-		(p: INodeProperties) => p.name === 'options' && NodeHelpers.displayParameter(parameters, p, node, description),
+		(p: INodeProperties) =>
+			p.name === 'options' && NodeHelpers.displayParameter(parameters, p, node, description),
 	);
 	const values = (parameters.options ?? {}) as INodeParameters;
 	return Object.keys(values).filter((name) => {
-		const option = (collection?.options as INodeProperties[] | undefined)?.find((o) => o.name === name);
+		const option = (collection?.options as INodeProperties[] | undefined)?.find(
+			(o) => o.name === name,
+		);
 		return !option || !NodeHelpers.displayParameter(values, option, node, description, parameters);
 	});
 }
@@ -97,24 +123,57 @@ function hiddenOptions(node: Pick<INode, 'typeVersion'>, parameters: INodeParame
 /** One Visionatrix node as the editor would store it now. */
 export async function nodeAsStored(node: WorkflowNode, fieldsOf: FieldsOf): Promise<WorkflowNode> {
 	const version = { typeVersion: CURRENT_VERSION };
-	const parameters: INodeParameters = JSON.parse(JSON.stringify(node.parameters)) as INodeParameters;
-	if (parameters.operation === 'create' && flowOf(parameters) && !flowOf(parameters).startsWith('=')) {
+	const parameters: INodeParameters = JSON.parse(
+		JSON.stringify(node.parameters),
+	) as INodeParameters;
+	if (
+		parameters.operation === 'create' &&
+		flowOf(parameters) &&
+		!flowOf(parameters).startsWith('=')
+	) {
 		const fields = await fieldsOf(flowOf(parameters));
-		parameters.flowInputs = mapperAsStored(fields, authorsValues(parameters.flowInputs as unknown as StoredMapper, fields)) as unknown as INodeParameters;
+		parameters.flowInputs = mapperAsStored(
+			fields,
+			authorsValues(parameters.flowInputs as unknown as StoredMapper, fields),
+		) as unknown as INodeParameters;
 	}
 	// Which options show depends on fields at their defaults too (e.g. Output: Files).
-	const withDefaults = NodeHelpers.getNodeParameters(description.properties, parameters, true, false, version, description) ?? {};
+	const withDefaults =
+		NodeHelpers.getNodeParameters(
+			description.properties,
+			parameters,
+			true,
+			false,
+			version,
+			description,
+		) ?? {};
 	const options = (parameters.options ?? {}) as INodeParameters;
 	for (const name of hiddenOptions(version, withDefaults)) delete options[name];
-	const kept = NodeHelpers.getNodeParameters(description.properties, parameters, false, false, version, description) ?? {};
+	const kept =
+		NodeHelpers.getNodeParameters(
+			description.properties,
+			parameters,
+			false,
+			false,
+			version,
+			description,
+		) ?? {};
 	// Resource and Operation stay even at their defaults, for readers of the JSON (n8n reads either).
-	const stored = { resource: parameters.resource ?? 'task', operation: parameters.operation, ...kept };
+	const stored = {
+		resource: parameters.resource ?? 'task',
+		operation: parameters.operation,
+		...kept,
+	};
 	return { ...node, typeVersion: CURRENT_VERSION, parameters: stored };
 }
 
 /** The example with each Visionatrix node as the editor would store it now. */
-export async function exampleAsStored(example: WorkflowExport, fieldsOf: FieldsOf): Promise<WorkflowExport> {
+export async function exampleAsStored(
+	example: WorkflowExport,
+	fieldsOf: FieldsOf,
+): Promise<WorkflowExport> {
 	const nodes: WorkflowNode[] = [];
-	for (const node of example.nodes) nodes.push(node.type === NODE_TYPE ? await nodeAsStored(node, fieldsOf) : node);
+	for (const node of example.nodes)
+		nodes.push(node.type === NODE_TYPE ? await nodeAsStored(node, fieldsOf) : node);
 	return { ...example, nodes };
 }

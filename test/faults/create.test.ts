@@ -10,7 +10,18 @@ import net from 'node:net';
 
 import { ROUTES, type Faults, type VisionatrixEmulator } from '../emulator';
 import type { RunResult } from '../harness';
-import { createTask, creates, credentialFor, expectFilesIntact, getResults, run, sharedEmulator, sleep, visionatrix, waitFor } from './helpers';
+import {
+	createTask,
+	creates,
+	credentialFor,
+	expectFilesIntact,
+	getResults,
+	run,
+	sharedEmulator,
+	sleep,
+	visionatrix,
+	waitFor,
+} from './helpers';
 
 let emulator: VisionatrixEmulator;
 let faults: Faults;
@@ -31,8 +42,12 @@ const lastTaskId = () => emulator.tasks.at(-1)?.id ?? 0;
 
 /** The time the failed create was sent, as its message gives it (`09:31:05 UTC`), checked against its form. */
 function sentAt(result: RunResult, node?: string): string {
-	const messages = node ? result.outputOf(node).map((item) => String(item.json.error ?? '')) : [result.error?.message ?? ''];
-	const time = messages.map((message) => / since it was sent at (\d\d:\d\d:\d\d UTC)/.exec(message)?.[1]).find(Boolean);
+	const messages = node
+		? result.outputOf(node).map((item) => String(item.json.error ?? ''))
+		: [result.error?.message ?? ''];
+	const time = messages
+		.map((message) => / since it was sent at (\d\d:\d\d:\d\d UTC)/.exec(message)?.[1])
+		.find(Boolean);
 	expect(time).toMatch(/^\d\d:\d\d:\d\d UTC$/);
 	return time!;
 }
@@ -44,7 +59,9 @@ describe('a create that fails is not sent again', () => {
 		const result = await run(emulator, [createTask('Generate', 'sdxl_lighting', { prompt: 'x' })]);
 
 		expect(result.status).toBe('error');
-		expect(result.error!.message).toBe("Visionatrix failed to create a task of flow 'sdxl_lighting' (500 Internal Server Error) [item 0]");
+		expect(result.error!.message).toBe(
+			"Visionatrix failed to create a task of flow 'sdxl_lighting' (500 Internal Server Error) [item 0]",
+		);
 		expect((result.error as { description?: string }).description).toContain(MAY_HAVE_ACTED);
 		expect(fault.hits).toBe(1);
 		expect(creates(emulator).map((request) => request.status)).toEqual([500]);
@@ -54,19 +71,24 @@ describe('a create that fails is not sent again', () => {
 	it.each([
 		[502, 'the proxy in front of Visionatrix answered 502'],
 		[503, 'the proxy in front of Visionatrix answered 503'],
-	])('a proxy\'s plain-text %i: one create request, the task looked for, none found, and a message that says what to do', async (status, cause) => {
-		const before = lastTaskId();
-		const fault = faults.serverErrors({ status, paths: CREATE });
-		const result = await run(emulator, [createTask('Generate', 'sdxl_lighting', { prompt: `proxy ${status}` })]);
+	])(
+		"a proxy's plain-text %i: one create request, the task looked for, none found, and a message that says what to do",
+		async (status, cause) => {
+			const before = lastTaskId();
+			const fault = faults.serverErrors({ status, paths: CREATE });
+			const result = await run(emulator, [
+				createTask('Generate', 'sdxl_lighting', { prompt: `proxy ${status}` }),
+			]);
 
-		expect(result.status).toBe('error');
-		expect(result.error!.message).toBe(
-			`The request to create a task of flow 'sdxl_lighting' got no answer from Visionatrix (${cause}), and no task of that flow made since it was sent at ${sentAt(result)} matches what was sent: the task may exist anyway, so check the Visionatrix task list before running this item again [item 0]`,
-		);
-		expect(fault.hits).toBe(1);
-		expect(creates(emulator).map((request) => request.status)).toEqual([status]);
-		expect(newTasks(before)).toHaveLength(0);
-	});
+			expect(result.status).toBe('error');
+			expect(result.error!.message).toBe(
+				`The request to create a task of flow 'sdxl_lighting' got no answer from Visionatrix (${cause}), and no task of that flow made since it was sent at ${sentAt(result)} matches what was sent: the task may exist anyway, so check the Visionatrix task list before running this item again [item 0]`,
+			);
+			expect(fault.hits).toBe(1);
+			expect(creates(emulator).map((request) => request.status)).toEqual([status]);
+			expect(newTasks(before)).toHaveLength(0);
+		},
+	);
 
 	it('a 429 on create is not sent again either', async () => {
 		const before = lastTaskId();
@@ -83,53 +105,78 @@ describe('a create that fails is not sent again', () => {
 	it('a connection dropped before the server acted: one create request, no task found, and the message says to check the task list', async () => {
 		const before = lastTaskId();
 		faults.connectionResets({ paths: CREATE });
-		const result = await run(emulator, [createTask('Generate', 'sdxl_lighting', { prompt: 'dropped before' })]);
+		const result = await run(emulator, [
+			createTask('Generate', 'sdxl_lighting', { prompt: 'dropped before' }),
+		]);
 
 		expect(result.status).toBe('error');
 		expect(result.error!.message).toBe(
 			`The request to create a task of flow 'sdxl_lighting' got no answer from Visionatrix (connection reset), and no task of that flow made since it was sent at ${sentAt(result)} matches what was sent: the task may exist anyway, so check the Visionatrix task list before running this item again [item 0]`,
 		);
-		expect((result.error as { description?: string }).description).toMatch(/^The request was sent at \d\d:\d\d:\d\d UTC and not sent again: a second create would queue a second task\./);
+		expect((result.error as { description?: string }).description).toMatch(
+			/^The request was sent at \d\d:\d\d:\d\d UTC and not sent again: a second create would queue a second task\./,
+		);
 		expect(creates(emulator).map((request) => request.status)).toEqual([0]);
 		expect(newTasks(before)).toHaveLength(0);
 	});
 
-	it.each([307, 308])('a %i redirect on create is not followed: one create request, and the error names where it points', async (status) => {
-		const before = lastTaskId();
-		// As a proxy that moved the server to https would answer; the create is given back, not re-sent there.
-		const location = `${emulator.url}/moved${emulator.prefix}/tasks/create/sdxl_lighting`;
-		const remove = emulator.intercept((request) =>
-			request.method === 'PUT' ? { reply: { status, headers: { location } } } : undefined,
-		);
-		try {
-			const result = await run(emulator, [createTask('Generate', 'sdxl_lighting', { prompt: 'redirected' })]);
-			expect(result.status).toBe('error');
-			expect(result.error!.message).toBe(
-				`Visionatrix redirected the request to create a task of flow 'sdxl_lighting' to ${location} (${status}); it was not sent there [item 0]`,
+	it.each([307, 308])(
+		'a %i redirect on create is not followed: one create request, and the error names where it points',
+		async (status) => {
+			const before = lastTaskId();
+			// As a proxy that moved the server to https would answer; the create is given back, not re-sent there.
+			const location = `${emulator.url}/moved${emulator.prefix}/tasks/create/sdxl_lighting`;
+			const remove = emulator.intercept((request) =>
+				request.method === 'PUT' ? { reply: { status, headers: { location } } } : undefined,
 			);
-			expect((result.error as { description?: string }).description).toMatch(/^Set the Base URL of the Visionatrix credential to the address/);
-		} finally {
-			remove();
-		}
-		expect(emulator.requests.filter((request) => request.method === 'PUT').map((request) => request.path)).toEqual([
-			`${emulator.prefix}/tasks/create/sdxl_lighting`,
-		]);
-		expect(newTasks(before)).toHaveLength(0);
-	});
+			try {
+				const result = await run(emulator, [
+					createTask('Generate', 'sdxl_lighting', { prompt: 'redirected' }),
+				]);
+				expect(result.status).toBe('error');
+				expect(result.error!.message).toBe(
+					`Visionatrix redirected the request to create a task of flow 'sdxl_lighting' to ${location} (${status}); it was not sent there [item 0]`,
+				);
+				expect((result.error as { description?: string }).description).toMatch(
+					/^Set the Base URL of the Visionatrix credential to the address/,
+				);
+			} finally {
+				remove();
+			}
+			expect(
+				emulator.requests
+					.filter((request) => request.method === 'PUT')
+					.map((request) => request.path),
+			).toEqual([`${emulator.prefix}/tasks/create/sdxl_lighting`]);
+			expect(newTasks(before)).toHaveLength(0);
+		},
+	);
 
 	it('the other writes are not sent along a redirect either: Cancel names where it points', async () => {
-		const created = await run(emulator, [createTask('Generate', 'sdxl_lighting', { prompt: 'to cancel' })]);
+		const created = await run(emulator, [
+			createTask('Generate', 'sdxl_lighting', { prompt: 'to cancel' }),
+		]);
 		const taskId = created.outputOf('Generate')[0].json.task_id as number;
 		const location = `${emulator.url}/moved${emulator.prefix}/tasks/queue/${taskId}`;
-		const remove = emulator.intercept((request) => (request.method === 'DELETE' ? { reply: { status: 307, headers: { location } } } : undefined));
+		const remove = emulator.intercept((request) =>
+			request.method === 'DELETE' ? { reply: { status: 307, headers: { location } } } : undefined,
+		);
 		try {
-			const result = await run(emulator, [visionatrix('Cancel', { operation: 'cancel', taskId: String(taskId) })]);
+			const result = await run(emulator, [
+				visionatrix('Cancel', { operation: 'cancel', taskId: String(taskId) }),
+			]);
 			expect(result.status).toBe('error');
-			expect(result.error!.message).toBe(`Visionatrix redirected the request to cancel task ${taskId} to ${location} (307); it was not sent there [item 0]`);
+			expect(result.error!.message).toBe(
+				`Visionatrix redirected the request to cancel task ${taskId} to ${location} (307); it was not sent there [item 0]`,
+			);
 		} finally {
 			remove();
 		}
-		expect(emulator.requests.filter((request) => request.method === 'DELETE').map((request) => request.path)).toEqual([`${emulator.prefix}/tasks/queue/${taskId}`]);
+		expect(
+			emulator.requests
+				.filter((request) => request.method === 'DELETE')
+				.map((request) => request.path),
+		).toEqual([`${emulator.prefix}/tasks/queue/${taskId}`]);
 	});
 
 	it('several items, Continue On Fail: the item whose create failed is an error item (its flow in the JSON), the others get their files', async () => {
@@ -138,9 +185,16 @@ describe('a create that fails is not sent again', () => {
 		faults.connectionResets({ paths: CREATE, after: 1, count: 1 });
 		const result = await run(
 			emulator,
-			[createTask('Generate', 'sdxl_lighting', { prompt: '={{ $json.prompt }}' }, { concurrency: 1 }), waitFor('Wait'), getResults('Results')].map(
-				(node) => ({ ...node, continueOnFail: true }),
-			),
+			[
+				createTask(
+					'Generate',
+					'sdxl_lighting',
+					{ prompt: '={{ $json.prompt }}' },
+					{ concurrency: 1 },
+				),
+				waitFor('Wait'),
+				getResults('Results'),
+			].map((node) => ({ ...node, continueOnFail: true })),
 			{ inputItems: ['one', 'two', 'three'].map((prompt) => ({ json: { prompt } })) },
 		);
 
@@ -170,23 +224,31 @@ describe('a create whose answer is lost is found, not made again', () => {
 		expect(result.error?.message).toBeUndefined();
 		expect(result.status).toBe('success');
 		expect(lost.hits).toBe(1);
-		expect(creates(emulator).map((request) => [request.status, request.truncatedAt])).toEqual([[200, 0]]);
+		expect(creates(emulator).map((request) => [request.status, request.truncatedAt])).toEqual([
+			[200, 0],
+		]);
 		const made = newTasks(before);
 		expect(made.map((task) => task.inputParams.prompt)).toEqual(['lost answer, one task']);
-		expect(result.outputOf('Generate').map((item) => item.json.task_id)).toEqual(made.map((task) => task.id));
+		expect(result.outputOf('Generate').map((item) => item.json.task_id)).toEqual(
+			made.map((task) => task.id),
+		);
 		expect(await expectFilesIntact(result, 'Generate', emulator)).toBe(1);
 	});
 
 	it('Count 3 with a seed: the three tasks are found by their seeds and come out with their files', async () => {
 		const before = lastTaskId();
 		faults.lostAnswers({ paths: CREATE });
-		const result = await run(emulator, [generateWithFiles({ prompt: 'lost answer, three tasks', count: 3, seed: 700 })]);
+		const result = await run(emulator, [
+			generateWithFiles({ prompt: 'lost answer, three tasks', count: 3, seed: 700 }),
+		]);
 
 		expect(result.status).toBe('success');
 		expect(creates(emulator)).toHaveLength(1);
 		const made = newTasks(before);
 		expect(made.map((task) => task.inputParams.seed)).toEqual([700, 701, 702]);
-		expect(result.outputOf('Generate').map((item) => item.json.task_id)).toEqual(made.map((task) => task.id));
+		expect(result.outputOf('Generate').map((item) => item.json.task_id)).toEqual(
+			made.map((task) => task.id),
+		);
 		expect(await expectFilesIntact(result, 'Generate', emulator)).toBe(3);
 	});
 
@@ -196,7 +258,12 @@ describe('a create whose answer is lost is found, not made again', () => {
 		const before = lastTaskId();
 		faults.lostAnswers({ paths: CREATE });
 		const result = await run(emulator, [
-			createTask('Cut Out', 'remove_background_birefnet', { input_image: JSON.stringify({ task_id: sourceId, node_id: 9 }) }, { downloadResults: true }),
+			createTask(
+				'Cut Out',
+				'remove_background_birefnet',
+				{ input_image: JSON.stringify({ task_id: sourceId, node_id: 9 }) },
+				{ downloadResults: true },
+			),
 		]);
 
 		expect(result.error?.message).toBeUndefined();
@@ -225,9 +292,13 @@ describe('a create whose answer is lost is found, not made again', () => {
 	it("two items with the same inputs, one answer lost: the other item's answer says which task is its, the lost one is found", async () => {
 		const before = lastTaskId();
 		faults.lostAnswers({ paths: CREATE, count: 1 });
-		const result = await run(emulator, [generateWithFiles({ prompt: 'twins' }, { concurrency: 2 })], {
-			inputItems: [{ json: {} }, { json: {} }],
-		});
+		const result = await run(
+			emulator,
+			[generateWithFiles({ prompt: 'twins' }, { concurrency: 2 })],
+			{
+				inputItems: [{ json: {} }, { json: {} }],
+			},
+		);
 
 		expect(result.status).toBe('success');
 		expect(creates(emulator)).toHaveLength(2);
@@ -245,9 +316,18 @@ describe('a create whose answer is lost is found, not made again', () => {
 	it('two identical creates whose answers are both lost: the node cannot tell which task is whose, so both items fail (Continue On Fail), naming the tasks, and none is made again', async () => {
 		const before = lastTaskId();
 		faults.lostAnswers({ paths: CREATE });
-		const result = await run(emulator, [{ ...generateWithFiles({ prompt: 'identical twins' }, { concurrency: 2 }), continueOnFail: true }], {
-			inputItems: [{ json: {} }, { json: {} }],
-		});
+		const result = await run(
+			emulator,
+			[
+				{
+					...generateWithFiles({ prompt: 'identical twins' }, { concurrency: 2 }),
+					continueOnFail: true,
+				},
+			],
+			{
+				inputItems: [{ json: {} }, { json: {} }],
+			},
+		);
 
 		expect(result.status).toBe('success');
 		expect(creates(emulator)).toHaveLength(2);
@@ -309,9 +389,15 @@ describe('a create that never left is sent again', () => {
 		const gate = new Gate();
 		await gate.open();
 		const originalConnect = net.Socket.prototype.connect;
-		const spy = jest.spyOn(net.Socket.prototype, 'connect').mockImplementation(function (this: net.Socket, ...args: unknown[]) {
+		const spy = jest.spyOn(net.Socket.prototype, 'connect').mockImplementation(function (
+			this: net.Socket,
+			...args: unknown[]
+		) {
 			const first = args[0] as unknown;
-			const options = (Array.isArray(first) ? first[0] : first) as { port?: number | string } | number | string;
+			const options = (Array.isArray(first) ? first[0] : first) as
+				| { port?: number | string }
+				| number
+				| string;
 			const port = Number(typeof options === 'object' ? options?.port : options);
 			if (port === gate.port) {
 				this.once('error', (error: NodeJS.ErrnoException) => {
@@ -328,9 +414,17 @@ describe('a create that never left is sent again', () => {
 		});
 		const before = lastTaskId();
 		try {
-			const result = await run(emulator, [createTask('Generate', 'sdxl_lighting', { prompt: 'refused once' }), waitFor('Wait'), getResults('Results')], {
-				credential: { ...credentialFor(emulator), baseUrl: `http://127.0.0.1:${gate.port}/` },
-			});
+			const result = await run(
+				emulator,
+				[
+					createTask('Generate', 'sdxl_lighting', { prompt: 'refused once' }),
+					waitFor('Wait'),
+					getResults('Results'),
+				],
+				{
+					credential: { ...credentialFor(emulator), baseUrl: `http://127.0.0.1:${gate.port}/` },
+				},
+			);
 
 			expect(result.status).toBe('success');
 			expect(gate.refusals).toBe(1);

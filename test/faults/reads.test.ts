@@ -4,7 +4,18 @@
  * run succeeds with every file byte for byte what the server stored, and the log shows each retry.
  */
 import { ROUTES, type Faults, type VisionatrixEmulator } from '../emulator';
-import { createTask, creates, expectFilesIntact, getResults, requestsTo, run, sharedEmulator, statusesOf, visionatrix, waitFor } from './helpers';
+import {
+	createTask,
+	creates,
+	expectFilesIntact,
+	getResults,
+	requestsTo,
+	run,
+	sharedEmulator,
+	statusesOf,
+	visionatrix,
+	waitFor,
+} from './helpers';
 
 let emulator: VisionatrixEmulator;
 let faults: Faults;
@@ -13,8 +24,14 @@ sharedEmulator({ taskDurationMs: 120, workers: 2 }, (started, injected) => {
 	faults = injected;
 });
 
-const generate = (prompt = 'x') => [createTask('Generate', 'sdxl_lighting', { prompt }), waitFor('Wait'), getResults('Results')];
-const threeItems = { inputItems: ['a cat', 'a dog', 'a bird'].map((prompt) => ({ json: { prompt } })) };
+const generate = (prompt = 'x') => [
+	createTask('Generate', 'sdxl_lighting', { prompt }),
+	waitFor('Wait'),
+	getResults('Results'),
+];
+const threeItems = {
+	inputItems: ['a cat', 'a dog', 'a bird'].map((prompt) => ({ json: { prompt } })),
+};
 const RESULTS = '/tasks/results';
 
 describe('bursts of errors on reads are retried, and the run succeeds with intact files', () => {
@@ -32,7 +49,9 @@ describe('bursts of errors on reads are retried, and the run succeeds with intac
 		expect(result.status).toBe('success');
 		const taskId = result.outputOf('Generate')[0].json.task_id as number;
 		expect(progressErrors.hits).toBe(3);
-		expect(statusesOf(emulator, 'GET', `/tasks/progress/${taskId}`).slice(0, 4)).toEqual([500, 500, 500, 200]);
+		expect(statusesOf(emulator, 'GET', `/tasks/progress/${taskId}`).slice(0, 4)).toEqual([
+			500, 500, 500, 200,
+		]);
 		expect(downloadFaults.map((fault) => fault.hits)).toEqual([1, 1, 1]);
 		expect(statusesOf(emulator, 'GET', RESULTS)).toEqual([503, 0, 429, 200]);
 		expect(await expectFilesIntact(result, 'Results', emulator)).toBe(1);
@@ -53,31 +72,54 @@ describe('bursts of errors on reads are retried, and the run succeeds with intac
 			tried.add(taskId);
 			return true;
 		};
-		const resets = faults.connectionResets({ paths: [ROUTES.results], where: (request) => firstTry(request.query.task_id) });
+		const resets = faults.connectionResets({
+			paths: [ROUTES.results],
+			where: (request) => firstTry(request.query.task_id),
+		});
 
-		const result = await run(emulator, generate('={{ $json.prompt }}'), { ...threeItems, binaryDataMode: 'filesystem' });
+		const result = await run(emulator, generate('={{ $json.prompt }}'), {
+			...threeItems,
+			binaryDataMode: 'filesystem',
+		});
 
 		expect(result.status).toBe('success');
 		expect(summaryFaults.map((fault) => fault.hits)).toEqual([1, 1, 1]);
-		expect(statusesOf(emulator, 'GET', '/tasks/progress-summary').slice(0, 4)).toEqual([502, 0, 504, 200]);
+		expect(statusesOf(emulator, 'GET', '/tasks/progress-summary').slice(0, 4)).toEqual([
+			502, 0, 504, 200,
+		]);
 		expect(resets.hits).toBe(3);
 		const downloads = requestsTo(emulator, 'GET', RESULTS);
 		const taskIds = result.outputOf('Generate').map((item) => String(item.json.task_id));
 		for (const taskId of taskIds) {
-			expect(downloads.filter((request) => request.query.task_id === taskId).map((request) => request.status)).toEqual([0, 200]);
+			expect(
+				downloads
+					.filter((request) => request.query.task_id === taskId)
+					.map((request) => request.status),
+			).toEqual([0, 200]);
 		}
 		expect(await expectFilesIntact(result, 'Results', emulator)).toBe(3);
-		expect(result.outputOf('Results').map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.outputOf('Results').map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		expect(creates(emulator)).toHaveLength(3);
 	});
 
 	it('429 with Retry-After on progress reads: waited out, then the run goes on', async () => {
-		const limited = faults.serverErrors({ count: 2, status: 429, retryAfterSeconds: 1, paths: [ROUTES.progress] });
+		const limited = faults.serverErrors({
+			count: 2,
+			status: 429,
+			retryAfterSeconds: 1,
+			paths: [ROUTES.progress],
+		});
 		const result = await run(emulator, generate());
 		expect(result.status).toBe('success');
 		expect(limited.hits).toBe(2);
 		const taskId = result.outputOf('Generate')[0].json.task_id as number;
-		expect(statusesOf(emulator, 'GET', `/tasks/progress/${taskId}`).slice(0, 3)).toEqual([429, 429, 200]);
+		expect(statusesOf(emulator, 'GET', `/tasks/progress/${taskId}`).slice(0, 3)).toEqual([
+			429, 429, 200,
+		]);
 		expect(await expectFilesIntact(result, 'Results', emulator)).toBe(1);
 	});
 
@@ -88,14 +130,18 @@ describe('bursts of errors on reads are retried, and the run succeeds with intac
 		expect(result.status).toBe('success');
 		expect(cut.hits).toBe(1);
 		const taskId = result.outputOf('Generate')[0].json.task_id as number;
-		expect(requestsTo(emulator, 'GET', `/tasks/progress/${taskId}`).slice(0, 2).map((request) => [request.status, request.truncatedAt])).toEqual([
+		expect(
+			requestsTo(emulator, 'GET', `/tasks/progress/${taskId}`)
+				.slice(0, 2)
+				.map((request) => [request.status, request.truncatedAt]),
+		).toEqual([
 			[200, 20],
 			[200, undefined],
 		]);
 		expect(await expectFilesIntact(result, 'Results', emulator)).toBe(1);
 	});
 
-	it("a read that Visionatrix itself fails four times in a row is given up, with the status in the error", async () => {
+	it('a read that Visionatrix itself fails four times in a row is given up, with the status in the error', async () => {
 		const down = faults.serverErrors({ status: 500, paths: [ROUTES.results] });
 		const result = await run(emulator, generate());
 		expect(result.status).toBe('error');
@@ -121,22 +167,33 @@ describe('slow answers', () => {
 });
 
 describe('downloads that break off', () => {
-	it.each(['default', 'filesystem'] as const)('are fetched again until whole (binary data mode %s)', async (binaryDataMode) => {
-		const cut = faults.truncatedDownloads({ count: 2, keepBytes: 100 });
-		const result = await run(emulator, generate(), { binaryDataMode });
-		expect(result.status).toBe('success');
-		expect(cut.hits).toBe(2);
-		expect(requestsTo(emulator, 'GET', RESULTS).map((request) => [request.status, request.truncatedAt])).toEqual([
-			[200, 100],
-			[200, 100],
-			[200, undefined],
-		]);
-		expect(await expectFilesIntact(result, 'Results', emulator)).toBe(1);
-		expect(result.outputOf('Results')).toHaveLength(1);
-	});
+	it.each(['default', 'filesystem'] as const)(
+		'are fetched again until whole (binary data mode %s)',
+		async (binaryDataMode) => {
+			const cut = faults.truncatedDownloads({ count: 2, keepBytes: 100 });
+			const result = await run(emulator, generate(), { binaryDataMode });
+			expect(result.status).toBe('success');
+			expect(cut.hits).toBe(2);
+			expect(
+				requestsTo(emulator, 'GET', RESULTS).map((request) => [
+					request.status,
+					request.truncatedAt,
+				]),
+			).toEqual([
+				[200, 100],
+				[200, 100],
+				[200, undefined],
+			]);
+			expect(await expectFilesIntact(result, 'Results', emulator)).toBe(1);
+			expect(result.outputOf('Results')).toHaveLength(1);
+		},
+	);
 
 	it('a download that always breaks off fails its item with task, node and batch named; the other items get their files', async () => {
-		const result = await run(emulator, generate('={{ $json.prompt }}'), { ...threeItems, binaryDataMode: 'filesystem' });
+		const result = await run(emulator, generate('={{ $json.prompt }}'), {
+			...threeItems,
+			binaryDataMode: 'filesystem',
+		});
 		expect(result.status).toBe('success');
 		const taskIds = result.outputOf('Generate').map((item) => item.json.task_id as number);
 		expect(await expectFilesIntact(result, 'Results', emulator)).toBe(3);
@@ -144,7 +201,10 @@ describe('downloads that break off', () => {
 		// The same three tasks again, with every download of the second one cut.
 		emulator.clearRequests();
 		const victim = String(taskIds[1]);
-		const cut = faults.truncatedDownloads({ keepBytes: 100, where: (request) => request.query.task_id === victim });
+		const cut = faults.truncatedDownloads({
+			keepBytes: 100,
+			where: (request) => request.query.task_id === victim,
+		});
 		const again = await run(emulator, [{ ...getResults('Results'), continueOnFail: true }], {
 			inputItems: taskIds.map((taskId) => ({ json: { task_id: taskId } })),
 			binaryDataMode: 'filesystem',
@@ -160,7 +220,9 @@ describe('downloads that break off', () => {
 		});
 		expect(size).toBeGreaterThan(100);
 		expect(cut.hits).toBe(4);
-		expect(requestsTo(emulator, 'GET', RESULTS).filter((request) => request.query.task_id === victim)).toHaveLength(4);
+		expect(
+			requestsTo(emulator, 'GET', RESULTS).filter((request) => request.query.task_id === victim),
+		).toHaveLength(4);
 		expect(await expectFilesIntact(again, 'Results', emulator)).toBe(2);
 	});
 });

@@ -15,7 +15,16 @@ import { LoggerProxy } from 'n8n-workflow';
 import { ROUTES, startEmulator, type Faults, type VisionatrixEmulator } from '../emulator';
 import { Container } from '../harness/di';
 import type { RunResult } from '../harness';
-import { createTask, credentialFor, getResults, run, sharedEmulator, statusesOf, visionatrix, waitFor } from './helpers';
+import {
+	createTask,
+	credentialFor,
+	getResults,
+	run,
+	sharedEmulator,
+	statusesOf,
+	visionatrix,
+	waitFor,
+} from './helpers';
 
 const USER = 'vix-operator';
 const PASSWORD = 'pw-S3cr3t-5e2b7c91-dont-leak';
@@ -34,18 +43,30 @@ let faults: Faults;
 const logged: string[] = [];
 const restorers: Array<() => void> = [];
 
-const dump = (value: unknown) => inspect(value, { depth: 12, showHidden: true, maxArrayLength: 500, maxStringLength: 100_000, breakLength: Infinity });
+const dump = (value: unknown) =>
+	inspect(value, {
+		depth: 12,
+		showHidden: true,
+		maxArrayLength: 500,
+		maxStringLength: 100_000,
+		breakLength: Infinity,
+	});
 
-sharedEmulator({ taskDurationMs: 80, users: [{ username: USER, password: PASSWORD }] }, (started, injected) => {
-	emulator = started;
-	faults = injected;
-});
+sharedEmulator(
+	{ taskDurationMs: 80, users: [{ username: USER, password: PASSWORD }] },
+	(started, injected) => {
+		emulator = started;
+		faults = injected;
+	},
+);
 
 beforeAll(() => {
 	// Everything n8n's loggers are given, whatever the log level (the root logger also backs LoggerProxy).
 	Container.get(Logger);
 	// `log` is private: every level of every Logger instance goes through it.
-	const loggerPrototype = Logger.prototype as unknown as { log: (level: string, message: string, metadata: unknown) => void };
+	const loggerPrototype = Logger.prototype as unknown as {
+		log: (level: string, message: string, metadata: unknown) => void;
+	};
 	const log = jest.spyOn(loggerPrototype, 'log').mockImplementation((level, message, metadata) => {
 		logged.push(`logger ${level}: ${message} ${dump(metadata)}`);
 	});
@@ -57,7 +78,9 @@ beforeAll(() => {
 		info: (message: string, meta?: object) => logged.push(`proxy info: ${message} ${dump(meta)}`),
 		debug: (message: string, meta?: object) => logged.push(`proxy debug: ${message} ${dump(meta)}`),
 	} as Parameters<typeof LoggerProxy.init>[0]);
-	restorers.push(() => LoggerProxy.init(proxy as unknown as Parameters<typeof LoggerProxy.init>[0]));
+	restorers.push(() =>
+		LoggerProxy.init(proxy as unknown as Parameters<typeof LoggerProxy.init>[0]),
+	);
 
 	for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
 		const spy = jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
@@ -67,7 +90,10 @@ beforeAll(() => {
 	}
 	for (const stream of [process.stdout, process.stderr]) {
 		const original = stream.write.bind(stream);
-		const spy = jest.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
+		const spy = jest.spyOn(stream, 'write').mockImplementation(((
+			chunk: unknown,
+			...rest: unknown[]
+		) => {
 			logged.push(`${stream === process.stdout ? 'stdout' : 'stderr'}: ${String(chunk)}`);
 			return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
 		}) as typeof stream.write);
@@ -101,9 +127,17 @@ function expectNoSecret(result: RunResult): void {
 	expect(found).toEqual([]);
 }
 
-const generate = () => [createTask('Generate', 'sdxl_lighting', { prompt: 'x' }), waitFor('Wait'), getResults('Results')];
+const generate = () => [
+	createTask('Generate', 'sdxl_lighting', { prompt: 'x' }),
+	waitFor('Wait'),
+	getResults('Results'),
+];
 /** The same, with a wait that gives up after 2 s (an outage is waited out until then). */
-const timedOut = () => [createTask('Generate', 'sdxl_lighting', { prompt: 'x' }), waitFor('Wait', { timeout: 2, pollInterval: 1 }), getResults('Results')];
+const timedOut = () => [
+	createTask('Generate', 'sdxl_lighting', { prompt: 'x' }),
+	waitFor('Wait', { timeout: 2, pollInterval: 1 }),
+	getResults('Results'),
+];
 
 describe('the password never shows in errors, output or logs', () => {
 	beforeEach(() => {
@@ -112,11 +146,23 @@ describe('the password never shows in errors, output or logs', () => {
 
 	it('a wrong password (401 on the first request)', async () => {
 		const result = await run(emulator, generate(), { credential: credential(WRONG_PASSWORD) });
-		expect(result.error!.message).toBe('Visionatrix rejected the credentials while trying to list the installed flows (401 Not authenticated)');
-		expect(emulator.requests.map((request) => request.headers.authorization)).toEqual([`Basic ${SECRETS[3]}`]);
+		expect(result.error!.message).toBe(
+			'Visionatrix rejected the credentials while trying to list the installed flows (401 Not authenticated)',
+		);
+		expect(emulator.requests.map((request) => request.headers.authorization)).toEqual([
+			`Basic ${SECRETS[3]}`,
+		]);
 		// The capture works: n8n logged the node's error, and the execution's error object with it.
-		expect(logged.filter((line) => /^logger error: Visionatrix rejected the credentials/.test(line))).toHaveLength(1);
-		expect(logged.some((line) => line.startsWith('proxy debug: Workflow execution finished with error') && line.includes('Check the username and password'))).toBe(true);
+		expect(
+			logged.filter((line) => /^logger error: Visionatrix rejected the credentials/.test(line)),
+		).toHaveLength(1);
+		expect(
+			logged.some(
+				(line) =>
+					line.startsWith('proxy debug: Workflow execution finished with error') &&
+					line.includes('Check the username and password'),
+			),
+		).toBe(true);
 		expectNoSecret(result);
 	});
 
@@ -135,26 +181,45 @@ describe('the password never shows in errors, output or logs', () => {
 		const gone = await startEmulator();
 		const url = gone.url;
 		await gone.stop();
-		const result = await run(emulator, [visionatrix('Wait', { operation: 'waitForCompletion', taskId: '7', options: { timeout: 2, pollInterval: 1 } })], {
-			credential: { ...credential(), baseUrl: `${url}/` },
-		});
-		expect(result.error!.message).toMatch(/^Task 7 did not finish within 2 seconds; Visionatrix has not answered since .* \(connection refused\)/);
+		const result = await run(
+			emulator,
+			[
+				visionatrix('Wait', {
+					operation: 'waitForCompletion',
+					taskId: '7',
+					options: { timeout: 2, pollInterval: 1 },
+				}),
+			],
+			{
+				credential: { ...credential(), baseUrl: `${url}/` },
+			},
+		);
+		expect(result.error!.message).toMatch(
+			/^Task 7 did not finish within 2 seconds; Visionatrix has not answered since .* \(connection refused\)/,
+		);
 		expectNoSecret(result);
 	});
 
 	it('connections dropped on every read', async () => {
 		faults.connectionResets({ paths: [ROUTES.progress] });
 		const result = await run(emulator, timedOut(), { credential: credential() });
-		expect(result.error!.message).toMatch(/^Task \d+ did not finish within 2 seconds; Visionatrix has not answered since .* \(connection reset\)/);
+		expect(result.error!.message).toMatch(
+			/^Task \d+ did not finish within 2 seconds; Visionatrix has not answered since .* \(connection reset\)/,
+		);
 		expectNoSecret(result);
 	});
 
 	it('a 500 on create', async () => {
 		faults.serverErrors({ status: 500, paths: [ROUTES.create] });
 		const result = await run(emulator, generate(), { credential: credential() });
-		expect(result.error!.message).toBe("Visionatrix failed to create a task of flow 'sdxl_lighting' (500 Internal Server Error) [item 0]");
+		expect(result.error!.message).toBe(
+			"Visionatrix failed to create a task of flow 'sdxl_lighting' (500 Internal Server Error) [item 0]",
+		);
 		// The secrets list matches what is really sent: every request carried the Basic form.
-		expect(emulator.requests.map((request) => request.headers.authorization)).toEqual([`Basic ${SECRETS[2]}`, `Basic ${SECRETS[2]}`]);
+		expect(emulator.requests.map((request) => request.headers.authorization)).toEqual([
+			`Basic ${SECRETS[2]}`,
+			`Basic ${SECRETS[2]}`,
+		]);
 		expectNoSecret(result);
 	});
 
@@ -166,8 +231,14 @@ describe('the password never shows in errors, output or logs', () => {
 	});
 
 	it('a create the server rejects (422), and one whose answer is lost', async () => {
-		const rejected = await run(emulator, [createTask('Generate', 'sdxl_lighting', { prompt: 'x' }, { priority: '={{ 99 }}' })], { credential: credential() });
-		expect(rejected.error!.message).toMatch(/^Visionatrix could not create a task of flow 'sdxl_lighting': 'priority'/);
+		const rejected = await run(
+			emulator,
+			[createTask('Generate', 'sdxl_lighting', { prompt: 'x' }, { priority: '={{ 99 }}' })],
+			{ credential: credential() },
+		);
+		expect(rejected.error!.message).toMatch(
+			/^Visionatrix could not create a task of flow 'sdxl_lighting': 'priority'/,
+		);
 		expectNoSecret(rejected);
 
 		logged.length = 0;
@@ -179,15 +250,26 @@ describe('the password never shows in errors, output or logs', () => {
 
 		logged.length = 0;
 		faults.connectionResets({ paths: [ROUTES.create] });
-		const lost = await run(emulator, [createTask('Generate', 'sdxl_lighting', { prompt: 'dropped' })], { credential: credential() });
-		expect(lost.error!.message).toMatch(/^The request to create a task of flow 'sdxl_lighting' got no answer from Visionatrix \(connection reset\)/);
+		const lost = await run(
+			emulator,
+			[createTask('Generate', 'sdxl_lighting', { prompt: 'dropped' })],
+			{ credential: credential() },
+		);
+		expect(lost.error!.message).toMatch(
+			/^The request to create a task of flow 'sdxl_lighting' got no answer from Visionatrix \(connection reset\)/,
+		);
 		expectNoSecret(lost);
 	});
 
 	it('a download that always breaks off', async () => {
 		faults.truncatedDownloads({ keepBytes: 50 });
-		const result = await run(emulator, generate(), { credential: credential(), binaryDataMode: 'filesystem' });
-		expect(result.error!.message).toMatch(/^The download of result 0 of output node 9 of task \d+ was cut short 4 times/);
+		const result = await run(emulator, generate(), {
+			credential: credential(),
+			binaryDataMode: 'filesystem',
+		});
+		expect(result.error!.message).toMatch(
+			/^The download of result 0 of output node 9 of task \d+ was cut short 4 times/,
+		);
 		expectNoSecret(result);
 	});
 });
@@ -215,9 +297,18 @@ describe('the Authorization header goes to the credential host only', () => {
 	const redirectElsewhere = (paths: Array<string | RegExp>) =>
 		emulator.intercept((request) => {
 			const path = request.path.slice(emulator.prefix.length);
-			if (request.method !== 'GET' || !paths.some((p) => (typeof p === 'string' ? path.startsWith(p) : p.test(path)))) return;
+			if (
+				request.method !== 'GET' ||
+				!paths.some((p) => (typeof p === 'string' ? path.startsWith(p) : p.test(path)))
+			)
+				return;
 			const query = new URLSearchParams(request.query).toString();
-			return { reply: { status: 302, headers: { location: `${otherUrl}/elsewhere${path}${query ? `?${query}` : ''}` } } };
+			return {
+				reply: {
+					status: 302,
+					headers: { location: `${otherUrl}/elsewhere${path}${query ? `?${query}` : ''}` },
+				},
+			};
 		});
 
 	it('a progress read redirected to another port: followed without the Authorization header', async () => {
@@ -229,10 +320,16 @@ describe('the Authorization header goes to the credential host only', () => {
 			remove();
 		}
 		expect(received.length).toBeGreaterThan(0);
-		expect(received.map((request) => request.url.startsWith('/elsewhere/tasks/progress/'))).toEqual(received.map(() => true));
-		expect(received.map((request) => request.headers.authorization)).toEqual(received.map(() => undefined));
+		expect(received.map((request) => request.url.startsWith('/elsewhere/tasks/progress/'))).toEqual(
+			received.map(() => true),
+		);
+		expect(received.map((request) => request.headers.authorization)).toEqual(
+			received.map(() => undefined),
+		);
 		// The requests to the credential's own host did carry it.
-		expect(emulator.requests.every((request) => request.headers.authorization === `Basic ${SECRETS[2]}`)).toBe(true);
+		expect(
+			emulator.requests.every((request) => request.headers.authorization === `Basic ${SECRETS[2]}`),
+		).toBe(true);
 	});
 
 	it('a result download redirected to another port: followed without the Authorization header', async () => {
@@ -243,7 +340,11 @@ describe('the Authorization header goes to the credential host only', () => {
 			remove();
 		}
 		expect(received.length).toBeGreaterThan(0);
-		expect(received.every((request) => request.url.startsWith('/elsewhere/tasks/results?'))).toBe(true);
-		expect(received.map((request) => request.headers.authorization)).toEqual(received.map(() => undefined));
+		expect(received.every((request) => request.url.startsWith('/elsewhere/tasks/results?'))).toBe(
+			true,
+		);
+		expect(received.map((request) => request.headers.authorization)).toEqual(
+			received.map(() => undefined),
+		);
 	});
 });

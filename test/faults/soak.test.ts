@@ -8,7 +8,13 @@
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 
-import { DEFAULT_FAILURE_MESSAGE, injectFaults, ROUTES, startEmulator, type VisionatrixEmulator } from '../emulator';
+import {
+	DEFAULT_FAILURE_MESSAGE,
+	injectFaults,
+	ROUTES,
+	startEmulator,
+	type VisionatrixEmulator,
+} from '../emulator';
 import type { RunResult } from '../harness';
 import { createTask, creates, getResults, run, storedResult, waitFor } from './helpers';
 
@@ -44,11 +50,15 @@ const pipeline = () =>
 		getResults('Results'),
 	].map((node) => ({ ...node, continueOnFail: true }));
 
-const soakItems = (count: number, tag: string) => Array.from({ length: count }, (_, index) => ({ json: { prompt: `${tag} ${index}` } }));
+const soakItems = (count: number, tag: string) =>
+	Array.from({ length: count }, (_, index) => ({ json: { prompt: `${tag} ${index}` } }));
 
 it('200 items with random faults: every file exactly once and intact, every failure its own error item, no duplicate task, flat memory', async () => {
 	// Warm-up (modules, JIT, binary data service), then the baseline.
-	const warm = await run(emulator, pipeline(), { inputItems: soakItems(5, 'warm-up'), binaryDataMode: 'filesystem' });
+	const warm = await run(emulator, pipeline(), {
+		inputItems: soakItems(5, 'warm-up'),
+		binaryDataMode: 'filesystem',
+	});
 	expect(warm.status).toBe('success');
 	const firstId = (emulator.tasks.at(-1)?.id ?? 0) + 1;
 	emulator.clearRequests();
@@ -72,17 +82,29 @@ it('200 items with random faults: every file exactly once and intact, every fail
 		slowMs: 80,
 		keepBytes: 200,
 	});
-	const failedCreates = faults.random({ seed: 0xc4, rate: 0.03, paths: [ROUTES.create], methods: ['PUT'], kinds: ['serverError', 'reset'] });
+	const failedCreates = faults.random({
+		seed: 0xc4,
+		rate: 0.03,
+		paths: [ROUTES.create],
+		methods: ['PUT'],
+		kinds: ['serverError', 'reset'],
+	});
 	emulator.failNextTasks(FAILING_TASKS, DEFAULT_FAILURE_MESSAGE);
 
-	let result: RunResult | undefined = await run(emulator, pipeline(), { inputItems: soakItems(ITEMS, 'soak'), binaryDataMode: 'filesystem', timeoutMs: 55_000 });
+	let result: RunResult | undefined = await run(emulator, pipeline(), {
+		inputItems: soakItems(ITEMS, 'soak'),
+		binaryDataMode: 'filesystem',
+		timeoutMs: 55_000,
+	});
 	faults.clear();
 	expect(result.status).toBe('success');
 
 	// The faults did happen.
 	expect(jsonReads.hits).toBeGreaterThan(1);
 	expect(downloads.hits).toBeGreaterThan(10);
-	expect(new Set(downloads.hitRequests.map((request) => request.fault))).toEqual(new Set(['serverError', 'badGateway', 'reset', 'truncate', 'slow']));
+	expect(new Set(downloads.hitRequests.map((request) => request.fault))).toEqual(
+		new Set(['serverError', 'badGateway', 'reset', 'truncate', 'slow']),
+	);
 	expect(failedCreates.hits).toBeGreaterThan(0);
 
 	// No duplicate task: one per item whose create got through, and one create request per item.
@@ -104,11 +126,15 @@ it('200 items with random faults: every file exactly once and intact, every fail
 	for (const item of createErrors) {
 		const itemIndex = (item.pairedItem as { item: number }).item;
 		expect(String(item.json.error)).toMatch(
-			new RegExp(`^(Visionatrix failed to create|The request to create) a task of flow 'sdxl_lighting'.* \\[item ${itemIndex}\\]$`),
+			new RegExp(
+				`^(Visionatrix failed to create|The request to create) a task of flow 'sdxl_lighting'.* \\[item ${itemIndex}\\]$`,
+			),
 		);
 	}
 	const taskOfItem = new Map(
-		generated.filter((item) => typeof item.json.error !== 'string').map((item) => [(item.pairedItem as { item: number }).item, item.json.task_id as number]),
+		generated
+			.filter((item) => typeof item.json.error !== 'string')
+			.map((item) => [(item.pairedItem as { item: number }).item, item.json.task_id as number]),
 	);
 	expect(new Set(taskOfItem.values())).toEqual(new Set(tasks.map((task) => task.id)));
 
@@ -116,22 +142,35 @@ it('200 items with random faults: every file exactly once and intact, every fail
 	const waited = result.outputOf('Wait');
 	const itemOf = (item: { pairedItem?: unknown }) => (item.pairedItem as { item: number }).item;
 	// (A task's final state has `error: ''`; an error item a message.)
-	const waitErrors = waited.filter((item) => typeof item.json.error === 'string' && item.json.error !== '' && taskOfItem.has(itemOf(item)));
+	const waitErrors = waited.filter(
+		(item) =>
+			typeof item.json.error === 'string' && item.json.error !== '' && taskOfItem.has(itemOf(item)),
+	);
 	expect(
-		waitErrors.map((item) => {
-			const itemIndex = (item.pairedItem as { item: number }).item;
-			return item.json.error === `Task ${taskOfItem.get(itemIndex)} failed on the Visionatrix server: ${DEFAULT_FAILURE_MESSAGE} [item ${itemIndex}]`
-				? item.json.task_id
-				: item.json.error;
-		}).sort(),
+		waitErrors
+			.map((item) => {
+				const itemIndex = (item.pairedItem as { item: number }).item;
+				return item.json.error ===
+					`Task ${taskOfItem.get(itemIndex)} failed on the Visionatrix server: ${DEFAULT_FAILURE_MESSAGE} [item ${itemIndex}]`
+					? item.json.task_id
+					: item.json.error;
+			})
+			.sort(),
 	).toEqual(failed.map((task) => task.id).sort());
 
 	// Results: every file of every completed task exactly once, byte for byte; one error item per failure.
 	const files = result.outputOf('Results');
 	const withFile = files.filter((item) => item.binary?.data);
-	const keys = withFile.map((item) => `${item.json.task_id}:${item.json.node_id}:${item.json.batch_index}`);
+	const keys = withFile.map(
+		(item) => `${item.json.task_id}:${item.json.node_id}:${item.json.batch_index}`,
+	);
 	const expected = completed.flatMap((task) =>
-		task.outputs.flatMap((output) => Array.from({ length: output.batchSize }, (_, batch) => `${task.id}:${output.comfyNodeId}:${batch}`)),
+		task.outputs.flatMap((output) =>
+			Array.from(
+				{ length: output.batchSize },
+				(_, batch) => `${task.id}:${output.comfyNodeId}:${batch}`,
+			),
+		),
 	);
 	expect(keys.length).toBe(new Set(keys).size);
 	expect(new Set(keys)).toEqual(new Set(expected));
@@ -140,10 +179,18 @@ it('200 items with random faults: every file exactly once and intact, every fail
 		if (!item.binary?.data) continue;
 		const task = emulator.task(item.json.task_id as number)!;
 		const bytes = await result.binaryOf('Results', index);
-		expect(bytes.equals(storedResult(task, item.json.node_id as number, item.json.batch_index as number))).toBe(true);
-		expect(item.pairedItem).toEqual({ item: [...taskOfItem.entries()].find(([, taskId]) => taskId === task.id)![0] });
+		expect(
+			bytes.equals(
+				storedResult(task, item.json.node_id as number, item.json.batch_index as number),
+			),
+		).toBe(true);
+		expect(item.pairedItem).toEqual({
+			item: [...taskOfItem.entries()].find(([, taskId]) => taskId === task.id)![0],
+		});
 	}
-	expect(files.filter((item) => typeof item.json.error === 'string')).toHaveLength(failedCreates.hits + FAILING_TASKS);
+	expect(files.filter((item) => typeof item.json.error === 'string')).toHaveLength(
+		failedCreates.hits + FAILING_TASKS,
+	);
 
 	// Memory: the run's data released, the heap and the process are back near where they were.
 	result = undefined;

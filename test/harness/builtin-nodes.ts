@@ -80,7 +80,12 @@ export class SetBinary implements INodeType {
 		properties: [
 			{ displayName: 'Property Name', name: 'propertyName', type: 'string', default: 'data' },
 			{ displayName: 'File Name', name: 'fileName', type: 'string', default: 'file.bin' },
-			{ displayName: 'MIME Type', name: 'mimeType', type: 'string', default: 'application/octet-stream' },
+			{
+				displayName: 'MIME Type',
+				name: 'mimeType',
+				type: 'string',
+				default: 'application/octet-stream',
+			},
 			{ displayName: 'Base64 Content', name: 'base64', type: 'string', default: '' },
 			{ displayName: 'Text Content', name: 'text', type: 'string', default: '' },
 		],
@@ -112,7 +117,10 @@ export class SetBinary implements INodeType {
 export type CodeNodeFunction = (
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-) => Promise<INodeExecutionData[][] | INodeExecutionData[]> | INodeExecutionData[][] | INodeExecutionData[];
+) =>
+	| Promise<INodeExecutionData[][] | INodeExecutionData[]>
+	| INodeExecutionData[][]
+	| INodeExecutionData[];
 
 /**
  * A "Code node" for tests: register the result under a type name of your choice

@@ -106,7 +106,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		}
 		if (typeof authenticate === 'object' && authenticate.type === 'generic') {
 			if (!workflow || !node) {
-				throw new UnexpectedError('Workflow and node are required for generic credential authentication');
+				throw new UnexpectedError(
+					'Workflow and node are required for generic credential authentication',
+				);
 			}
 			const resolve = (value: unknown) => {
 				if (!isExpression(value)) return value;
@@ -171,11 +173,22 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const type = this.getType(typeName);
 		if (typeof type.preAuthentication !== 'function') return undefined;
-		return ((await type.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject) ?? undefined;
+		return (
+			((await type.preAuthentication.call(
+				helpers,
+				credentials,
+			)) as ICredentialDataDecryptedObject) ?? undefined
+		);
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
-		const credentials = new Credentials({ id: nodeCredentials.id, name: nodeCredentials.name }, type);
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<Credentials> {
+		const credentials = new Credentials(
+			{ id: nodeCredentials.id, name: nodeCredentials.name },
+			type,
+		);
 		await credentials.setData(this.getStored(nodeCredentials, type));
 		return credentials;
 	}
@@ -249,7 +262,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		});
 	}
 
-	private getStored(nodeCredentials: INodeCredentialsDetails, type: string): ICredentialDataDecryptedObject {
+	private getStored(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): ICredentialDataDecryptedObject {
 		const stored = this.data.get(type);
 		if (!stored) {
 			throw new UnexpectedError(

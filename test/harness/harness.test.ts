@@ -21,14 +21,18 @@ import {
 } from './index';
 import nock from 'nock';
 
-
 const HOST = 'http://thing.test';
 const basicHeader = (user: string, password: string) =>
 	`Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 // ---- credential types: one with a generic block, one with a function -------------------------
 
-const baseUrlProperty: INodeProperties = { displayName: 'Base URL', name: 'baseUrl', type: 'string', default: HOST };
+const baseUrlProperty: INodeProperties = {
+	displayName: 'Base URL',
+	name: 'baseUrl',
+	type: 'string',
+	default: HOST,
+};
 
 class ThingBasicApi implements ICredentialType {
 	name = 'thingBasicApi';
@@ -36,7 +40,13 @@ class ThingBasicApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		baseUrlProperty,
 		{ displayName: 'Username', name: 'username', type: 'string', default: '' },
-		{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '' },
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
 	];
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
@@ -52,12 +62,24 @@ class ThingTokenApi implements ICredentialType {
 	displayName = 'Thing (Token)';
 	properties: INodeProperties[] = [
 		baseUrlProperty,
-		{ displayName: 'Token', name: 'token', type: 'string', typeOptions: { password: true }, default: '' },
+		{
+			displayName: 'Token',
+			name: 'token',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
 	];
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	) {
 		return {
 			...requestOptions,
-			headers: { ...requestOptions.headers, Authorization: `Bearer ${credentials.token as string}` },
+			headers: {
+				...requestOptions.headers,
+				Authorization: `Bearer ${credentials.token as string}`,
+			},
 		};
 	}
 }
@@ -75,10 +97,21 @@ class Thing implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'thingBasicApi', required: true, displayOptions: { show: { authentication: ['basic'] } } },
-			{ name: 'thingTokenApi', required: true, displayOptions: { show: { authentication: ['token'] } } },
+			{
+				name: 'thingBasicApi',
+				required: true,
+				displayOptions: { show: { authentication: ['basic'] } },
+			},
+			{
+				name: 'thingTokenApi',
+				required: true,
+				displayOptions: { show: { authentication: ['token'] } },
+			},
 		],
-		requestDefaults: { baseURL: '={{$credentials.baseUrl}}', headers: { Accept: 'application/json' } },
+		requestDefaults: {
+			baseURL: '={{$credentials.baseUrl}}',
+			headers: { Accept: 'application/json' },
+		},
 		properties: [
 			{
 				displayName: 'Authentication',
@@ -134,15 +167,27 @@ class FetchFile implements INodeType {
 						inputInfo.streamedText = (await this.helpers.binaryToBuffer(stream)).toString();
 					}
 				}
-				const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'thingBasicApi', {
-					method: 'GET',
-					url: `${baseUrl as string}/file/${id}`,
-					encoding: 'arraybuffer',
-					json: false,
-				})) as ArrayBuffer;
-				const binary = await this.helpers.prepareBinaryData(Buffer.from(response), `${id}.png`, 'image/png');
+				const response = (await this.helpers.httpRequestWithAuthentication.call(
+					this,
+					'thingBasicApi',
+					{
+						method: 'GET',
+						url: `${baseUrl as string}/file/${id}`,
+						encoding: 'arraybuffer',
+						json: false,
+					},
+				)) as ArrayBuffer;
+				const binary = await this.helpers.prepareBinaryData(
+					Buffer.from(response),
+					`${id}.png`,
+					'image/png',
+				);
 				output.push({
-					json: { id, ...inputInfo, hasCancelSignal: this.getExecutionCancelSignal() instanceof AbortSignal },
+					json: {
+						id,
+						...inputInfo,
+						hasCancelSignal: this.getExecutionCancelSignal() instanceof AbortSignal,
+					},
 					binary: { data: binary },
 					pairedItem: { item: i },
 				});
@@ -167,13 +212,23 @@ class ThingOps implements INodeType {
 		name: 'thingOps',
 		credentials: [{ name: 'thingBasicApi', required: true }],
 		properties: [
-			{ displayName: 'Resource', name: 'resource', type: 'options', options: [{ name: 'Thing', value: 'thing' }], default: 'thing' },
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				options: [{ name: 'Thing', value: 'thing' }],
+				default: 'thing',
+			},
 			{
 				displayName: 'Operation',
 				name: 'operation',
 				type: 'options',
 				options: [
-					{ name: 'Get', value: 'get', routing: { request: { method: 'GET', url: '=/thing/{{$json.n}}' } } },
+					{
+						name: 'Get',
+						value: 'get',
+						routing: { request: { method: 'GET', url: '=/thing/{{$json.n}}' } },
+					},
 					{ name: 'Summarise', value: 'summarise' },
 				],
 				default: 'get',
@@ -185,13 +240,26 @@ class ThingOps implements INodeType {
 		thing: {
 			async summarise(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 				const items = this.getInputData();
-				return [[{ json: { count: items.length, hasCancelSignal: this.getExecutionCancelSignal() instanceof AbortSignal } }]];
+				return [
+					[
+						{
+							json: {
+								count: items.length,
+								hasCancelSignal: this.getExecutionCancelSignal() instanceof AbortSignal,
+							},
+						},
+					],
+				];
 			},
 		},
 	};
 }
 
-const nodeTypes = { 'test.thing': new Thing(), 'test.thingOps': new ThingOps(), 'test.fetchFile': new FetchFile() };
+const nodeTypes = {
+	'test.thing': new Thing(),
+	'test.thingOps': new ThingOps(),
+	'test.fetchFile': new FetchFile(),
+};
 const credentialTypes = [new ThingBasicApi(), new ThingTokenApi()];
 const basicCredentials = { thingBasicApi: { baseUrl: HOST, username: 'ada', password: 's3cret' } };
 
@@ -243,7 +311,9 @@ describe('declarative node through the routing engine', () => {
 			.reply(200, { id: 7 });
 
 		const result = await runWorkflow({
-			nodes: [{ name: 'Thing', type: 'test.thing', parameters: { authentication: 'token', id: '7' } }],
+			nodes: [
+				{ name: 'Thing', type: 'test.thing', parameters: { authentication: 'token', id: '7' } },
+			],
 			nodeTypes,
 			credentialTypes,
 			credentials: { thingTokenApi: { baseUrl: HOST, token: 'tok-123' } },
@@ -275,7 +345,11 @@ describe('declarative node through the routing engine', () => {
 		});
 
 		expect(result.status).toBe('success');
-		expect(result.outputOf('Thing').map((item) => item.json.path)).toEqual(['/thing/1', '/thing/2', '/thing/3']);
+		expect(result.outputOf('Thing').map((item) => item.json.path)).toEqual([
+			'/thing/1',
+			'/thing/2',
+			'/thing/3',
+		]);
 		// All three requests were out before the first (delayed) answer came: items run in parallel.
 		expect(peak).toBe(3);
 	});
@@ -300,7 +374,14 @@ describe('declarative node through the routing engine', () => {
 		nock(HOST).get('/thing/2').reply(200, { id: 2 });
 
 		const result = await runWorkflow({
-			nodes: [{ name: 'Thing', type: 'test.thing', parameters: { id: '={{ $json.n }}' }, continueOnFail: true }],
+			nodes: [
+				{
+					name: 'Thing',
+					type: 'test.thing',
+					parameters: { id: '={{ $json.n }}' },
+					continueOnFail: true,
+				},
+			],
 			inputItems: [{ json: { n: 1 } }, { json: { n: 2 } }],
 			nodeTypes,
 			credentialTypes,
@@ -331,7 +412,9 @@ describe('declarative node through the routing engine', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(result.outputOf('Get').map((item) => item.json)).toEqual([{ id: 1 }, { id: 2 }]);
-		expect(result.outputOf('Summarise').map((item) => item.json)).toEqual([{ count: 2, hasCancelSignal: true }]);
+		expect(result.outputOf('Summarise').map((item) => item.json)).toEqual([
+			{ count: 2, hasCancelSignal: true },
+		]);
 	});
 
 	test('a missing required parameter is reported as a workflow issue', async () => {
@@ -346,48 +429,73 @@ describe('declarative node through the routing engine', () => {
 	});
 });
 
-describe.each<BinaryDataMode>(['default', 'filesystem'])('binary data in %s mode', (binaryDataMode) => {
-	test('input binaries, prepareBinaryData, getBinaryDataBuffer, getBinaryStream, binaryToBuffer', async () => {
-		const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
-		const headers = lastRequestHeaders(nock(HOST).get('/file/img').reply(200, png, { 'Content-Type': 'image/png' }));
+describe.each<BinaryDataMode>(['default', 'filesystem'])(
+	'binary data in %s mode',
+	(binaryDataMode) => {
+		test('input binaries, prepareBinaryData, getBinaryDataBuffer, getBinaryStream, binaryToBuffer', async () => {
+			const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+			const headers = lastRequestHeaders(
+				nock(HOST).get('/file/img').reply(200, png, { 'Content-Type': 'image/png' }),
+			);
 
-		const result = await runWorkflow({
-			binaryDataMode,
-			nodes: [
-				{ name: 'Attach', type: SET_BINARY_TYPE, parameters: { text: 'from set-binary', fileName: 'a.txt', mimeType: 'text/plain' } },
-				{ name: 'Fetch', type: 'test.fetchFile', parameters: { id: 'img' } },
-			],
-			inputItems: [
-				{
-					json: { n: 1 },
-					binary: { original: { data: Buffer.from('from trigger').toString('base64'), mimeType: 'text/plain', fileName: 'in.txt' } },
-				},
-			],
-			nodeTypes,
-			credentialTypes,
-			credentials: basicCredentials,
+			const result = await runWorkflow({
+				binaryDataMode,
+				nodes: [
+					{
+						name: 'Attach',
+						type: SET_BINARY_TYPE,
+						parameters: { text: 'from set-binary', fileName: 'a.txt', mimeType: 'text/plain' },
+					},
+					{ name: 'Fetch', type: 'test.fetchFile', parameters: { id: 'img' } },
+				],
+				inputItems: [
+					{
+						json: { n: 1 },
+						binary: {
+							original: {
+								data: Buffer.from('from trigger').toString('base64'),
+								mimeType: 'text/plain',
+								fileName: 'in.txt',
+							},
+						},
+					},
+				],
+				nodeTypes,
+				credentialTypes,
+				credentials: basicCredentials,
+			});
+
+			expect(result.error).toBeUndefined();
+			expect(headers.get('authorization')).toBe(basicHeader('ada', 's3cret'));
+			expect((await result.binaryOf(TRIGGER_NODE_NAME, 0, 'original')).toString()).toBe(
+				'from trigger',
+			);
+			expect((await result.binaryOf('Attach', 0)).toString()).toBe('from set-binary');
+
+			const [item] = result.outputOf('Fetch');
+			expect(item.json).toMatchObject({
+				id: 'img',
+				inputText: 'from set-binary',
+				hasCancelSignal: true,
+			});
+			expect(await result.binaryOf('Fetch', 0)).toEqual(png);
+			expect(item.binary?.data).toMatchObject({
+				mimeType: 'image/png',
+				fileName: 'img.png',
+				bytes: png.length,
+			});
+
+			if (binaryDataMode === 'filesystem') {
+				expect(item.json.streamedText).toBe('from set-binary');
+				expect(item.binary?.data.id).toMatch(/^filesystem-v2:/);
+				expect(item.binary?.data.data).toBe('filesystem-v2');
+			} else {
+				expect(item.binary?.data.id).toBeUndefined();
+				expect(Buffer.from(item.binary!.data.data, 'base64')).toEqual(png);
+			}
 		});
-
-		expect(result.error).toBeUndefined();
-		expect(headers.get('authorization')).toBe(basicHeader('ada', 's3cret'));
-		expect((await result.binaryOf(TRIGGER_NODE_NAME, 0, 'original')).toString()).toBe('from trigger');
-		expect((await result.binaryOf('Attach', 0)).toString()).toBe('from set-binary');
-
-		const [item] = result.outputOf('Fetch');
-		expect(item.json).toMatchObject({ id: 'img', inputText: 'from set-binary', hasCancelSignal: true });
-		expect(await result.binaryOf('Fetch', 0)).toEqual(png);
-		expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: 'img.png', bytes: png.length });
-
-		if (binaryDataMode === 'filesystem') {
-			expect(item.json.streamedText).toBe('from set-binary');
-			expect(item.binary?.data.id).toMatch(/^filesystem-v2:/);
-			expect(item.binary?.data.data).toBe('filesystem-v2');
-		} else {
-			expect(item.binary?.data.id).toBeUndefined();
-			expect(Buffer.from(item.binary!.data.data, 'base64')).toEqual(png);
-		}
-	});
-});
+	},
+);
 
 describe('programmatic node errors', () => {
 	test('a thrown error fails the run; continueOnFail yields an error item instead', async () => {

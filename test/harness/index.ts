@@ -61,20 +61,19 @@ export { HarnessNodeTypes, isRoutedDeclarativeNode } from './node-types';
 /** Name of the Manual Trigger the harness adds when `nodes` has none. */
 export const TRIGGER_NODE_NAME = 'Manual Trigger';
 
-export interface HarnessNode
-	extends Partial<
-		Pick<
-			INode,
-			| 'id'
-			| 'onError'
-			| 'alwaysOutputData'
-			| 'executeOnce'
-			| 'retryOnFail'
-			| 'maxTries'
-			| 'waitBetweenTries'
-			| 'disabled'
-		>
-	> {
+export interface HarnessNode extends Partial<
+	Pick<
+		INode,
+		| 'id'
+		| 'onError'
+		| 'alwaysOutputData'
+		| 'executeOnce'
+		| 'retryOnFail'
+		| 'maxTries'
+		| 'waitBetweenTries'
+		| 'disabled'
+	>
+> {
 	name: string;
 	type: string;
 	/** Default: the node type's current (highest) version. */
@@ -183,7 +182,8 @@ function buildNodes(
 		if (credentials !== undefined) {
 			node.credentials = credentials;
 		} else {
-			const described = nodeTypes.getByNameAndVersion(spec.type, typeVersionResolved).description.credentials;
+			const described = nodeTypes.getByNameAndVersion(spec.type, typeVersionResolved).description
+				.credentials;
 			for (const { name } of described ?? []) {
 				if (credentialsHelper.hasData(name)) {
 					node.credentials ??= {};
@@ -194,7 +194,9 @@ function buildNodes(
 		return node;
 	});
 
-	const existing = nodes.find((node) => (options.startNode ? node.name === options.startNode : node.type === MANUAL_TRIGGER_TYPE));
+	const existing = nodes.find((node) =>
+		options.startNode ? node.name === options.startNode : node.type === MANUAL_TRIGGER_TYPE,
+	);
 	if (existing) return { nodes, start: existing, triggerAdded: false };
 
 	const trigger: INode = {
@@ -232,7 +234,8 @@ function buildConnections(
 	if (triggerAdded && !connections[start.name]) {
 		const hasInput = new Set<string>();
 		for (const outputs of Object.values(connections)) {
-			for (const targets of outputs.main ?? []) for (const target of targets ?? []) hasInput.add(target.node);
+			for (const targets of outputs.main ?? [])
+				for (const target of targets ?? []) hasInput.add(target.node);
 		}
 		for (const node of nodes) {
 			if (node !== start && !hasInput.has(node.name)) connect(connections, start.name, node.name);
@@ -288,8 +291,14 @@ function rehydrateError(copy: object): Error {
 	const { name, message } = copy as { name?: string; message?: string };
 	const ctor = name ? (n8nWorkflow as Record<string, unknown>)[name] : undefined;
 	const prototype =
-		typeof ctor === 'function' && (ctor.prototype as object) instanceof Error ? (ctor.prototype as Error) : Error.prototype;
-	return Object.assign(Object.create(prototype) as Error, { message: message ?? 'Execution failed' }, copy);
+		typeof ctor === 'function' && (ctor.prototype as object) instanceof Error
+			? (ctor.prototype as Error)
+			: Error.prototype;
+	return Object.assign(
+		Object.create(prototype) as Error,
+		{ message: message ?? 'Execution failed' },
+		copy,
+	);
 }
 
 /** The error to report for a finished run: the failing node's error, else the run's error. */
@@ -301,7 +310,11 @@ function findError(run: IRun): Error | undefined {
 	return error ? rehydrateError(error) : undefined;
 }
 
-function toResult(run: IRun, executedNodes: string[], credentialsHelper: HarnessCredentialsHelper): RunResult {
+function toResult(
+	run: IRun,
+	executedNodes: string[],
+	credentialsHelper: HarnessCredentialsHelper,
+): RunResult {
 	const runData = run.data.resultData.runData;
 	const outputOf = (nodeName: string, outputIndex = 0): INodeExecutionData[] => {
 		const runs = runData[nodeName];
@@ -336,10 +349,17 @@ function toResult(run: IRun, executedNodes: string[], credentialsHelper: Harness
 }
 
 /** A synchronous failure before the engine started (e.g. `WorkflowHasIssuesError` for missing parameters). */
-function failedBeforeStart(error: Error, executedNodes: string[], helper: HarnessCredentialsHelper, mode: WorkflowExecuteMode): RunResult {
+function failedBeforeStart(
+	error: Error,
+	executedNodes: string[],
+	helper: HarnessCredentialsHelper,
+	mode: WorkflowExecuteMode,
+): RunResult {
 	const now = new Date();
 	const run: IRun = {
-		data: createRunExecutionData({ resultData: { error: { ...error, message: error.message, stack: error.stack } as never } }),
+		data: createRunExecutionData({
+			resultData: { error: { ...error, message: error.message, stack: error.stack } as never },
+		}),
 		mode,
 		startedAt: now,
 		stoppedAt: now,
@@ -369,8 +389,14 @@ export function startWorkflow(options: RunOptions): RunHandle {
 		const release = await acquireBinaryDataMode(options.binaryDataMode ?? 'default');
 		let timer: NodeJS.Timeout | undefined;
 		try {
-			const nodeTypes = new HarnessNodeTypes({ ...builtInNodeTypes(), ...options.nodeTypes } as NodeTypeMap);
-			const credentialsHelper = new HarnessCredentialsHelper(options.credentialTypes, options.credentials);
+			const nodeTypes = new HarnessNodeTypes({
+				...builtInNodeTypes(),
+				...options.nodeTypes,
+			} as NodeTypeMap);
+			const credentialsHelper = new HarnessCredentialsHelper(
+				options.credentialTypes,
+				options.credentials,
+			);
 			const { nodes, start, triggerAdded } = buildNodes(options, nodeTypes, credentialsHelper);
 			const connections = buildConnections(options, nodes, start, triggerAdded);
 			const settings: IWorkflowSettings = { executionOrder: 'v1', ...options.settings };
@@ -409,7 +435,9 @@ export function startWorkflow(options: RunOptions): RunHandle {
 					nodeExecutionStack: [
 						{
 							node: start,
-							data: { main: options.startData ?? [structuredClone(options.inputItems ?? [{ json: {} }])] },
+							data: {
+								main: options.startData ?? [structuredClone(options.inputItems ?? [{ json: {} }])],
+							},
 							source: null,
 						},
 					],
@@ -459,4 +487,3 @@ export function startWorkflow(options: RunOptions): RunHandle {
 export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 	return await startWorkflow(options).result;
 }
-

@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeType,
+	INodeTypes,
+	IVersionedNodeType,
+} from 'n8n-workflow';
 import { NodeHelpers, UnexpectedError } from 'n8n-workflow';
 import { RoutingNode } from 'n8n-core';
 

@@ -17,16 +17,31 @@
 import './env';
 import { randomUUID } from 'node:crypto';
 import { PollContext, PollTriggerExecutor } from 'n8n-core';
-import type { IDataObject, INode, INodeExecutionData, IPollFunctions, WorkflowActivateMode } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	IPollFunctions,
+	WorkflowActivateMode,
+} from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { acquireBinaryDataMode } from './binary-data';
 import { HarnessCredentialsHelper } from './credentials-helper';
 import { Container } from './di';
-import { type HarnessNode, type RunOptions, type RunResult, buildAdditionalData, runWorkflow } from './index';
+import {
+	type HarnessNode,
+	type RunOptions,
+	type RunResult,
+	buildAdditionalData,
+	runWorkflow,
+} from './index';
 import { HarnessNodeTypes, type NodeTypeMap } from './node-types';
 
-export interface PolledTriggerOptions extends Pick<RunOptions, 'nodeTypes' | 'credentialTypes' | 'credentials' | 'binaryDataMode'> {
+export interface PolledTriggerOptions extends Pick<
+	RunOptions,
+	'nodeTypes' | 'credentialTypes' | 'credentials' | 'binaryDataMode'
+> {
 	trigger: HarnessNode;
 	/** The static data a previous activation left in the database (see `restart`). */
 	staticData?: IDataObject;
@@ -67,7 +82,9 @@ export class PolledTrigger {
 	}
 
 	/** The poll n8n runs when the workflow is activated (published), or when n8n starts with it active. */
-	async activate(activation: WorkflowActivateMode = 'activate'): Promise<INodeExecutionData[][] | null> {
+	async activate(
+		activation: WorkflowActivateMode = 'activate',
+	): Promise<INodeExecutionData[][] | null> {
 		const emitted = await this.poll(activation, true);
 		this.save();
 		return emitted;
@@ -100,11 +117,22 @@ export class PolledTrigger {
 		this.saved = data;
 	}
 
-	private async poll(activation: WorkflowActivateMode, testing: boolean): Promise<INodeExecutionData[][] | null> {
+	private async poll(
+		activation: WorkflowActivateMode,
+		testing: boolean,
+	): Promise<INodeExecutionData[][] | null> {
 		const release = await acquireBinaryDataMode(this.options.binaryDataMode ?? 'default');
 		try {
-			const credentialsHelper = new HarnessCredentialsHelper(this.options.credentialTypes, this.options.credentials);
-			const additionalData = buildAdditionalData(credentialsHelper, undefined as never, randomUUID(), 'harness');
+			const credentialsHelper = new HarnessCredentialsHelper(
+				this.options.credentialTypes,
+				this.options.credentials,
+			);
+			const additionalData = buildAdditionalData(
+				credentialsHelper,
+				undefined as never,
+				randomUUID(),
+				'harness',
+			);
 			let emitted: INodeExecutionData[][] | null = null;
 			const context = new PollContext(
 				this.workflow,
@@ -118,7 +146,12 @@ export class PolledTrigger {
 				},
 				(error) => this.errors.push(error),
 			) as unknown as IPollFunctions;
-			await Container.get(PollTriggerExecutor).create(this.workflow, this.node, context, () => true)(testing);
+			await Container.get(PollTriggerExecutor).create(
+				this.workflow,
+				this.node,
+				context,
+				() => true,
+			)(testing);
 			return emitted;
 		} finally {
 			release();

@@ -1,7 +1,11 @@
 import type { EmulatedFlow, FlowInputParam } from '../emulator';
 
 /** A flow whose inputs cover every input type Visionatrix has, to test the typed fields. */
-function input(name: string, type: FlowInputParam['type'], extra: Partial<FlowInputParam> = {}): FlowInputParam {
+function input(
+	name: string,
+	type: FlowInputParam['type'],
+	extra: Partial<FlowInputParam> = {},
+): FlowInputParam {
 	return {
 		name,
 		display_name: name.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
@@ -33,7 +37,11 @@ export const EVERY_TYPE_FLOW: EmulatedFlow = {
 			input('strength', 'number', { order: 2, default: 0.5, min: 0, max: 1 }),
 			input('width', 'range', { order: 3, default: 512, min: 64, max: 2048, step: 64 }),
 			input('scale', 'range_scale', { order: 4, default: 1, min: 0.5, max: 4, step: 0.5 }),
-			input('style', 'list', { order: 5, default: 'Photo', options: { Photo: 'photographic', Anime: 'anime-v2' } }),
+			input('style', 'list', {
+				order: 5,
+				default: 'Photo',
+				options: { Photo: 'photographic', Anime: 'anime-v2' },
+			}),
 			input('upscale', 'bool', { order: 6, default: false, advanced: true }),
 			input('source', 'image', { optional: false, order: 7 }),
 			input('mask', 'image-mask', { order: 8, source_input_name: 'source' }),

@@ -11,7 +11,10 @@ afterAll(async () => await emulator.stop());
 describe('a workflow that generates an image and removes its background', () => {
 	it('creates a task, waits for it and hands its PNG to the next node', async () => {
 		const result = await run(emulator, [
-			createTask('Generate', 'sdxl_lighting', { prompt: 'a red fox sitting in fresh snow', steps_number: '4 steps' }),
+			createTask('Generate', 'sdxl_lighting', {
+				prompt: 'a red fox sitting in fresh snow',
+				steps_number: '4 steps',
+			}),
 			waitFor('Wait'),
 			getResults('Results'),
 		]);
@@ -25,7 +28,12 @@ describe('a workflow that generates an image and removes its background', () => 
 			outputs: [{ comfy_node_id: 9, type: 'image' }],
 		});
 		const [final] = jsonOf(result.outputOf('Wait'));
-		expect(final).toMatchObject({ task_id: created.task_id, status: 'completed', progress: 100, error: '' });
+		expect(final).toMatchObject({
+			task_id: created.task_id,
+			status: 'completed',
+			progress: 100,
+			error: '',
+		});
 		expect(final).not.toHaveProperty('flow_comfy');
 
 		const files = result.outputOf('Results');
@@ -39,17 +47,24 @@ describe('a workflow that generates an image and removes its background', () => 
 			file_name: `${created.task_id}_9_00001.png`,
 			mime_type: 'image/png',
 		});
-		expect(files[0].binary!.data).toMatchObject({ mimeType: 'image/png', fileExtension: 'png', fileName: `${created.task_id}_9_00001.png` });
+		expect(files[0].binary!.data).toMatchObject({
+			mimeType: 'image/png',
+			fileExtension: 'png',
+			fileName: `${created.task_id}_9_00001.png`,
+		});
 		expect(files[0].pairedItem).toEqual({ item: 0 });
 
 		const png = await result.binaryOf('Results', 0);
 		expect(png.length).toBe(files[0].json.file_size);
 		expect(pngFacts(png)).toMatchObject({ width: expect.any(Number), hasAlpha: false });
 		const task = emulator.task(created.task_id as number)!;
-		expect(task.inputParams).toMatchObject({ prompt: 'a red fox sitting in fresh snow', steps_number: '4 steps' });
+		expect(task.inputParams).toMatchObject({
+			prompt: 'a red fox sitting in fresh snow',
+			steps_number: '4 steps',
+		});
 	});
 
-	it('removes the background of the previous step\'s image, uploaded from its binary data', async () => {
+	it("removes the background of the previous step's image, uploaded from its binary data", async () => {
 		const result = await run(emulator, [
 			createTask('Generate', 'sdxl_lighting', { prompt: 'a lighthouse at dusk' }),
 			waitFor('Wait'),
@@ -68,10 +83,17 @@ describe('a workflow that generates an image and removes its background', () => 
 		expect(facts).toMatchObject({ width: original.width, height: original.height, hasAlpha: true });
 		expect(facts.transparentPixels).toBeGreaterThan(0);
 
-		const upload = emulator.requests.find((r) => r.method === 'PUT' && r.path === '/vapi/tasks/create/remove_background_birefnet')!;
+		const upload = emulator.requests.find(
+			(r) => r.method === 'PUT' && r.path === '/vapi/tasks/create/remove_background_birefnet',
+		)!;
 		const imageUploaded = await result.binaryOf('Image', 0);
 		expect(upload.formFields).toEqual([
-			{ name: 'input_image', filename: expect.stringMatching(/_9_00001\.png$/), contentType: 'image/png', size: imageUploaded.length },
+			{
+				name: 'input_image',
+				filename: expect.stringMatching(/_9_00001\.png$/),
+				contentType: 'image/png',
+				size: imageUploaded.length,
+			},
 		]);
 	});
 
@@ -90,7 +112,9 @@ describe('a workflow that generates an image and removes its background', () => 
 		expect(result.status).toBe('success');
 		const created = jsonOf(result.outputOf('Generate'));
 		expect(new Set(created.map((c) => c.task_id)).size).toBe(3);
-		expect(created.map((c) => emulator.task(c.task_id as number)!.inputParams.prompt)).toEqual(prompts);
+		expect(created.map((c) => emulator.task(c.task_id as number)!.inputParams.prompt)).toEqual(
+			prompts,
+		);
 		const files = result.outputOf('Results');
 		expect(files.map((f) => f.json.task_id)).toEqual(created.map((c) => c.task_id));
 		expect(files.map((f) => f.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
@@ -103,7 +127,10 @@ describe('a workflow that generates an image and removes its background', () => 
 			createTask('Generate', 'sdxl_lighting', { prompt: 'four kittens', batch_size: 3 }),
 			waitFor('Wait'),
 			getResults('Per File'),
-			getResults('All In One', { taskId: "={{ $('Wait').item.json.task_id }}", options: { allFilesInOneItem: true } }),
+			getResults('All In One', {
+				taskId: "={{ $('Wait').item.json.task_id }}",
+				options: { allFilesInOneItem: true },
+			}),
 		]);
 
 		expect(result.status).toBe('success');
@@ -114,7 +141,9 @@ describe('a workflow that generates an image and removes its background', () => 
 		);
 		const [combined] = result.outputOf('All In One').slice(0, 1);
 		expect(Object.keys(combined.binary!)).toEqual(['data_0', 'data_1', 'data_2']);
-		expect((combined.json.files as Array<{ file_name: string }>).map((f) => f.file_name)).toEqual(perFile.map((f) => f.json.file_name));
+		expect((combined.json.files as Array<{ file_name: string }>).map((f) => f.file_name)).toEqual(
+			perFile.map((f) => f.json.file_name),
+		);
 	});
 
 	it('reports the progress of a task with a derived status, and its ComfyUI graph only when asked', async () => {
@@ -123,11 +152,20 @@ describe('a workflow that generates an image and removes its background', () => 
 			const result = await run(paused, [
 				createTask('Generate', 'sdxl_lighting', { prompt: 'queued forever' }),
 				visionatrix('Progress', { operation: 'getProgress', taskId: '={{ $json.task_id }}' }),
-				visionatrix('Full', { operation: 'getProgress', taskId: '={{ $json.task_id }}', simplify: false }),
+				visionatrix('Full', {
+					operation: 'getProgress',
+					taskId: '={{ $json.task_id }}',
+					simplify: false,
+				}),
 			]);
 			expect(result.status).toBe('success');
 			const [progress] = jsonOf(result.outputOf('Progress'));
-			expect(progress).toMatchObject({ status: 'queued', progress: 0, error: '', name: 'sdxl_lighting' });
+			expect(progress).toMatchObject({
+				status: 'queued',
+				progress: 0,
+				error: '',
+				name: 'sdxl_lighting',
+			});
 			expect(progress).not.toHaveProperty('flow_comfy');
 			expect(jsonOf(result.outputOf('Full'))[0]).toHaveProperty('flow_comfy');
 		} finally {

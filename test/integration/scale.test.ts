@@ -19,15 +19,32 @@ describe('waiting for many tasks', () => {
 
 	it('reads each of 24 tasks a few times in all, never with a summary of every task', async () => {
 		const items = Array.from({ length: 24 }, (_, i) => ({ json: { prompt: `item ${i}` } }));
-		const result = await run(emulator, [createTask('Generate', 'sdxl_lighting', { prompt: '={{ $json.prompt }}' }), waitFor('Wait'), getResults('Results')], {
-			inputItems: items,
-		});
+		const result = await run(
+			emulator,
+			[
+				createTask('Generate', 'sdxl_lighting', { prompt: '={{ $json.prompt }}' }),
+				waitFor('Wait'),
+				getResults('Results'),
+			],
+			{
+				inputItems: items,
+			},
+		);
 		expect(result.status).toBe('success');
 		expect(result.outputOf('Results')).toHaveLength(24);
 
-		const progressReads = emulator.requests.filter((r) => r.path.startsWith('/vapi/tasks/progress'));
+		const progressReads = emulator.requests.filter((r) =>
+			r.path.startsWith('/vapi/tasks/progress'),
+		);
 		// Per-task reads, or summaries filtered by flow and group: never one of everything the user ran.
-		expect(progressReads.filter((r) => r.path === '/vapi/tasks/progress' || (r.path === '/vapi/tasks/progress-summary' && (!r.query.name || r.query.group_scope === '0')))).toEqual([]);
+		expect(
+			progressReads.filter(
+				(r) =>
+					r.path === '/vapi/tasks/progress' ||
+					(r.path === '/vapi/tasks/progress-summary' &&
+						(!r.query.name || r.query.group_scope === '0')),
+			),
+		).toEqual([]);
 		// Wait for Completion's first look at each (it did not create them), a look or two near each
 		// one's end, and Get Results' read: far fewer than a read of every task on every tick. (How
 		// many looks near the end depends on how far the machine's pace strays from the one learnt:
@@ -41,17 +58,31 @@ describe('waiting for many tasks', () => {
 		const items = Array.from({ length: 12 }, (_, i) => ({ json: { prompt: `order ${i}` } }));
 		const result = await run(
 			emulator,
-			[createTask('Generate', 'sdxl_lighting', { prompt: '={{ $json.prompt }}' }, { concurrency: 3, downloadResults: true })],
+			[
+				createTask(
+					'Generate',
+					'sdxl_lighting',
+					{ prompt: '={{ $json.prompt }}' },
+					{ concurrency: 3, downloadResults: true },
+				),
+			],
 			{ inputItems: items },
 		);
 		expect(result.status).toBe('success');
 		const files = result.outputOf('Generate');
-		expect(files.map((f) => emulator.task(f.json.task_id as number)!.inputParams.prompt)).toEqual(items.map((i) => i.json.prompt));
+		expect(files.map((f) => emulator.task(f.json.task_id as number)!.inputParams.prompt)).toEqual(
+			items.map((i) => i.json.prompt),
+		);
 		expect(files.map((f) => f.pairedItem)).toEqual(items.map((_, item) => ({ item })));
 
 		// Files are fetched as each task completes, not after the last one.
-		const completedAt = files.map((f) => emulator.task(f.json.task_id as number)!.progressHistory.find((e) => e.progress >= 100)!.at);
-		const firstDownload = Math.min(...emulator.requests.filter((r) => r.path === '/vapi/tasks/results').map((r) => r.receivedAt));
+		const completedAt = files.map(
+			(f) =>
+				emulator.task(f.json.task_id as number)!.progressHistory.find((e) => e.progress >= 100)!.at,
+		);
+		const firstDownload = Math.min(
+			...emulator.requests.filter((r) => r.path === '/vapi/tasks/results').map((r) => r.receivedAt),
+		);
 		expect(firstDownload).toBeLessThan(Math.max(...completedAt));
 
 		for (const [method, path] of [
@@ -60,7 +91,14 @@ describe('waiting for many tasks', () => {
 		]) {
 			const requests = emulator.requests.filter((r) => r.method === method && r.path === path);
 			expect(requests).toHaveLength(12);
-			const peak = Math.max(...requests.map((r) => requests.filter((o) => o.receivedAt <= r.receivedAt && (o.finishedAt ?? Infinity) > r.receivedAt).length));
+			const peak = Math.max(
+				...requests.map(
+					(r) =>
+						requests.filter(
+							(o) => o.receivedAt <= r.receivedAt && (o.finishedAt ?? Infinity) > r.receivedAt,
+						).length,
+				),
+			);
 			expect({ path, peakAtMostThree: peak <= 3 }).toEqual({ path, peakAtMostThree: true });
 		}
 	});
@@ -74,15 +112,22 @@ describe('a big result file', () => {
 	});
 	afterAll(async () => await emulator.stop());
 
-	it('streams into n8n\'s binary store: the node never holds the whole file in memory', async () => {
+	it("streams into n8n's binary store: the node never holds the whole file in memory", async () => {
 		// Create and wait first: the emulator holds the finished file in this same process.
-		const created = await run(emulator, [createTask('Generate', 'sdxl_lighting', { prompt: 'big' }, { waitForCompletion: true })]);
+		const created = await run(emulator, [
+			createTask('Generate', 'sdxl_lighting', { prompt: 'big' }, { waitForCompletion: true }),
+		]);
 		const taskId = created.outputOf('Generate')[0].json.task_id;
 
 		const baseline = process.memoryUsage().arrayBuffers;
 		let peak = baseline;
-		const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers)), 5);
-		const result = await run(emulator, [getResults('Results', { taskId: String(taskId) })], { binaryDataMode: 'filesystem' });
+		const sampler = setInterval(
+			() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers)),
+			5,
+		);
+		const result = await run(emulator, [getResults('Results', { taskId: String(taskId) })], {
+			binaryDataMode: 'filesystem',
+		});
 		clearInterval(sampler);
 
 		expect(result.status).toBe('success');
@@ -100,14 +145,22 @@ describe('a big result file', () => {
  * picks unread for `holdMs`, as a busy server does: meanwhile the client can send only what the
  * connection's buffers take.
  */
-async function startHoldingProxy(target: string, holds: (request: IncomingMessage) => boolean, holdMs: number) {
+async function startHoldingProxy(
+	target: string,
+	holds: (request: IncomingMessage) => boolean,
+	holdMs: number,
+) {
 	const heldAt: number[] = [];
 	const server: Server = createServer((incoming, answer) => {
 		const forward = () => {
-			const upstream = request(`${target}${incoming.url}`, { method: incoming.method, headers: incoming.headers }, (reply) => {
-				answer.writeHead(reply.statusCode ?? 502, reply.headers);
-				reply.pipe(answer);
-			});
+			const upstream = request(
+				`${target}${incoming.url}`,
+				{ method: incoming.method, headers: incoming.headers },
+				(reply) => {
+					answer.writeHead(reply.statusCode ?? 502, reply.headers);
+					reply.pipe(answer);
+				},
+			);
 			upstream.on('error', () => answer.destroy());
 			incoming.pipe(upstream);
 		};
@@ -140,22 +193,33 @@ describe('a big input file', () => {
 		await Promise.all([producer.stop(), receiver.stop()]);
 	});
 
-	it('uploads from n8n\'s binary store as the server reads it, never holding the whole file', async () => {
-		const produced = await run(producer, [createTask('Generate', 'sdxl_lighting', { prompt: 'big' }, { downloadResults: true })], {
-			binaryDataMode: 'filesystem',
-		});
+	it("uploads from n8n's binary store as the server reads it, never holding the whole file", async () => {
+		const produced = await run(
+			producer,
+			[createTask('Generate', 'sdxl_lighting', { prompt: 'big' }, { downloadResults: true })],
+			{
+				binaryDataMode: 'filesystem',
+			},
+		);
 		expect(produced.status).toBe('success');
 		const [image] = produced.outputOf('Generate');
 		expect(image.binary!.data.id).toBeDefined();
 
 		const baseline = process.memoryUsage();
 		const samples: Array<{ at: number; usage: NodeJS.MemoryUsage }> = [];
-		const sampler = setInterval(() => samples.push({ at: Date.now(), usage: process.memoryUsage() }), 5);
-		const result = await run(receiver, [createTask('Remove Background', 'remove_background_birefnet', { input_image: 'data' })], {
-			binaryDataMode: 'filesystem',
-			inputItems: [{ json: {}, binary: image.binary }],
-			credential: { ...credentialFor(receiver), baseUrl: `${proxy.url}/` },
-		});
+		const sampler = setInterval(
+			() => samples.push({ at: Date.now(), usage: process.memoryUsage() }),
+			5,
+		);
+		const result = await run(
+			receiver,
+			[createTask('Remove Background', 'remove_background_birefnet', { input_image: 'data' })],
+			{
+				binaryDataMode: 'filesystem',
+				inputItems: [{ json: {}, binary: image.binary }],
+				credential: { ...credentialFor(receiver), baseUrl: `${proxy.url}/` },
+			},
+		);
 		clearInterval(sampler);
 
 		expect(result.status).toBe('success');
@@ -164,18 +228,32 @@ describe('a big input file', () => {
 		// neither as Buffers nor elsewhere: reading the file into memory first (or a client that keeps
 		// the body to re-send it along a redirect) would add most of its 128 MB.
 		const [heldAt] = proxy.heldAt;
-		const whileHeld = samples.filter((s) => s.at >= heldAt && s.at <= heldAt + HOLD_MS).map((s) => s.usage);
+		const whileHeld = samples
+			.filter((s) => s.at >= heldAt && s.at <= heldAt + HOLD_MS)
+			.map((s) => s.usage);
 		expect(whileHeld.length).toBeGreaterThan(10);
-		const growth = (of: 'rss' | 'arrayBuffers') => Math.max(...whileHeld.map((usage) => usage[of])) - baseline[of];
-		expect({ rss: growth('rss') < FILE_BYTES / 8, arrayBuffers: growth('arrayBuffers') < FILE_BYTES / 8 }).toEqual({ rss: true, arrayBuffers: true });
+		const growth = (of: 'rss' | 'arrayBuffers') =>
+			Math.max(...whileHeld.map((usage) => usage[of])) - baseline[of];
+		expect({
+			rss: growth('rss') < FILE_BYTES / 8,
+			arrayBuffers: growth('arrayBuffers') < FILE_BYTES / 8,
+		}).toEqual({ rss: true, arrayBuffers: true });
 
 		// And every byte arrived, as the file it was.
 		const taskId = result.outputOf('Remove Background')[0].json.task_id as number;
 		const [received] = receiver.task(taskId)!.inputFiles;
 		const sent = await produced.binaryOf('Generate', 0);
-		expect({ size: received.data.length, sha256: sha256(received.data) }).toEqual({ size: sent.length, sha256: sha256(sent) });
+		expect({ size: received.data.length, sha256: sha256(received.data) }).toEqual({
+			size: sent.length,
+			sha256: sha256(sent),
+		});
 		expect(receiver.requests.find((r) => r.method === 'PUT')!.formFields).toEqual([
-			{ name: 'input_image', filename: image.binary!.data.fileName, contentType: image.binary!.data.mimeType, size: sent.length },
+			{
+				name: 'input_image',
+				filename: image.binary!.data.fileName,
+				contentType: image.binary!.data.mimeType,
+				size: sent.length,
+			},
 		]);
 	}, 120_000);
 });

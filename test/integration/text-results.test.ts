@@ -20,28 +20,31 @@ function answerOf(taskId: number, prompt: string): string {
 }
 
 describe('a text flow', () => {
-	it.each(['default', 'filesystem'] as const)('Get Results puts the answer in the JSON beside the file (binary data mode %s)', async (binaryDataMode) => {
-		const prompt = 'Write a haiku about snow';
-		const result = await run(
-			emulator,
-			[createTask('Ask', 'ask_ai_internal', { prompt }), waitFor('Wait'), getResults('Answer')],
-			{ binaryDataMode },
-		);
+	it.each(['default', 'filesystem'] as const)(
+		'Get Results puts the answer in the JSON beside the file (binary data mode %s)',
+		async (binaryDataMode) => {
+			const prompt = 'Write a haiku about snow';
+			const result = await run(
+				emulator,
+				[createTask('Ask', 'ask_ai_internal', { prompt }), waitFor('Wait'), getResults('Answer')],
+				{ binaryDataMode },
+			);
 
-		expect(result.status).toBe('success');
-		const [answer] = result.outputOf('Answer');
-		const taskId = answer.json.task_id as number;
-		expect(answer.json).toMatchObject({
-			flow: 'ask_ai_internal',
-			node_id: 54,
-			type: 'text',
-			file_name: `${taskId}_54_00001.txt`,
-			mime_type: 'text/plain',
-			text: answerOf(taskId, prompt),
-		});
-		expect(answer.json).not.toHaveProperty('text_omitted');
-		expect((await result.binaryOf('Answer', 0)).toString('utf8')).toBe(answer.json.text);
-	});
+			expect(result.status).toBe('success');
+			const [answer] = result.outputOf('Answer');
+			const taskId = answer.json.task_id as number;
+			expect(answer.json).toMatchObject({
+				flow: 'ask_ai_internal',
+				node_id: 54,
+				type: 'text',
+				file_name: `${taskId}_54_00001.txt`,
+				mime_type: 'text/plain',
+				text: answerOf(taskId, prompt),
+			});
+			expect(answer.json).not.toHaveProperty('text_omitted');
+			expect((await result.binaryOf('Answer', 0)).toString('utf8')).toBe(answer.json.text);
+		},
+	);
 
 	it('Create with Download Results gives the answer too, in each file of All Files in One Item', async () => {
 		const prompt = 'Name three colours';
@@ -54,13 +57,22 @@ describe('a text flow', () => {
 		const [asked] = jsonOf(result.outputOf('Ask'));
 		expect(asked.text).toBe(answerOf(asked.task_id as number, prompt));
 		const [combined] = jsonOf(result.outputOf('All In One'));
-		expect(combined.files).toEqual([expect.objectContaining({ binary_property: 'data_0', type: 'text', text: asked.text })]);
+		expect(combined.files).toEqual([
+			expect.objectContaining({ binary_property: 'data_0', type: 'text', text: asked.text }),
+		]);
 	});
 
 	it('leaves a text larger than the bound in the file only, and says so in the JSON', async () => {
-		const big = await startEmulator({ taskDurationMs: 50, outputBytes: TEXT_IN_JSON_MAX_BYTES + 1 });
+		const big = await startEmulator({
+			taskDurationMs: 50,
+			outputBytes: TEXT_IN_JSON_MAX_BYTES + 1,
+		});
 		try {
-			const result = await run(big, [createTask('Ask', 'ask_ai_internal', { prompt: 'Tell a long story' }), waitFor('Wait'), getResults('Answer')]);
+			const result = await run(big, [
+				createTask('Ask', 'ask_ai_internal', { prompt: 'Tell a long story' }),
+				waitFor('Wait'),
+				getResults('Answer'),
+			]);
 
 			expect(result.status).toBe('success');
 			const [answer] = jsonOf(result.outputOf('Answer'));
@@ -69,14 +81,18 @@ describe('a text flow', () => {
 				`The text is ${TEXT_IN_JSON_MAX_BYTES + 1} bytes, more than the ${TEXT_IN_JSON_MAX_BYTES} bytes put in the JSON: read it from the file`,
 			);
 			expect(answer.file_size).toBe(TEXT_IN_JSON_MAX_BYTES + 1);
-			expect((await result.binaryOf('Answer', 0)).toString('utf8')).toMatch(/^Emulated answer \(seed \d+\): you asked "Tell a long story"\.\n/);
+			expect((await result.binaryOf('Answer', 0)).toString('utf8')).toMatch(
+				/^Emulated answer \(seed \d+\): you asked "Tell a long story"\.\n/,
+			);
 		} finally {
 			await big.stop();
 		}
 	});
 
 	it('keeps image results as they were: no text in their JSON', async () => {
-		const result = await run(emulator, [createTask('Generate', 'sdxl_lighting', { prompt: 'a boat' }, { downloadResults: true })]);
+		const result = await run(emulator, [
+			createTask('Generate', 'sdxl_lighting', { prompt: 'a boat' }, { downloadResults: true }),
+		]);
 
 		expect(result.status).toBe('success');
 		const [image] = jsonOf(result.outputOf('Generate'));

@@ -23,13 +23,20 @@ let webUi: VisionatrixTestClient;
 
 beforeEach(async () => {
 	emulator = await startEmulator({ taskDurationMs: 60, workers: 1 });
-	webUi = new VisionatrixTestClient(emulator.url, emulator.prefix, { username: 'alice', password: 'alice' });
+	webUi = new VisionatrixTestClient(emulator.url, emulator.prefix, {
+		username: 'alice',
+		password: 'alice',
+	});
 });
 afterEach(async () => await emulator.stop());
 
 function activeWorkflow(parameters: INodeParameters = {}): PolledTrigger {
 	return new PolledTrigger({
-		trigger: { name: TRIGGER, type: TRIGGER_TYPE, parameters: { event: 'completed', ...parameters } },
+		trigger: {
+			name: TRIGGER,
+			type: TRIGGER_TYPE,
+			parameters: { event: 'completed', ...parameters },
+		},
 		nodeTypes: { [TRIGGER_TYPE]: new VisionatrixTrigger(), [NODE_TYPE]: new Visionatrix() },
 		credentialTypes: [new VisionatrixApi()],
 		credentials: { visionatrixApi: credentialFor(emulator) },
@@ -37,7 +44,11 @@ function activeWorkflow(parameters: INodeParameters = {}): PolledTrigger {
 }
 
 /** Creates a task as the web UI does; resolves when it finished (or at once with `finish: false`). */
-async function webUiTask(flowName = 'sdxl_lighting', fields: Array<[string, string]> = [['prompt', 'a lighthouse']], finish = true): Promise<number> {
+async function webUiTask(
+	flowName = 'sdxl_lighting',
+	fields: Array<[string, string]> = [['prompt', 'a lighthouse']],
+	finish = true,
+): Promise<number> {
 	const response = await webUi.createTask(flowName, fields);
 	if (response.status !== 200) throw new Error(`create: ${response.status} ${response.text()}`);
 	const [taskId] = response.json().tasks_ids as number[];
@@ -46,7 +57,9 @@ async function webUiTask(flowName = 'sdxl_lighting', fields: Array<[string, stri
 }
 
 /** A task that is still queued at the next poll: the workers are paused until `finish()`. */
-async function queuedTask(flowName?: string): Promise<{ taskId: number; finish: () => Promise<void> }> {
+async function queuedTask(
+	flowName?: string,
+): Promise<{ taskId: number; finish: () => Promise<void> }> {
 	emulator.configure({ workers: 0 });
 	const taskId = await webUiTask(flowName, undefined, false);
 	return {
@@ -58,8 +71,10 @@ async function queuedTask(flowName?: string): Promise<{ taskId: number; finish: 
 	};
 }
 
-const taskIdsOf = (emitted: INodeExecutionData[][] | null) => (emitted ? emitted[0].map((item) => item.json.task_id) : null);
-const summaryReads = () => emulator.requests.filter((r) => r.path === '/vapi/tasks/progress-summary');
+const taskIdsOf = (emitted: INodeExecutionData[][] | null) =>
+	emitted ? emitted[0].map((item) => item.json.task_id) : null;
+const summaryReads = () =>
+	emulator.requests.filter((r) => r.path === '/vapi/tasks/progress-summary');
 
 describe('Visionatrix Trigger in an active workflow', () => {
 	it('replays nothing at activation, then starts the workflow once for a task that finishes between polls', async () => {
@@ -74,7 +89,13 @@ describe('Visionatrix Trigger in an active workflow', () => {
 		await finish();
 		const emitted = await workflow.tick();
 		expect(taskIdsOf(emitted)).toEqual([taskId]);
-		expect(emitted![0][0].json).toMatchObject({ task_id: taskId, name: 'sdxl_lighting', status: 'completed', progress: 100, error: '' });
+		expect(emitted![0][0].json).toMatchObject({
+			task_id: taskId,
+			name: 'sdxl_lighting',
+			status: 'completed',
+			progress: 100,
+			error: '',
+		});
 		expect(await workflow.tick()).toBeNull();
 		expect(taskIdsOf(await workflow.tick())).toBeNull();
 		expect(taskId).toBeGreaterThan(before);
@@ -83,13 +104,23 @@ describe('Visionatrix Trigger in an active workflow', () => {
 		const result = await workflow.run(emitted!, [getResults('Get Image')]);
 		expect(result.status).toBe('success');
 		expect(jsonOf(result.outputOf(TRIGGER)).map((task) => task.task_id)).toEqual([taskId]);
-		expect(result.outputOf('Get Image')[0].json).toMatchObject({ task_id: taskId, file_name: `${taskId}_9_00001.png` });
+		expect(result.outputOf('Get Image')[0].json).toMatchObject({
+			task_id: taskId,
+			file_name: `${taskId}_9_00001.png`,
+		});
 
 		// One read per poll (six polls), all tasks of every group, and nothing else.
 		expect(summaryReads().map((r) => r.query)).toEqual(Array(6).fill({ group_scope: '0' }));
-		expect(emulator.requests.filter((r) => r.method === 'GET' && !r.path.startsWith('/vapi/tasks/progress-summary') && !r.path.startsWith('/vapi/tasks/progress/')).map((r) => r.path)).toEqual([
-			'/vapi/tasks/results',
-		]);
+		expect(
+			emulator.requests
+				.filter(
+					(r) =>
+						r.method === 'GET' &&
+						!r.path.startsWith('/vapi/tasks/progress-summary') &&
+						!r.path.startsWith('/vapi/tasks/progress/'),
+				)
+				.map((r) => r.path),
+		).toEqual(['/vapi/tasks/results']);
 	});
 
 	it('emits a task that finished while n8n was down once n8n is back, and no task it already emitted', async () => {
@@ -118,7 +149,10 @@ describe('Visionatrix Trigger in an active workflow', () => {
 		expect(taskIdsOf(await onCompleted.tick())).toEqual([ok]);
 		const failedItems = await onFailed.tick();
 		expect(taskIdsOf(failedItems)).toEqual([failed]);
-		expect(failedItems![0][0].json).toMatchObject({ status: 'failed', error: 'CUDA out of memory' });
+		expect(failedItems![0][0].json).toMatchObject({
+			status: 'failed',
+			error: 'CUDA out of memory',
+		});
 		expect(taskIdsOf(await onFinished.tick())).toEqual([ok, failed]);
 	});
 
@@ -126,15 +160,23 @@ describe('Visionatrix Trigger in an active workflow', () => {
 		const workflow = activeWorkflow({ flow: flow('sdxl_lighting'), filters: { groupScope: 2 } });
 		await workflow.activate();
 
-		const inGroup = await webUiTask('sdxl_lighting', [['prompt', 'a fox'], ['group_scope', '2']]);
+		const inGroup = await webUiTask('sdxl_lighting', [
+			['prompt', 'a fox'],
+			['group_scope', '2'],
+		]);
 		await webUiTask('sdxl_lighting', [['prompt', 'a fox in group 1']]);
-		await webUiTask('ask_ai_internal', [['prompt', 'hello'], ['group_scope', '2']]);
+		await webUiTask('ask_ai_internal', [
+			['prompt', 'hello'],
+			['group_scope', '2'],
+		]);
 
 		expect(taskIdsOf(await workflow.tick())).toEqual([inGroup]);
-		expect(summaryReads().map((r) => r.query)).toEqual(Array(2).fill({ name: 'sdxl_lighting', group_scope: '2' }));
+		expect(summaryReads().map((r) => r.query)).toEqual(
+			Array(2).fill({ name: 'sdxl_lighting', group_scope: '2' }),
+		);
 	});
 
-	it('with Download Results, outputs each completed task\'s files as Get Results does, and a failed task as its state', async () => {
+	it("with Download Results, outputs each completed task's files as Get Results does, and a failed task as its state", async () => {
 		const workflow = activeWorkflow({ event: 'finished', options: { downloadResults: true } });
 		await workflow.activate();
 		const image = await webUiTask('sdxl_lighting', [['prompt', 'a red boat']]);
@@ -147,11 +189,24 @@ describe('Visionatrix Trigger in an active workflow', () => {
 		expect(result.status).toBe('success');
 		const items = result.outputOf(TRIGGER);
 		expect(jsonOf(items)).toEqual([
-			expect.objectContaining({ task_id: image, node_id: 9, type: 'image', file_name: `${image}_9_00001.png`, mime_type: 'image/png' }),
-			expect.objectContaining({ task_id: answer, type: 'text', text: `Emulated answer (seed ${emulator.task(answer)!.seed}): you asked "Say hi".\n` }),
+			expect.objectContaining({
+				task_id: image,
+				node_id: 9,
+				type: 'image',
+				file_name: `${image}_9_00001.png`,
+				mime_type: 'image/png',
+			}),
+			expect.objectContaining({
+				task_id: answer,
+				type: 'text',
+				text: `Emulated answer (seed ${emulator.task(answer)!.seed}): you asked "Say hi".\n`,
+			}),
 			expect.objectContaining({ task_id: failed, status: 'failed', error: 'Model not found' }),
 		]);
-		expect(pngFacts(await result.binaryOf(TRIGGER, 0))).toMatchObject({ width: 64, hasAlpha: false });
+		expect(pngFacts(await result.binaryOf(TRIGGER, 0))).toMatchObject({
+			width: 64,
+			hasAlpha: false,
+		});
 		expect(items[2].binary).toBeUndefined();
 	});
 
@@ -161,14 +216,23 @@ describe('Visionatrix Trigger in an active workflow', () => {
 		const lost = await webUiTask();
 		const removeFault = emulator.intercept((request) =>
 			request.path === '/vapi/tasks/results' && request.query.task_id === String(lost)
-				? { reply: { status: 404, body: { detail: `Missing result for task=\`${lost}\` and node=\`9\`.` } } }
+				? {
+						reply: {
+							status: 404,
+							body: { detail: `Missing result for task=\`${lost}\` and node=\`9\`.` },
+						},
+					}
 				: undefined,
 		);
 		const kept = await webUiTask();
 
 		const emitted = await workflow.tick();
 		expect(jsonOf(emitted![0])).toEqual([
-			expect.objectContaining({ task_id: lost, status: 'completed', download_error: expect.stringContaining(`task ${lost}`) }),
+			expect.objectContaining({
+				task_id: lost,
+				status: 'completed',
+				download_error: expect.stringContaining(`task ${lost}`),
+			}),
 			expect.objectContaining({ task_id: kept, file_name: `${kept}_9_00001.png` }),
 		]);
 		expect(emitted![0][0].binary).toBeUndefined();
@@ -180,7 +244,9 @@ describe('Visionatrix Trigger in an active workflow', () => {
 describe('Visionatrix Trigger, tested by hand in the editor', () => {
 	const manualRun = async (parameters: INodeParameters) =>
 		await runWorkflow({
-			nodes: [{ name: TRIGGER, type: TRIGGER_TYPE, parameters: { event: 'completed', ...parameters } }],
+			nodes: [
+				{ name: TRIGGER, type: TRIGGER_TYPE, parameters: { event: 'completed', ...parameters } },
+			],
 			nodeTypes: { [TRIGGER_TYPE]: new VisionatrixTrigger() },
 			credentialTypes: [new VisionatrixApi()],
 			credentials: { visionatrixApi: credentialFor(emulator) },
@@ -195,12 +261,16 @@ describe('Visionatrix Trigger, tested by hand in the editor', () => {
 
 		const result = await manualRun({});
 		expect(result.status).toBe('success');
-		expect(jsonOf(result.outputOf(TRIGGER))).toEqual([expect.objectContaining({ task_id: latest, status: 'completed' })]);
+		expect(jsonOf(result.outputOf(TRIGGER))).toEqual([
+			expect.objectContaining({ task_id: latest, status: 'completed' }),
+		]);
 	});
 
 	it('says so when no task has finished yet', async () => {
 		const result = await manualRun({ event: 'failed', flow: flow('sdxl_lighting', 'name') });
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toBe("No task of flow 'sdxl_lighting' has failed on the Visionatrix server yet");
+		expect(result.error?.message).toBe(
+			"No task of flow 'sdxl_lighting' has failed on the Visionatrix server yet",
+		);
 	});
 });

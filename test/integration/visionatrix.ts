@@ -1,10 +1,21 @@
-import type { ICredentialDataDecryptedObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	INodeExecutionData,
+	INodeParameters,
+} from 'n8n-workflow';
 
 import { VisionatrixApi } from '../../credentials/VisionatrixApi.credentials';
 import { Visionatrix } from '../../nodes/Visionatrix/Visionatrix.node';
 import type { VisionatrixEmulator } from '../emulator';
 import { decodePng, readPngHeader } from '../emulator';
-import { runWorkflow, startWorkflow, type HarnessNode, type RunHandle, type RunOptions, type RunResult } from '../harness';
+import {
+	runWorkflow,
+	startWorkflow,
+	type HarnessNode,
+	type RunHandle,
+	type RunOptions,
+	type RunResult,
+} from '../harness';
 
 /**
  * Running the Visionatrix node in n8n's execution engine against the emulator, in the words the
@@ -18,7 +29,12 @@ export function credentialFor(
 	user: { username: string; password: string } | null = { username: 'alice', password: 'alice' },
 	apiVersion: 'current' | 'legacy' = emulator.prefix === '/api' ? 'legacy' : 'current',
 ): ICredentialDataDecryptedObject {
-	return { baseUrl: `${emulator.url}/`, apiVersion, username: user?.username ?? '', password: user?.password ?? '' };
+	return {
+		baseUrl: `${emulator.url}/`,
+		apiVersion,
+		username: user?.username ?? '',
+		password: user?.password ?? '',
+	};
 }
 
 /**
@@ -26,8 +42,18 @@ export function credentialFor(
  * unless `extra.typeVersion` says otherwise: the suites written before 1.1 keep testing what stored
  * version 1 workflows do (1.1 changed only Create's Output; see test/integration/output.test.ts).
  */
-export function visionatrix(name: string, parameters: INodeParameters, extra: Partial<HarnessNode> = {}): HarnessNode {
-	return { name, type: NODE_TYPE, typeVersion: 1, parameters: { resource: 'task', ...parameters }, ...extra };
+export function visionatrix(
+	name: string,
+	parameters: INodeParameters,
+	extra: Partial<HarnessNode> = {},
+): HarnessNode {
+	return {
+		name,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		parameters: { resource: 'task', ...parameters },
+		...extra,
+	};
 }
 
 /** The flow picker's value, as the editor stores it. */
@@ -40,8 +66,18 @@ export function inputs(values: Record<string, string | number | boolean>) {
 	return { mappingMode: 'defineBelow', value: values, matchingColumns: [], schema: [] };
 }
 
-export function createTask(name: string, flowName: string, values: Record<string, string | number | boolean>, options: INodeParameters = {}): HarnessNode {
-	return visionatrix(name, { operation: 'create', flow: flow(flowName), flowInputs: inputs(values), options });
+export function createTask(
+	name: string,
+	flowName: string,
+	values: Record<string, string | number | boolean>,
+	options: INodeParameters = {},
+): HarnessNode {
+	return visionatrix(name, {
+		operation: 'create',
+		flow: flow(flowName),
+		flowInputs: inputs(values),
+		options,
+	});
 }
 
 export const waitFor = (name: string, options: INodeParameters = {}) =>
@@ -52,7 +88,11 @@ export const getResults = (name: string, parameters: INodeParameters = {}) =>
 
 type VisionatrixRunOptions = Partial<RunOptions> & { credential?: ICredentialDataDecryptedObject };
 
-function runOptions(emulator: VisionatrixEmulator, nodes: HarnessNode[], options: VisionatrixRunOptions): RunOptions {
+function runOptions(
+	emulator: VisionatrixEmulator,
+	nodes: HarnessNode[],
+	options: VisionatrixRunOptions,
+): RunOptions {
 	const { credential, ...rest } = options;
 	return {
 		nodes,
@@ -65,12 +105,20 @@ function runOptions(emulator: VisionatrixEmulator, nodes: HarnessNode[], options
 }
 
 /** Runs the steps as a workflow in n8n's execution engine, to its end. */
-export async function run(emulator: VisionatrixEmulator, nodes: HarnessNode[], options: VisionatrixRunOptions = {}): Promise<RunResult> {
+export async function run(
+	emulator: VisionatrixEmulator,
+	nodes: HarnessNode[],
+	options: VisionatrixRunOptions = {},
+): Promise<RunResult> {
 	return await runWorkflow(runOptions(emulator, nodes, options));
 }
 
 /** Starts the steps without waiting for the end (to stop the execution mid-run). */
-export function start(emulator: VisionatrixEmulator, nodes: HarnessNode[], options: VisionatrixRunOptions = {}): RunHandle {
+export function start(
+	emulator: VisionatrixEmulator,
+	nodes: HarnessNode[],
+	options: VisionatrixRunOptions = {},
+): RunHandle {
 	return startWorkflow(runOptions(emulator, nodes, options));
 }
 
@@ -80,7 +128,12 @@ export function pngFacts(bytes: Buffer) {
 	const image = decodePng(bytes);
 	let transparentPixels = 0;
 	for (let i = 3; i < image.data.length; i += 4) if (image.data[i] < 255) transparentPixels++;
-	return { width: header.width, height: header.height, hasAlpha: header.colorType === 6, transparentPixels };
+	return {
+		width: header.width,
+		height: header.height,
+		hasAlpha: header.colorType === 6,
+		transparentPixels,
+	};
 }
 
 export function jsonOf(items: INodeExecutionData[]) {

@@ -45,15 +45,23 @@ export async function untilReady(
 	child: Child,
 	what: string,
 	ready: () => Promise<boolean> | boolean,
-	options: { timeoutMs: number; intervalMs: number; output: () => string; stop: () => Promise<void> },
+	options: {
+		timeoutMs: number;
+		intervalMs: number;
+		output: () => string;
+		stop: () => Promise<void>;
+	},
 ): Promise<void> {
 	const deadline = Date.now() + options.timeoutMs;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${tail(options.output())}`);
+		if (child.exitCode !== null)
+			throw new Error(`${what} exited with ${child.exitCode}:\n${tail(options.output())}`);
 		if (await ready()) return;
 		if (Date.now() > deadline) {
 			await options.stop();
-			throw new Error(`${what} was not ready within ${options.timeoutMs} ms:\n${tail(options.output())}`);
+			throw new Error(
+				`${what} was not ready within ${options.timeoutMs} ms:\n${tail(options.output())}`,
+			);
 		}
 		await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
 	}

@@ -41,7 +41,11 @@ export async function runN8nCli(
 ): Promise<CliResult> {
 	const { node, bin, dir } = instance.installation;
 	const started = Date.now();
-	const child = spawn(node, [bin, ...args], { cwd: dir, env: instance.env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(node, [bin, ...args], {
+		cwd: dir,
+		env: instance.env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let stdout = '';
 	let stderr = '';
 	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -22,22 +22,28 @@ export function loadExample(file: string): WorkflowExport {
  */
 export function prepareWorkflow(
 	workflow: WorkflowExport,
-	options: { credential?: { id: string; name: string }; outputDir?: string; name?: string; id?: string },
+	options: {
+		credential?: { id: string; name: string };
+		outputDir?: string;
+		name?: string;
+		id?: string;
+	},
 ): WorkflowExport {
 	const copy = JSON.parse(JSON.stringify(workflow)) as WorkflowExport;
 	copy.id = options.id ?? newWorkflowId();
 	if (options.name) copy.name = options.name;
 	for (const node of copy.nodes) {
 		if (options.credential && node.type.startsWith(`${PACKAGE_NAME}.`)) {
-			node.credentials = { [CREDENTIAL_TYPE]: { id: options.credential.id, name: options.credential.name } };
+			node.credentials = {
+				[CREDENTIAL_TYPE]: { id: options.credential.id, name: options.credential.name },
+			};
 		}
 		// Sticky notes keep the documented path; only real parameters are rewritten.
 		if (options.outputDir && node.type !== 'n8n-nodes-base.stickyNote') {
 			const out = options.outputDir.replace(/\/+$/, '');
-			node.parameters = JSON.parse(JSON.stringify(node.parameters).split(EXAMPLE_OUTPUT_DIR).join(out)) as Record<
-				string,
-				unknown
-			>;
+			node.parameters = JSON.parse(
+				JSON.stringify(node.parameters).split(EXAMPLE_OUTPUT_DIR).join(out),
+			) as Record<string, unknown>;
 		}
 	}
 	return copy;

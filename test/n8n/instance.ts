@@ -1,6 +1,14 @@
 /** A fresh n8n user folder with this package linked in, and the environment every n8n command for it uses. */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	realpathSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -47,7 +55,9 @@ export async function createN8nInstance(options: N8nInstanceOptions = {}): Promi
 	const linkPackage = options.linkPackage ?? true;
 	for (const needed of linkPackage ? ['package.json', 'dist'] : []) {
 		if (!existsSync(join(packageRoot, needed))) {
-			throw new Error(`${join(packageRoot, needed)} is missing: build the package first ("npm run build").`);
+			throw new Error(
+				`${join(packageRoot, needed)} is missing: build the package first ("npm run build").`,
+			);
 		}
 	}
 	const userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), 'vix-n8n-'));
@@ -79,7 +89,11 @@ function linkAsCommunityPackage(userFolder: string, packageRoot: string): void {
 	writeFileSync(
 		join(nodesDir, 'package.json'),
 		JSON.stringify(
-			{ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: `file:${packageRoot}` } },
+			{
+				name: 'installed-nodes',
+				private: true,
+				dependencies: { [PACKAGE_NAME]: `file:${packageRoot}` },
+			},
 			null,
 			2,
 		),

@@ -35,7 +35,9 @@ export function locateRedis(): string {
 		const probe = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
 		if (probe.status === 0) return candidate;
 	}
-	throw new RedisNotInstalledError('redis-server is not installed: run "bash scripts/install-redis.sh" (apt-get install redis-server).');
+	throw new RedisNotInstalledError(
+		'redis-server is not installed: run "bash scripts/install-redis.sh" (apt-get install redis-server).',
+	);
 }
 
 export interface RedisServer {
@@ -47,20 +49,44 @@ export interface RedisServer {
 }
 
 /** A throwaway redis-server on 127.0.0.1 (no persistence, its own folder). */
-export async function startRedis(options: { port?: number; timeoutMs?: number } = {}): Promise<RedisServer> {
+export async function startRedis(
+	options: { port?: number; timeoutMs?: number } = {},
+): Promise<RedisServer> {
 	const binary = locateRedis();
 	const port = options.port ?? (await freePort());
 	const dir = mkdtempSync(join(tmpdir(), 'vix-redis-'));
-	const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'], {
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const child = spawn(
+		binary,
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			'--protected-mode',
+			'yes',
+		],
+		{
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
 	const log = keepOutput(child);
 	const stop = async () => {
 		await stopProcess(child, 5_000);
 		rmSync(dir, { recursive: true, force: true });
 	};
 	const ready = () => /Ready to accept connections/.test(log());
-	await untilReady(child, 'redis-server', ready, { timeoutMs: options.timeoutMs ?? 15_000, intervalMs: 50, output: log, stop });
+	await untilReady(child, 'redis-server', ready, {
+		timeoutMs: options.timeoutMs ?? 15_000,
+		intervalMs: 50,
+		output: log,
+		stop,
+	});
 	return { host: '127.0.0.1', port, process: child, log, stop };
 }
 
@@ -94,7 +120,13 @@ export interface N8nWorker {
 /** `n8n worker`: resolves when its health check says it is ready. */
 export async function startWorker(
 	instance: N8nInstance,
-	options: { name?: string; concurrency?: number; timeoutMs?: number; echo?: boolean; webhookUrl?: string } = {},
+	options: {
+		name?: string;
+		concurrency?: number;
+		timeoutMs?: number;
+		echo?: boolean;
+		webhookUrl?: string;
+	} = {},
 ): Promise<N8nWorker> {
 	const { node, bin, dir } = instance.installation;
 	const name = options.name ?? 'worker';
@@ -109,17 +141,30 @@ export async function startWorker(
 		// (n8n's default, http://localhost:5678/, is nobody's here).
 		...(options.webhookUrl ? { WEBHOOK_URL: options.webhookUrl } : {}),
 	};
-	const child = spawn(node, [bin, 'worker', `--concurrency=${options.concurrency ?? 5}`], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-	const log = keepOutput(child, options.echo ? (chunk) => process.stdout.write(chunk.replace(/^/gm, `[${name}] `)) : undefined);
+	const child = spawn(node, [bin, 'worker', `--concurrency=${options.concurrency ?? 5}`], {
+		cwd: dir,
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	const log = keepOutput(
+		child,
+		options.echo ? (chunk) => process.stdout.write(chunk.replace(/^/gm, `[${name}] `)) : undefined,
+	);
 	const healthUrl = `http://127.0.0.1:${healthPort}/healthz/readiness`;
 	const stop = async () => await stopProcess(child, 30_000);
-	await untilReady(child, `n8n worker "${name}"`, answersOk(healthUrl), { timeoutMs: options.timeoutMs ?? 90_000, intervalMs: 250, output: log, stop });
+	await untilReady(child, `n8n worker "${name}"`, answersOk(healthUrl), {
+		timeoutMs: options.timeoutMs ?? 90_000,
+		intervalMs: 250,
+		output: log,
+		stop,
+	});
 	return {
 		name,
 		process: child,
 		healthUrl,
 		log,
-		startedExecutions: () => [...log().matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]),
+		startedExecutions: () =>
+			[...log().matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]),
 		stop,
 	};
 }
@@ -144,12 +189,23 @@ export async function startQueueMode(
 	instance: N8nInstance,
 	options: { workers?: number; port?: number; echo?: boolean } = {},
 ): Promise<QueueModeCluster> {
-	if (instance.env.EXECUTIONS_MODE !== 'queue') throw new Error('the n8n instance is not set up for queue mode: create it with queueModeEnv(redis) in extraEnv');
+	if (instance.env.EXECUTIONS_MODE !== 'queue')
+		throw new Error(
+			'the n8n instance is not set up for queue mode: create it with queueModeEnv(redis) in extraEnv',
+		);
 	const main = await startN8nServer(instance, { port: options.port, echo: options.echo });
 	let workers: N8nWorker[] = [];
 	try {
 		workers = await Promise.all(
-			Array.from({ length: options.workers ?? 2 }, async (_, i) => await startWorker(instance, { name: `worker-${i + 1}`, echo: options.echo, webhookUrl: `${main.url}/` })),
+			Array.from(
+				{ length: options.workers ?? 2 },
+				async (_, i) =>
+					await startWorker(instance, {
+						name: `worker-${i + 1}`,
+						echo: options.echo,
+						webhookUrl: `${main.url}/`,
+					}),
+			),
 		);
 	} catch (error) {
 		await main.stop();
@@ -159,8 +215,17 @@ export async function startQueueMode(
 		main,
 		url: main.url,
 		workers,
-		log: () => [['main', main.log()], ...workers.map((w) => [w.name, w.log()])].map(([name, log]) => `--- ${name} (last 60 lines)\n${tail(log, 60)}`).join('\n'),
-		workersOf: (executionId) => workers.flatMap((worker) => worker.startedExecutions().filter((id) => id === executionId).map(() => worker.name)),
+		log: () =>
+			[['main', main.log()], ...workers.map((w) => [w.name, w.log()])]
+				.map(([name, log]) => `--- ${name} (last 60 lines)\n${tail(log, 60)}`)
+				.join('\n'),
+		workersOf: (executionId) =>
+			workers.flatMap((worker) =>
+				worker
+					.startedExecutions()
+					.filter((id) => id === executionId)
+					.map(() => worker.name),
+			),
 		stop: async () => {
 			await Promise.all(workers.map(async (worker) => await worker.stop()));
 			await main.stop();

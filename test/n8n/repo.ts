@@ -13,7 +13,8 @@ export function repoRoot(): string {
 		const pkg = join(dir, 'package.json');
 		if (existsSync(pkg)) {
 			try {
-				if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return dir;
+				if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === PACKAGE_NAME)
+					return dir;
 			} catch {
 				// not ours, keep walking up
 			}

@@ -35,7 +35,9 @@ export interface N8nExecution {
 			lastNodeExecuted?: string;
 			error?: { message?: string; [k: string]: unknown };
 		};
-		executionData?: { nodeExecutionStack?: Array<{ node: { name: string }; data: { main: unknown[] } }> };
+		executionData?: {
+			nodeExecutionStack?: Array<{ node: { name: string }; data: { main: unknown[] } }>;
+		};
 		[k: string]: unknown;
 	};
 }
@@ -50,7 +52,9 @@ export class N8nRestClient {
 	) {
 		// n8n sends execution data in the `flatted` format; parse it with the copy n8n ships.
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		this.flatted = require(join(installation.dir, 'node_modules', 'flatted')) as { parse(text: string): unknown };
+		this.flatted = require(join(installation.dir, 'node_modules', 'flatted')) as {
+			parse(text: string): unknown;
+		};
 	}
 
 	/** Signs in (POST /rest/login) and keeps the session cookie. */
@@ -60,29 +64,39 @@ export class N8nRestClient {
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
 		});
-		if (!response.ok) throw new Error(`n8n login failed: ${response.status} ${await response.text()}`);
+		if (!response.ok)
+			throw new Error(`n8n login failed: ${response.status} ${await response.text()}`);
 		const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0]);
 		this.cookie = cookies.join('; ');
 		if (!this.cookie) throw new Error('n8n login answered without a session cookie');
 	}
 
 	private async get(path: string): Promise<unknown> {
-		const response = await fetch(`${this.url}${path}`, { headers: { cookie: this.cookie, 'browser-id': 'vix-tests' } });
+		const response = await fetch(`${this.url}${path}`, {
+			headers: { cookie: this.cookie, 'browser-id': 'vix-tests' },
+		});
 		if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
 		return ((await response.json()) as { data: unknown }).data;
 	}
 
 	/** One execution with its data. */
 	async execution(id: string): Promise<N8nExecution> {
-		const raw = (await this.get(`/rest/executions/${encodeURIComponent(id)}`)) as N8nExecution & { data?: unknown };
-		const data = typeof raw.data === 'string' ? (this.flatted.parse(raw.data) as N8nExecution['data']) : raw.data;
+		const raw = (await this.get(`/rest/executions/${encodeURIComponent(id)}`)) as N8nExecution & {
+			data?: unknown;
+		};
+		const data =
+			typeof raw.data === 'string'
+				? (this.flatted.parse(raw.data) as N8nExecution['data'])
+				: raw.data;
 		return { ...raw, data } as N8nExecution;
 	}
 
 	/** The executions of a workflow, newest first, without data. */
 	async executions(workflowId: string): Promise<N8nExecution[]> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const page = (await this.get(`/rest/executions?filter=${filter}&limit=100`)) as { results: N8nExecution[] };
+		const page = (await this.get(`/rest/executions?filter=${filter}&limit=100`)) as {
+			results: N8nExecution[];
+		};
 		return page.results;
 	}
 
@@ -103,7 +117,9 @@ export class N8nRestClient {
 				if (Date.now() > deadline) throw error;
 			}
 			if (Date.now() > deadline) {
-				throw new Error(`execution ${id} did not become ${options.what ?? 'ready'} in time; last status: ${last?.status ?? 'unknown'}`);
+				throw new Error(
+					`execution ${id} did not become ${options.what ?? 'ready'} in time; last status: ${last?.status ?? 'unknown'}`,
+				);
 			}
 			await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
 		}
@@ -111,12 +127,20 @@ export class N8nRestClient {
 
 	/** Polls until the execution has finished (any end state). */
 	async waitForEnd(id: string, timeoutMs = 60_000): Promise<N8nExecution> {
-		return await this.waitForExecution(id, (e) => !['new', 'running', 'waiting'].includes(e.status), { timeoutMs, what: 'finished' });
+		return await this.waitForExecution(
+			id,
+			(e) => !['new', 'running', 'waiting'].includes(e.status),
+			{ timeoutMs, what: 'finished' },
+		);
 	}
 }
 
 /** POSTs JSON to a Webhook trigger's production URL (`/webhook/<path>`) and returns the parsed answer. */
-export async function callWebhookTrigger(baseUrl: string, path: string, body: unknown): Promise<{ status: number; json: unknown; text: string }> {
+export async function callWebhookTrigger(
+	baseUrl: string,
+	path: string,
+	body: unknown,
+): Promise<{ status: number; json: unknown; text: string }> {
 	const response = await fetch(`${baseUrl}/webhook/${path}`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },

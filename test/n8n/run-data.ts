@@ -8,13 +8,11 @@ export interface N8nNodeRun {
 	executionStatus?: string;
 	error?: { message?: string; description?: string; [k: string]: unknown };
 	data?: {
-		main?: Array<
-			Array<{
-				json: Record<string, unknown>;
-				binary?: Record<string, BinaryMeta>;
-				pairedItem?: unknown;
-			}> | null
-		>;
+		main?: Array<Array<{
+			json: Record<string, unknown>;
+			binary?: Record<string, BinaryMeta>;
+			pairedItem?: unknown;
+		}> | null>;
 	};
 }
 
@@ -62,7 +60,9 @@ export function parseRawOutput(stdout: string): N8nRunData {
 				// keep trying shorter prefixes
 			}
 		}
-		throw new Error(`cannot parse n8n execute output as JSON: ${(error as Error).message}\n${tail(text)}`);
+		throw new Error(
+			`cannot parse n8n execute output as JSON: ${(error as Error).message}\n${tail(text)}`,
+		);
 	}
 }
 
@@ -82,8 +82,14 @@ export function describeRunError(run: N8nRunData): string {
 }
 
 /** Output items of a node's first run, first output. */
-export function nodeOutput(run: N8nRunData, nodeName: string): NonNullable<NonNullable<N8nNodeRun['data']>['main']>[number] & object {
+export function nodeOutput(
+	run: N8nRunData,
+	nodeName: string,
+): NonNullable<NonNullable<N8nNodeRun['data']>['main']>[number] & object {
 	const runs = run.data.resultData.runData[nodeName];
-	if (!runs?.length) throw new Error(`node "${nodeName}" did not run; ran: ${Object.keys(run.data.resultData.runData).join(', ')}`);
+	if (!runs?.length)
+		throw new Error(
+			`node "${nodeName}" did not run; ran: ${Object.keys(run.data.resultData.runData).join(', ')}`,
+		);
 	return runs[0].data?.main?.[0] ?? [];
 }

@@ -36,7 +36,12 @@ export async function startN8nServer(
 	const log = keepOutput(child, options.echo ? (chunk) => process.stdout.write(chunk) : undefined);
 	const url = `http://127.0.0.1:${port}`;
 	const stop = async () => await stopProcess(child, 10_000);
-	await untilReady(child, 'n8n start', answersOk(`${url}/healthz/readiness`), { timeoutMs: options.timeoutMs ?? 90_000, intervalMs: 500, output: log, stop });
+	await untilReady(child, 'n8n start', answersOk(`${url}/healthz/readiness`), {
+		timeoutMs: options.timeoutMs ?? 90_000,
+		intervalMs: 500,
+		output: log,
+		stop,
+	});
 	return { url, port, process: child, log, stop };
 }
 
@@ -54,7 +59,10 @@ export interface OwnerAccount {
  * (N8N_INSTANCE_OWNER_MANAGED_BY_ENV): the editor then shows the sign-in page, not the setup form.
  * The password hash is made with the bcryptjs that n8n itself ships.
  */
-export function ownerEnv(installation: N8nInstallation, owner: OwnerAccount): Record<string, string> {
+export function ownerEnv(
+	installation: N8nInstallation,
+	owner: OwnerAccount,
+): Record<string, string> {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const bcrypt = require(join(installation.dir, 'node_modules', 'bcryptjs')) as {
 		hashSync(password: string, rounds: number): string;

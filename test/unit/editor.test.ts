@@ -8,7 +8,9 @@ import { Visionatrix } from '../../nodes/Visionatrix/Visionatrix.node';
 
 /** What the editor shows before anything runs: the node panel's codex and the canvas subtitle. */
 
-const codex = JSON.parse(readFileSync(join(__dirname, '../../nodes/Visionatrix/Visionatrix.node.json'), 'utf8')) as {
+const codex = JSON.parse(
+	readFileSync(join(__dirname, '../../nodes/Visionatrix/Visionatrix.node.json'), 'utf8'),
+) as {
 	categories: string[];
 	subcategories?: Record<string, string[]>;
 };
@@ -29,14 +31,23 @@ describe('the node panel finds the node', () => {
 describe('the canvas subtitle', () => {
 	const { description } = new Visionatrix();
 	// The subtitle is one lookup `{ "resource.operation": "Resource: Operation" }[...]`.
-	const lookup = JSON.parse(/^=\{\{ (\{.*\})\[/.exec(String(description.subtitle))![1]) as Record<string, string>;
+	const lookup = JSON.parse(/^=\{\{ (\{.*\})\[/.exec(String(description.subtitle))![1]) as Record<
+		string,
+		string
+	>;
 
 	it("names every operation as the Operation field does, e.g. 'Task: Wait for Completion'", () => {
-		const resources = (description.properties.find((p) => p.name === 'resource')!.options as INodePropertyOptions[]).map((o) => [o.value, o.name]);
+		const resources = (
+			description.properties.find((p) => p.name === 'resource')!.options as INodePropertyOptions[]
+		).map((o) => [o.value, o.name]);
 		const expected: Record<string, string> = {};
 		for (const [resource, resourceName] of resources) {
-			const operation = description.properties.find((p: INodeProperties) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource))!;
-			for (const option of operation.options as INodePropertyOptions[]) expected[`${resource}.${option.value}`] = `${resourceName}: ${option.name}`;
+			const operation = description.properties.find(
+				(p: INodeProperties) =>
+					p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource),
+			)!;
+			for (const option of operation.options as INodePropertyOptions[])
+				expected[`${resource}.${option.value}`] = `${resourceName}: ${option.name}`;
 		}
 		expect(lookup).toEqual(expected);
 		expect(lookup['task.waitForCompletion']).toBe('Task: Wait for Completion');
@@ -56,14 +67,25 @@ describe('the credential', () => {
 describe('Wait for Completion', () => {
 	const { description } = new Visionatrix();
 	const forOperation = (operation: string) =>
-		description.properties.filter((p) => p.displayOptions?.show?.operation?.includes(operation) && p.displayOptions?.show?.resource?.includes('task'));
+		description.properties.filter(
+			(p) =>
+				p.displayOptions?.show?.operation?.includes(operation) &&
+				p.displayOptions?.show?.resource?.includes('task'),
+		);
 
 	it("says its Task ID comes from Create, and On Webhook's first words are the resume URL to give", () => {
 		const taskId = forOperation('waitForCompletion').find((p) => p.name === 'taskId')!;
 		expect(taskId.description).toContain('Create outputs it');
-		const options = forOperation('waitForCompletion').find((p) => p.name === 'options')!.options as INodeProperties[];
-		const onWebhook = (options.find((o) => o.name === 'waitMode')!.options as INodePropertyOptions[]).find((o) => o.value === 'webhook')!;
-		expect(onWebhook.description).toMatch(/^Create the tasks with Webhook URL \{\{ \$execution\.resumeUrl \}\}/);
-		expect(options.find((o) => o.name === 'fallbackInterval')!.displayOptions).toEqual({ show: { waitMode: ['webhook'] } });
+		const options = forOperation('waitForCompletion').find((p) => p.name === 'options')!
+			.options as INodeProperties[];
+		const onWebhook = (
+			options.find((o) => o.name === 'waitMode')!.options as INodePropertyOptions[]
+		).find((o) => o.value === 'webhook')!;
+		expect(onWebhook.description).toMatch(
+			/^Create the tasks with Webhook URL \{\{ \$execution\.resumeUrl \}\}/,
+		);
+		expect(options.find((o) => o.name === 'fallbackInterval')!.displayOptions).toEqual({
+			show: { waitMode: ['webhook'] },
+		});
 	});
 });

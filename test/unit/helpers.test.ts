@@ -8,15 +8,24 @@ import { apiBaseUrl } from '../../nodes/Visionatrix/shared/transport';
 
 describe('the base URL of the API', () => {
 	it('joins the server address and the prefix of the API generation, whatever trailing slashes', () => {
-		expect(apiBaseUrl({ baseUrl: 'http://localhost:8288/', apiVersion: 'current' })).toBe('http://localhost:8288/vapi');
-		expect(apiBaseUrl({ baseUrl: 'http://localhost:8288', apiVersion: 'legacy' })).toBe('http://localhost:8288/api');
-		expect(apiBaseUrl({ baseUrl: ' https://vix.example.com// ' })).toBe('https://vix.example.com/vapi');
+		expect(apiBaseUrl({ baseUrl: 'http://localhost:8288/', apiVersion: 'current' })).toBe(
+			'http://localhost:8288/vapi',
+		);
+		expect(apiBaseUrl({ baseUrl: 'http://localhost:8288', apiVersion: 'legacy' })).toBe(
+			'http://localhost:8288/api',
+		);
+		expect(apiBaseUrl({ baseUrl: ' https://vix.example.com// ' })).toBe(
+			'https://vix.example.com/vapi',
+		);
 	});
 });
 
 describe('the credential', () => {
 	const credential = new VisionatrixApi();
-	const authenticate = credential.authenticate as (credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+	const authenticate = credential.authenticate as (
+		credentials: ICredentialDataDecryptedObject,
+		options: IHttpRequestOptions,
+	) => Promise<IHttpRequestOptions>;
 	const request: IHttpRequestOptions = { url: '/other/whoami' };
 
 	it('sends HTTP Basic auth when a username is set', async () => {
@@ -32,14 +41,18 @@ describe('the credential', () => {
 
 	it('tests itself with whoami under the chosen prefix', () => {
 		expect(credential.test.request.url).toBe('/other/whoami');
-		expect(credential.properties.find((p) => p.name === 'password')?.typeOptions?.password).toBe(true);
+		expect(credential.properties.find((p) => p.name === 'password')?.typeOptions?.password).toBe(
+			true,
+		);
 	});
 });
 
 describe('task status', () => {
 	it('derives queued, running, completed and failed from progress, lock and error', () => {
 		expect(taskStatus({ progress: 0, error: '', locked_at: null })).toBe('queued');
-		expect(taskStatus({ progress: 0, error: '', locked_at: '2026-11-27T05:32:42' })).toBe('running');
+		expect(taskStatus({ progress: 0, error: '', locked_at: '2026-11-27T05:32:42' })).toBe(
+			'running',
+		);
 		expect(taskStatus({ progress: 55.5, error: '' })).toBe('running');
 		expect(taskStatus({ progress: 100, error: '' })).toBe('completed');
 		expect(taskStatus({ progress: 55.5, error: 'Fake worker: simulated failure' })).toBe('failed');
@@ -48,7 +61,8 @@ describe('task status', () => {
 	it('accepts only positive whole numbers as task ids', () => {
 		expect(parseTaskId(' 42 ')).toBe(42);
 		expect(parseTaskId(7)).toBe(7);
-		for (const bad of ['abc', '4.5', '-1', '0', '', undefined, '1e3']) expect(parseTaskId(bad)).toBeUndefined();
+		for (const bad of ['abc', '4.5', '-1', '0', '', undefined, '1e3'])
+			expect(parseTaskId(bad)).toBeUndefined();
 	});
 });
 

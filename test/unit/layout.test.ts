@@ -25,20 +25,29 @@ describe('the layout a newcomer walks', () => {
 
 	it("writes each of the server's routes in shared/api.ts only", () => {
 		const route = /['"`]\/(tasks|flows|other|settings|auth)\//;
-		const writing = files.filter((file) => file !== 'nodes/Visionatrix/shared/api.ts' && route.test(code(file)));
+		const writing = files.filter(
+			(file) => file !== 'nodes/Visionatrix/shared/api.ts' && route.test(code(file)),
+		);
 		expect(writing).toEqual([]);
 	});
 
 	it('builds the [item N] suffix of an error message in shared/itemErrors.ts only', () => {
 		const suffix = /\[item \$\{|\\\[item \\d/;
-		expect(files.filter((file) => file !== 'nodes/Visionatrix/shared/itemErrors.ts' && suffix.test(code(file)))).toEqual([]);
+		expect(
+			files.filter(
+				(file) => file !== 'nodes/Visionatrix/shared/itemErrors.ts' && suffix.test(code(file)),
+			),
+		).toEqual([]);
 	});
 
 	it('keeps each operation in one file named after it, in its resource folder, and no second folder of operations', () => {
 		const operations = new Visionatrix().description.properties
 			.filter((property) => property.name === 'operation')
 			.flatMap((property) =>
-				(property.options as INodePropertyOptions[]).map((option) => `nodes/Visionatrix/resources/${String(property.displayOptions?.show?.resource?.[0])}/${String(option.value)}.ts`),
+				(property.options as INodePropertyOptions[]).map(
+					(option) =>
+						`nodes/Visionatrix/resources/${String(property.displayOptions?.show?.resource?.[0])}/${String(option.value)}.ts`,
+				),
 			);
 		expect(operations.length).toBeGreaterThan(10);
 		expect(operations.filter((file) => !existsSync(join(root, file)))).toEqual([]);
@@ -46,11 +55,15 @@ describe('the layout a newcomer walks', () => {
 	});
 
 	it('never imports back up: shared/ and wait/ do not import resources/, shared/ does not import wait/', () => {
-		const importsFrom = (file: string) => [...code(file).matchAll(/\bfrom\s+['"]([^'"]+)['"]/g)].map((match) => match[1]);
+		const importsFrom = (file: string) =>
+			[...code(file).matchAll(/\bfrom\s+['"]([^'"]+)['"]/g)].map((match) => match[1]);
 		const upward = files.flatMap((file) => {
 			const folder = /^nodes\/Visionatrix\/(shared|wait)\//.exec(file)?.[1];
 			if (!folder) return [];
-			const banned = folder === 'shared' ? /^\.\.\/(resources|wait|actions)(\/|$)/ : /^\.\.\/(resources|actions)(\/|$)/;
+			const banned =
+				folder === 'shared'
+					? /^\.\.\/(resources|wait|actions)(\/|$)/
+					: /^\.\.\/(resources|actions)(\/|$)/;
 			return importsFrom(file)
 				.filter((path) => banned.test(path))
 				.map((path) => `${file} imports ${path}`);

@@ -4,14 +4,27 @@ import type { Logger } from 'n8n-workflow';
 import { isProxyAnswer } from '../../nodes/Visionatrix/shared/errors';
 import { isOutage, OutageWatch } from '../../nodes/Visionatrix/wait/outage';
 
-const refused = () => Object.assign(new Error('Cannot reach Visionatrix (connection refused)'), { networkCode: 'ECONNREFUSED' });
-const proxy502 = () => Object.assign(new Error('The reverse proxy in front of Visionatrix answered 502'), { proxyAnswer: true, httpCode: '502' });
-const unauthorized = () => Object.assign(new Error('Visionatrix rejected the credentials (401 Not authenticated)'), { httpCode: '401' });
+const refused = () =>
+	Object.assign(new Error('Cannot reach Visionatrix (connection refused)'), {
+		networkCode: 'ECONNREFUSED',
+	});
+const proxy502 = () =>
+	Object.assign(new Error('The reverse proxy in front of Visionatrix answered 502'), {
+		proxyAnswer: true,
+		httpCode: '502',
+	});
+const unauthorized = () =>
+	Object.assign(new Error('Visionatrix rejected the credentials (401 Not authenticated)'), {
+		httpCode: '401',
+	});
 
 function setup(maxDelayMs = 5000) {
 	let now = 0;
 	const pauses: number[] = [];
-	const logger = { warn: jest.fn(), info: jest.fn() } as unknown as Logger & { warn: jest.Mock; info: jest.Mock };
+	const logger = { warn: jest.fn(), info: jest.fn() } as unknown as Logger & {
+		warn: jest.Mock;
+		info: jest.Mock;
+	};
 	const watch = new OutageWatch({
 		logger,
 		nodeName: 'Generate',
@@ -64,9 +77,15 @@ describe('waiting out an outage', () => {
 		const { watch, logger } = setup();
 		await watch.read(flaky([refused(), refused(), refused()], 1).read, 60_000, () => 0);
 		expect(logger.warn.mock.calls).toEqual([
-			['Visionatrix node "Generate": Visionatrix stopped answering (Cannot reach Visionatrix (connection refused)); the wait goes on until it answers again or the timeout'],
+			[
+				'Visionatrix node "Generate": Visionatrix stopped answering (Cannot reach Visionatrix (connection refused)); the wait goes on until it answers again or the timeout',
+			],
 		]);
-		expect(logger.info.mock.calls).toEqual([['Visionatrix node "Generate": Visionatrix answers again after 7 s without an answer; the wait goes on']]);
+		expect(logger.info.mock.calls).toEqual([
+			[
+				'Visionatrix node "Generate": Visionatrix answers again after 7 s without an answer; the wait goes on',
+			],
+		]);
 		expect(watch.current).toBeUndefined();
 	});
 
@@ -80,15 +99,19 @@ describe('waiting out an outage', () => {
 
 	test('anything that is not an outage goes to the caller at once', async () => {
 		const { watch, pauses } = setup();
-		await expect(watch.read(flaky([unauthorized()], 1).read, 60_000, () => 0)).rejects.toThrow('401 Not authenticated');
+		await expect(watch.read(flaky([unauthorized()], 1).read, 60_000, () => 0)).rejects.toThrow(
+			'401 Not authenticated',
+		);
 		expect(pauses).toEqual([]);
 	});
 });
 
 describe("a proxy's answer", () => {
-	test('a 502, 503 or 504 whose body is not Visionatrix\'s JSON: plain text, an HTML page, nothing', () => {
+	test("a 502, 503 or 504 whose body is not Visionatrix's JSON: plain text, an HTML page, nothing", () => {
 		expect(isProxyAnswer(502, 'Bad Gateway')).toBe(true);
-		expect(isProxyAnswer(504, '<html><head><title>504 Gateway Time-out</title></head></html>')).toBe(true);
+		expect(
+			isProxyAnswer(504, '<html><head><title>504 Gateway Time-out</title></head></html>'),
+		).toBe(true);
 		expect(isProxyAnswer(503, '')).toBe(true);
 	});
 

@@ -1,11 +1,23 @@
 import { pause } from '../../nodes/Visionatrix/shared/pause';
 import { waitForTasks, type WaitDependencies } from '../../nodes/Visionatrix/wait/pollLoop';
 import type { ReadResult, TaskRead } from '../../nodes/Visionatrix/wait/readChoice';
-import { DEFAULT_SCHEDULE, QUEUED_CHECK_MS, type WaitTarget } from '../../nodes/Visionatrix/wait/schedule';
+import {
+	DEFAULT_SCHEDULE,
+	QUEUED_CHECK_MS,
+	type WaitTarget,
+} from '../../nodes/Visionatrix/wait/schedule';
 import type { TaskDetails } from '../../nodes/Visionatrix/shared/types';
 
 function task(taskId: number, progress: number, extra: Partial<TaskDetails> = {}): TaskDetails {
-	return { task_id: taskId, name: 'sdxl_lighting', progress, error: '', outputs: [], execution_time: 0, ...extra };
+	return {
+		task_id: taskId,
+		name: 'sdxl_lighting',
+		progress,
+		error: '',
+		outputs: [],
+		execution_time: 0,
+		...extra,
+	};
 }
 
 interface SimTask {
@@ -28,7 +40,10 @@ interface SimTask {
 /** Where the simulated server's clock stands at virtual time 0 (ms since the epoch). */
 const SERVER_EPOCH = Date.UTC(2026, 10, 27, 5, 30);
 
-function simulatedServer(tasks: SimTask[], options: { workers: number; history?: number; waitStartsAt?: number }) {
+function simulatedServer(
+	tasks: SimTask[],
+	options: { workers: number; history?: number; waitStartsAt?: number },
+) {
 	let now = options.waitStartsAt ?? 0;
 	const reads: Array<{ at: number; read: TaskRead; bytes: number }> = [];
 	// When each task starts and ends, played out once: workers free at `free[i]`.
@@ -39,7 +54,10 @@ function simulatedServer(tasks: SimTask[], options: { workers: number; history?:
 		const worker = free.indexOf(Math.min(...free));
 		const start = free[worker];
 		if (next.removedAt !== undefined && next.removedAt <= start) continue;
-		const end = next.removedAt !== undefined ? Math.min(start + next.durationMs, next.removedAt) : start + next.durationMs;
+		const end =
+			next.removedAt !== undefined
+				? Math.min(start + next.durationMs, next.removedAt)
+				: start + next.durationMs;
 		runs.set(next.id, { start, end: start + next.durationMs });
 		free[worker] = end;
 	}
@@ -54,10 +72,26 @@ function simulatedServer(tasks: SimTask[], options: { workers: number; history?:
 		const elapsed = t - run.start;
 		// A running task carries its lock time and the time of its latest report; a finished one, its end (the lock is released).
 		const running = (progress: number, reportedAt: number) =>
-			task(sim.id, progress, { ...base, execution_time: (reportedAt - run.start) / 1000, locked_at: stamp(run.start), updated_at: stamp(reportedAt) });
+			task(sim.id, progress, {
+				...base,
+				execution_time: (reportedAt - run.start) / 1000,
+				locked_at: stamp(run.start),
+				updated_at: stamp(reportedAt),
+			});
 		if (elapsed >= d) {
-			if (sim.error) return task(sim.id, 55.5, { ...base, error: sim.error, execution_time: d / 2000, updated_at: stamp(run.start + d / 2) });
-			return task(sim.id, 100, { ...base, execution_time: d / 1000, updated_at: stamp(run.end), finished_at: stamp(run.end) });
+			if (sim.error)
+				return task(sim.id, 55.5, {
+					...base,
+					error: sim.error,
+					execution_time: d / 2000,
+					updated_at: stamp(run.start + d / 2),
+				});
+			return task(sim.id, 100, {
+				...base,
+				execution_time: d / 1000,
+				updated_at: stamp(run.end),
+				finished_at: stamp(run.end),
+			});
 		}
 		if (elapsed >= d / 2) return running(55.5, run.start + d / 2);
 		if (elapsed >= d / 10) return running(10, run.start + d / 10);
@@ -97,7 +131,11 @@ function simulatedServer(tasks: SimTask[], options: { workers: number; history?:
 }
 
 /** N tasks just created at time 0 (ids after `history`), run times T·(1 ± jitter) by a fixed pattern. */
-function createdTasks(n: number, durationMs: number, options: { firstId?: number; jitter?: number } = {}): SimTask[] {
+function createdTasks(
+	n: number,
+	durationMs: number,
+	options: { firstId?: number; jitter?: number } = {},
+): SimTask[] {
 	const jitter = options.jitter ?? 0.1;
 	return Array.from({ length: n }, (_, index) => ({
 		id: (options.firstId ?? 1) + index,
@@ -109,10 +147,17 @@ function createdTasks(n: number, durationMs: number, options: { firstId?: number
 }
 
 const targetsOf = (tasks: SimTask[], known = true): WaitTarget[] =>
-	tasks.map((t) => ({ taskId: t.id, deadline: 3_600_000, ...(known ? { flow: t.flow, groupScope: t.groupScope, createdAt: 0 } : {}) }));
+	tasks.map((t) => ({
+		taskId: t.id,
+		deadline: 3_600_000,
+		...(known ? { flow: t.flow, groupScope: t.groupScope, createdAt: 0 } : {}),
+	}));
 
 /** When the wait saw each task end (the end of the tick whose read showed it). */
-function detections(server: ReturnType<typeof simulatedServer>, deps: WaitDependencies): Map<number, number> {
+function detections(
+	server: ReturnType<typeof simulatedServer>,
+	deps: WaitDependencies,
+): Map<number, number> {
 	const seen = new Map<number, number>();
 	let before = new Set<number>();
 	deps.onTick = (pending) => {
@@ -133,17 +178,25 @@ describe('waiting for tasks: what it reads', () => {
 		const tasks = createdTasks(20, 2000, { firstId: 10_001 });
 		const server = simulatedServer(tasks, { workers: 4, history: 10_000 });
 		const seen = detections(server, server.deps);
-		const outcomes = await waitForTasks(targetsOf(tasks).map((t) => ({ ...t, taskId: t.taskId })), DEFAULT_SCHEDULE, server.deps);
+		const outcomes = await waitForTasks(
+			targetsOf(tasks).map((t) => ({ ...t, taskId: t.taskId })),
+			DEFAULT_SCHEDULE,
+			server.deps,
+		);
 
 		expect([...outcomes.values()].every((o) => o.kind === 'completed')).toBe(true);
-		const perTaskReads = server.reads.flatMap((r) => (r.read.kind === 'tasks' ? r.read.taskIds : []));
+		const perTaskReads = server.reads.flatMap((r) =>
+			r.read.kind === 'tasks' ? r.read.taskIds : [],
+		);
 		// The built-in loop (reads every 5 s) needs about 1.7 reads a task here; reading all pending tasks each tick, dozens.
 		expect(perTaskReads.length).toBeLessThan(1.7 * tasks.length);
 		// A long history: the summary of the flow would weigh 7 MB; never used.
 		expect(server.reads.filter((r) => r.read.kind === 'summary')).toEqual([]);
 		// Queued tasks are left alone: a task is read before it starts at most once (a look whether
 		// a worker is free for it), and only a few tasks are.
-		const early = server.reads.flatMap(({ at, read }) => read.taskIds.filter((id) => at < server.runs.get(id)!.start));
+		const early = server.reads.flatMap(({ at, read }) =>
+			read.taskIds.filter((id) => at < server.runs.get(id)!.start),
+		);
 		expect(new Set(early).size).toBe(early.length);
 		expect(early.length).toBeLessThanOrEqual(3);
 		const latencies = tasks.map((t) => seen.get(t.id)! - server.endOf(t.id)!);
@@ -160,7 +213,9 @@ describe('waiting for tasks: what it reads', () => {
 		const outcomes = await waitForTasks(targets, DEFAULT_SCHEDULE, server.deps);
 
 		expect([...outcomes.values()].every((o) => o.kind === 'completed')).toBe(true);
-		const perTaskReads = server.reads.flatMap((r) => (r.read.kind === 'tasks' ? r.read.taskIds : []));
+		const perTaskReads = server.reads.flatMap((r) =>
+			r.read.kind === 'tasks' ? r.read.taskIds : [],
+		);
 		// Without the server's timestamps to count its workers by, it read each task more than twice.
 		expect(perTaskReads.length).toBeLessThanOrEqual(1.25 * tasks.length);
 		const latencies = tasks.map((t) => seen.get(t.id)! - server.endOf(t.id)!);
@@ -174,7 +229,8 @@ describe('waiting for tasks: what it reads', () => {
 		await waitForTasks(targetsOf(tasks), DEFAULT_SCHEDULE, server.deps);
 		const summaries = server.reads.filter((r) => r.read.kind === 'summary');
 		expect(summaries.length).toBeGreaterThan(0);
-		for (const { read } of summaries) expect(read).toEqual(expect.objectContaining({ name: 'sdxl_lighting', groupScope: 1 }));
+		for (const { read } of summaries)
+			expect(read).toEqual(expect.objectContaining({ name: 'sdxl_lighting', groupScope: 1 }));
 		const bytes = server.reads.reduce((sum, r) => sum + r.bytes, 0);
 		expect(bytes / tasks.length).toBeLessThan(2 * 4400);
 	});
@@ -189,7 +245,7 @@ describe('waiting for tasks: what it reads', () => {
 		for (const { read } of server.reads) expect(read).toEqual({ kind: 'tasks', taskIds: [1] });
 	});
 
-	it('reads by need across flows and group scopes, in the server\'s line (priority first)', async () => {
+	it("reads by need across flows and group scopes, in the server's line (priority first)", async () => {
 		const tasks: SimTask[] = [
 			{ id: 1, flow: 'sdxl_lighting', groupScope: 1, priority: 0, durationMs: 1000 },
 			{ id: 2, flow: 'remove_background_birefnet', groupScope: 2, priority: 16, durationMs: 500 },
@@ -213,7 +269,11 @@ describe('waiting for tasks: what it reads', () => {
 		const tasks = createdTasks(3, 40, { jitter: 0 });
 		const server = simulatedServer(tasks, { workers: 1 });
 		const outcomes = await waitForTasks(targetsOf(tasks), DEFAULT_SCHEDULE, server.deps);
-		expect([...outcomes.values()].map((o) => o.kind)).toEqual(['completed', 'completed', 'completed']);
+		expect([...outcomes.values()].map((o) => o.kind)).toEqual([
+			'completed',
+			'completed',
+			'completed',
+		]);
 	});
 
 	it('reports a queued task cancelled while others run within 30 s, and reads it seldom meanwhile', async () => {
@@ -236,17 +296,38 @@ describe('waiting for tasks: what it reads', () => {
 		const server = simulatedServer(tasks, { workers: 1 });
 		const outcomes = await waitForTasks(targetsOf(tasks), DEFAULT_SCHEDULE, server.deps);
 		expect(outcomes.get(1)).toEqual({ kind: 'missing' });
-		expect([2, 3, 4].map((id) => outcomes.get(id)?.kind)).toEqual(['completed', 'completed', 'completed']);
+		expect([2, 3, 4].map((id) => outcomes.get(id)?.kind)).toEqual([
+			'completed',
+			'completed',
+			'completed',
+		]);
 	});
 
 	it('reports a failed task with its error and a vanished task as missing', async () => {
 		const tasks: SimTask[] = [
-			{ id: 5, flow: 'sdxl_lighting', groupScope: 1, priority: 0, durationMs: 0, error: 'Fake worker: simulated failure' },
+			{
+				id: 5,
+				flow: 'sdxl_lighting',
+				groupScope: 1,
+				priority: 0,
+				durationMs: 0,
+				error: 'Fake worker: simulated failure',
+			},
 			{ id: 6, flow: 'sdxl_lighting', groupScope: 1, priority: 0, durationMs: 0, removedAt: 0 },
 		];
 		const server = simulatedServer(tasks, { workers: 2 });
-		const outcomes = await waitForTasks([{ taskId: 5, deadline: 1000 }, { taskId: 6, deadline: 1000 }], DEFAULT_SCHEDULE, server.deps);
-		expect(outcomes.get(5)).toEqual({ kind: 'failed', task: expect.objectContaining({ error: 'Fake worker: simulated failure' }) });
+		const outcomes = await waitForTasks(
+			[
+				{ taskId: 5, deadline: 1000 },
+				{ taskId: 6, deadline: 1000 },
+			],
+			DEFAULT_SCHEDULE,
+			server.deps,
+		);
+		expect(outcomes.get(5)).toEqual({
+			kind: 'failed',
+			task: expect.objectContaining({ error: 'Fake worker: simulated failure' }),
+		});
 		expect(outcomes.get(6)).toEqual({ kind: 'missing' });
 		expect(server.reads).toHaveLength(1);
 	});
@@ -264,7 +345,14 @@ describe('waiting for tasks: bounds', () => {
 			},
 			fetchTasks: async (read) => {
 				ticks.push(now);
-				return { states: new Map(read.taskIds.map((id) => [id, now >= doneAt ? task(id, 100) : task(id, progress, { locked_at: 'x' })])) };
+				return {
+					states: new Map(
+						read.taskIds.map((id) => [
+							id,
+							now >= doneAt ? task(id, 100) : task(id, progress, { locked_at: 'x' }),
+						]),
+					),
+				};
 			},
 		};
 		return { deps, ticks, time: () => now };
@@ -272,15 +360,26 @@ describe('waiting for tasks: bounds', () => {
 
 	it('gives up on a task at its deadline, keeping the last progress seen', async () => {
 		const server = stuckServer(55.5);
-		const outcomes = await waitForTasks([{ taskId: 7, deadline: 30_000 }], DEFAULT_SCHEDULE, server.deps);
-		expect(outcomes.get(7)).toEqual({ kind: 'timeout', last: expect.objectContaining({ progress: 55.5 }) });
+		const outcomes = await waitForTasks(
+			[{ taskId: 7, deadline: 30_000 }],
+			DEFAULT_SCHEDULE,
+			server.deps,
+		);
+		expect(outcomes.get(7)).toEqual({
+			kind: 'timeout',
+			last: expect.objectContaining({ progress: 55.5 }),
+		});
 		expect(server.time()).toBeGreaterThanOrEqual(30_000);
 		expect(server.time()).toBeLessThan(30_000 + DEFAULT_SCHEDULE.maxDelayMs);
 	});
 
 	it('never leaves a running task unread longer than the bound the user set', async () => {
 		const server = stuckServer(1, 120_000);
-		await waitForTasks([{ taskId: 1, deadline: 600_000 }], { ...DEFAULT_SCHEDULE, maxDelayMs: 2000 }, server.deps);
+		await waitForTasks(
+			[{ taskId: 1, deadline: 600_000 }],
+			{ ...DEFAULT_SCHEDULE, maxDelayMs: 2000 },
+			server.deps,
+		);
 		const gaps = server.ticks.slice(1).map((at, i) => at - server.ticks[i]);
 		expect(Math.max(...gaps)).toBeLessThanOrEqual(2000);
 		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(DEFAULT_SCHEDULE.minDelayMs);
@@ -297,7 +396,9 @@ describe('waiting for tasks: bounds', () => {
 			signal: controller.signal,
 			fetchTasks: async (read) => {
 				ticks++;
-				return { states: new Map(read.taskIds.map((id) => [id, task(id, 10, { locked_at: 'x' })])) };
+				return {
+					states: new Map(read.taskIds.map((id) => [id, task(id, 10, { locked_at: 'x' })])),
+				};
 			},
 		});
 		setTimeout(() => controller.abort(new Error('stopped by the user')), 100);
@@ -316,7 +417,9 @@ describe('waiting for tasks: bounds', () => {
 			},
 			fetchTasks: async (read) => {
 				calls++;
-				return { states: calls < 3 ? new Map() : new Map(read.taskIds.map((id) => [id, task(id, 100)])) };
+				return {
+					states: calls < 3 ? new Map() : new Map(read.taskIds.map((id) => [id, task(id, 100)])),
+				};
 			},
 		});
 		expect(outcomes.get(1)?.kind).toBe('completed');

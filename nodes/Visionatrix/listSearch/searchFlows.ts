@@ -9,11 +9,9 @@ export async function searchFlows(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const flows = (await visionatrixJson.call(
-		this,
-		installedFlowsRoute(),
-		{ doing: 'list the installed flows' },
-	)) as InstalledFlow[];
+	const flows = (await visionatrixJson.call(this, installedFlowsRoute(), {
+		doing: 'list the installed flows',
+	})) as InstalledFlow[];
 	const needle = filter?.trim().toLowerCase() ?? '';
 	const results = flows
 		.filter((flow) => !flow.hidden || needle === flow.name.toLowerCase())

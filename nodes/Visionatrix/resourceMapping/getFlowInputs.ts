@@ -1,4 +1,9 @@
-import type { FieldType, ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
+import type {
+	FieldType,
+	ILoadOptionsFunctions,
+	ResourceMapperField,
+	ResourceMapperFields,
+} from 'n8n-workflow';
 
 import { installedFlows } from '../shared/flowCatalog';
 import { flowNotInstalledMessage } from '../shared/itemErrors';
@@ -37,8 +42,10 @@ function describe(param: FlowInputParam): string {
 	const name = param.display_name || param.name;
 	if (FILE_INPUT_TYPES.includes(param.type)) return `${name} (File)`;
 	const parts: string[] = [];
-	if (param.min !== undefined || param.max !== undefined) parts.push(`${param.min ?? ''}–${param.max ?? ''}`);
-	if (param.default !== undefined && param.default !== '') parts.push(`default ${shortDefault(param.default)}`);
+	if (param.min !== undefined || param.max !== undefined)
+		parts.push(`${param.min ?? ''}–${param.max ?? ''}`);
+	if (param.default !== undefined && param.default !== '')
+		parts.push(`default ${shortDefault(param.default)}`);
 	return parts.length ? `${name} (${parts.join(', ')})` : name;
 }
 

@@ -12,7 +12,12 @@ import { BINARY_ENCODING } from 'n8n-workflow';
 class StoredBinaryFile extends File {
 	readonly #open: () => Promise<AsyncIterable<Uint8Array>>;
 
-	constructor(open: () => Promise<AsyncIterable<Uint8Array>>, size: number, name: string, type: string) {
+	constructor(
+		open: () => Promise<AsyncIterable<Uint8Array>>,
+		size: number,
+		name: string,
+		type: string,
+	) {
 		super([], name, { type });
 		this.#open = open;
 		// Blob's `size` is a getter of the bytes given to the constructor (none): this file's own.
@@ -57,12 +62,21 @@ class StoredBinaryFile extends File {
  * stored there (filesystem, S3, database modes), the bytes themselves when the item holds them
  * inline (they are in memory already). Throws when the stored file is gone.
  */
-export async function uploadableFile(this: IExecuteFunctions, binary: IBinaryData, fileName: string): Promise<File> {
+export async function uploadableFile(
+	this: IExecuteFunctions,
+	binary: IBinaryData,
+	fileName: string,
+): Promise<File> {
 	const { id } = binary;
 	if (id === undefined) {
 		const bytes = Buffer.from(binary.data, BINARY_ENCODING);
 		return new File([bytes as Uint8Array<ArrayBuffer>], fileName, { type: binary.mimeType });
 	}
 	const { fileSize } = await this.helpers.getBinaryMetadata(id);
-	return new StoredBinaryFile(async () => await this.helpers.getBinaryStream(id), fileSize, fileName, binary.mimeType);
+	return new StoredBinaryFile(
+		async () => await this.helpers.getBinaryStream(id),
+		fileSize,
+		fileName,
+		binary.mimeType,
+	);
 }

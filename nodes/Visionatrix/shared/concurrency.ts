@@ -25,7 +25,8 @@ export function concurrencyLimit(limit: number): <T>(work: () => Promise<T>) => 
 	let running = 0;
 	const queued: Array<() => void> = [];
 	return async <T>(work: () => Promise<T>): Promise<T> => {
-		while (running >= Math.max(1, limit)) await new Promise<void>((resolve) => queued.push(resolve));
+		while (running >= Math.max(1, limit))
+			await new Promise<void>((resolve) => queued.push(resolve));
 		running++;
 		try {
 			return await work();

@@ -52,7 +52,8 @@ export const webhookHeadersOption: INodeProperties = {
 	name: 'webhookHeaders',
 	type: 'json',
 	default: '{}',
-	description: 'Headers Visionatrix sends with each webhook call, as a JSON object, e.g. {"X-Token": "secret"}',
+	description:
+		'Headers Visionatrix sends with each webhook call, as a JSON object, e.g. {"X-Token": "secret"}',
 };
 export const webhookUrlOption: INodeProperties = {
 	displayName: 'Webhook URL',
@@ -60,7 +61,8 @@ export const webhookUrlOption: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'https://example.com/hooks/visionatrix',
-	description: 'Visionatrix POSTs each progress change of the task to this URL followed by <code>/task-progress</code>',
+	description:
+		'Visionatrix POSTs each progress change of the task to this URL followed by <code>/task-progress</code>',
 };
 
 export const inputsByNameValues: INodeProperties['options'] = [
@@ -81,7 +83,8 @@ export const inputsByNameValues: INodeProperties['options'] = [
 				name: 'value',
 				type: 'string',
 				default: '',
-				description: 'Value of the flow input. For a list input, the option as shown in Visionatrix.',
+				description:
+					'Value of the flow input. For a list input, the option as shown in Visionatrix.',
 			},
 		],
 	},
@@ -98,7 +101,8 @@ export const flowInputsField: INodeProperties = {
 	noDataExpression: true,
 	default: { mappingMode: 'defineBelow', value: null },
 	required: true,
-	description: "The flow's inputs, as the server describes them. An input left out or empty takes the server's default, shown in its label.",
+	description:
+		"The flow's inputs, as the server describes them. An input left out or empty takes the server's default, shown in its label.",
 	displayOptions: { show: showOnlyForCreate },
 	typeOptions: {
 		loadOptionsDependsOn: ['flow.value'],
@@ -148,7 +152,10 @@ export const optionsOfVersion1: INodeProperties = {
 	displayOptions: { show: showOnlyForCreateInVersion1 },
 	// Sorted by name, as n8n lists options, shared ones included.
 	options: [
-		{ ...allFilesInOneItemOption, description: `${allFilesInOneItemOption.description}. Applies with Download Results.` },
+		{
+			...allFilesInOneItemOption,
+			description: `${allFilesInOneItemOption.description}. Applies with Download Results.`,
+		},
 		cancelOnStopOption,
 		concurrencyOption,
 		{
@@ -163,7 +170,10 @@ export const optionsOfVersion1: INodeProperties = {
 		groupScopeOption,
 		pollIntervalOption,
 		priorityOption,
-		{ ...binaryPropertyOption, description: `${binaryPropertyOption.description}. Applies with Download Results.` },
+		{
+			...binaryPropertyOption,
+			description: `${binaryPropertyOption.description}. Applies with Download Results.`,
+		},
 		timeoutOption,
 		{
 			displayName: 'Wait for Completion',
@@ -184,7 +194,10 @@ export const optionsOfVersion1: INodeProperties = {
 /** Options of 1.1 that apply only when Create waits, or only when it outputs the files. */
 const whenWaiting = { show: { '/output': ['finalState', 'files'] } };
 const withFiles = { show: { '/output': ['files'] } };
-const showOnlyForCreateFromVersion11 = { ...showOnlyForCreate, '@version': [{ _cnd: { gte: 1.1 } }] };
+const showOnlyForCreateFromVersion11 = {
+	...showOnlyForCreate,
+	'@version': [{ _cnd: { gte: 1.1 } }],
+};
 
 /** Version 1.1's Options: those of waiting shown only when Output waits, those of files only with Output Files. */
 export const optionsOfVersion11: INodeProperties = {
@@ -199,7 +212,10 @@ export const optionsOfVersion11: INodeProperties = {
 		{ ...allFilesInOneItemOption, displayOptions: withFiles },
 		{ ...cancelOnStopOption, displayOptions: whenWaiting },
 		concurrencyOption,
-		{ ...fallbackIntervalOption, displayOptions: { show: { ...whenWaiting.show, waitMode: ['webhook'] } } },
+		{
+			...fallbackIntervalOption,
+			displayOptions: { show: { ...whenWaiting.show, waitMode: ['webhook'] } },
+		},
 		groupScopeOption,
 		{ ...pollIntervalOption, displayOptions: whenWaiting },
 		priorityOption,

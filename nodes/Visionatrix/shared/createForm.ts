@@ -20,30 +20,55 @@ interface CreateRequest {
 }
 
 /** `webhook_headers` must be a JSON object: the server answers a bare 500 for anything else. */
-function webhookHeadersJson(this: IExecuteFunctions, itemIndex: number, value: string | IDataObject): string {
+function webhookHeadersJson(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	value: string | IDataObject,
+): string {
 	let headers: unknown = value;
 	if (typeof value === 'string') {
 		try {
 			headers = JSON.parse(value);
 		} catch {
-			throw itemError(this.getNode(), itemIndex, "Option 'Webhook Headers' is not valid JSON", 'Give the headers as a JSON object, for example {"X-Token": "secret"}.');
+			throw itemError(
+				this.getNode(),
+				itemIndex,
+				"Option 'Webhook Headers' is not valid JSON",
+				'Give the headers as a JSON object, for example {"X-Token": "secret"}.',
+			);
 		}
 	}
 	if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
-		throw itemError(this.getNode(), itemIndex, "Option 'Webhook Headers' must be a JSON object", 'Give the headers as a JSON object of names and values, for example {"X-Token": "secret"}.');
+		throw itemError(
+			this.getNode(),
+			itemIndex,
+			"Option 'Webhook Headers' must be a JSON object",
+			'Give the headers as a JSON object of names and values, for example {"X-Token": "secret"}.',
+		);
 	}
 	return JSON.stringify(headers);
 }
 
 /** The input values of one item: the typed fields, then the inputs given by name. */
 function inputValues(this: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
-	const mapped = (this.getNodeParameter('flowInputs.value', itemIndex, null) ?? {}) as Record<string, unknown>;
-	const byName = this.getNodeParameter('inputs.input', itemIndex, []) as Array<{ name: string; value: unknown }>;
+	const mapped = (this.getNodeParameter('flowInputs.value', itemIndex, null) ?? {}) as Record<
+		string,
+		unknown
+	>;
+	const byName = this.getNodeParameter('inputs.input', itemIndex, []) as Array<{
+		name: string;
+		value: unknown;
+	}>;
 	const values: Record<string, unknown> = { ...mapped };
 	for (const [index, input] of byName.entries()) {
 		const name = String(input.name ?? '').trim();
 		if (!name) {
-			throw itemError(this.getNode(), itemIndex, `Input by name ${index + 1} has no name`, 'Give each input the name of an input of the flow, for example "prompt".');
+			throw itemError(
+				this.getNode(),
+				itemIndex,
+				`Input by name ${index + 1} has no name`,
+				'Give each input the name of an input of the flow, for example "prompt".',
+			);
 		}
 		values[name] = input.value;
 	}
@@ -53,7 +78,12 @@ function inputValues(this: IExecuteFunctions, itemIndex: number): Record<string,
 type PreparedFiles = ReturnType<typeof prepareFlowInputs>['files'];
 
 /** The file inputs: a task output reference as JSON, or the item's binary data as an upload. */
-async function appendFiles(this: IExecuteFunctions, form: FormData, files: PreparedFiles, itemIndex: number): Promise<void> {
+async function appendFiles(
+	this: IExecuteFunctions,
+	form: FormData,
+	files: PreparedFiles,
+	itemIndex: number,
+): Promise<void> {
 	const item = this.getInputData()[itemIndex];
 	for (const file of files) {
 		if ('reference' in file) {
@@ -94,9 +124,20 @@ async function appendFiles(this: IExecuteFunctions, form: FormData, files: Prepa
  * The multipart form of `PUT {prefix}/tasks/create/{flow}` for one item, checked against the
  * flow's inputs before anything is sent, with files from the item's binary data.
  */
-export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: number): Promise<CreateRequest> {
-	const flow = String(this.getNodeParameter('flow', itemIndex, '', { extractValue: true }) ?? '').trim();
-	if (!flow) throw itemError(this.getNode(), itemIndex, "Parameter 'Flow' is empty", 'Pick a flow from the list or give its name.');
+export async function buildCreateRequest(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<CreateRequest> {
+	const flow = String(
+		this.getNodeParameter('flow', itemIndex, '', { extractValue: true }) ?? '',
+	).trim();
+	if (!flow)
+		throw itemError(
+			this.getNode(),
+			itemIndex,
+			"Parameter 'Flow' is empty",
+			'Pick a flow from the list or give its name.',
+		);
 
 	const definition = (await installedFlows.call(this)).find((f) => f.name === flow);
 	if (!definition) {
@@ -112,7 +153,8 @@ export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: num
 	try {
 		prepared = prepareFlowInputs(definition, inputValues.call(this, itemIndex));
 	} catch (error) {
-		if (error instanceof FlowInputError) throw itemError(this.getNode(), itemIndex, error.message, error.hint);
+		if (error instanceof FlowInputError)
+			throw itemError(this.getNode(), itemIndex, error.message, error.hint);
 		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 	}
 
@@ -124,11 +166,19 @@ export async function buildCreateRequest(this: IExecuteFunctions, itemIndex: num
 }
 
 /** The form fields the item's options make, after its inputs. */
-export function appendOptionFields(this: IExecuteFunctions, form: FormData, itemIndex: number, options: CreateFormOptions): void {
+export function appendOptionFields(
+	this: IExecuteFunctions,
+	form: FormData,
+	itemIndex: number,
+	options: CreateFormOptions,
+): void {
 	if (options.priority !== undefined) form.append('priority', String(options.priority));
 	if (options.groupScope !== undefined) form.append('group_scope', String(options.groupScope));
 	if (options.webhookUrl) form.append('webhook_url', options.webhookUrl);
 	if (options.webhookHeaders !== undefined) {
-		form.append('webhook_headers', webhookHeadersJson.call(this, itemIndex, options.webhookHeaders));
+		form.append(
+			'webhook_headers',
+			webhookHeadersJson.call(this, itemIndex, options.webhookHeaders),
+		);
 	}
 }

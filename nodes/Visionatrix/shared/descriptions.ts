@@ -137,7 +137,8 @@ export function waitModeOption(operation: 'create' | 'waitForCompletion'): INode
 			{
 				name: 'Poll',
 				value: 'poll',
-				description: 'Check the progress at intervals; the node keeps running (and holds an n8n worker) until the tasks are done',
+				description:
+					'Check the progress at intervals; the node keeps running (and holds an n8n worker) until the tasks are done',
 			},
 		],
 		default: 'poll',

@@ -83,7 +83,11 @@ export function isProxyAnswer(status: number, text: string): boolean {
 	}
 }
 
-const STATUS_PHRASES: Record<number, string> = { 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+const STATUS_PHRASES: Record<number, string> = {
+	502: 'Bad Gateway',
+	503: 'Service Unavailable',
+	504: 'Gateway Timeout',
+};
 
 function apiError(
 	node: INode,
@@ -108,7 +112,12 @@ function apiError(
 type MakeError = (message: string, description: string) => NodeApiError;
 
 /** A 401 or 4xx answer: what the server refused, and what to do; undefined for other statuses. */
-function refusal(status: number, detail: string, context: ErrorContext, make: MakeError): NodeApiError | undefined {
+function refusal(
+	status: number,
+	detail: string,
+	context: ErrorContext,
+	make: MakeError,
+): NodeApiError | undefined {
 	if (status === 401) {
 		if (/admin privilege/i.test(detail)) {
 			return make(
@@ -122,7 +131,9 @@ function refusal(status: number, detail: string, context: ErrorContext, make: Ma
 		);
 	}
 	if (status === 404 && detail === 'Not Found') {
-		const other = context.apiVersion ? OTHER_API_VERSION[context.apiVersion] : 'the other API Version';
+		const other = context.apiVersion
+			? OTHER_API_VERSION[context.apiVersion]
+			: 'the other API Version';
 		return make(
 			`Visionatrix has no route to ${context.doing} (404 Not Found): the server probably speaks the other API generation`,
 			`In the Visionatrix credential, set API Version to ${other}. Visionatrix 1.7 and later use /vapi, older servers /api.`,
@@ -202,7 +213,8 @@ export async function throwIfVisionatrixError(
 	const status = response.statusCode;
 	if (status < 300) return;
 	// A redirect reaches here only for a write (reads follow it): what matters is where it points.
-	const text = status < 400 ? String(response.headers.location ?? '') : await bodyText(response.body);
+	const text =
+		status < 400 ? String(response.headers.location ?? '') : await bodyText(response.body);
 	throw visionatrixError(node, status, text, context);
 }
 
@@ -227,13 +239,22 @@ export function isNeverSent(networkCode: string): boolean {
 
 /** Why a request got no answer from Visionatrix itself, in a few words; undefined when it did get one. */
 export function noAnswerCause(error: unknown): string | undefined {
-	const { networkCode, proxyAnswer, httpCode } = (error ?? {}) as { networkCode?: string; proxyAnswer?: boolean; httpCode?: string | null };
-	if (proxyAnswer === true) return `the proxy in front of Visionatrix answered ${httpCode ?? 'an error'}`;
+	const { networkCode, proxyAnswer, httpCode } = (error ?? {}) as {
+		networkCode?: string;
+		proxyAnswer?: boolean;
+		httpCode?: string | null;
+	};
+	if (proxyAnswer === true)
+		return `the proxy in front of Visionatrix answered ${httpCode ?? 'an error'}`;
 	if (typeof networkCode === 'string') return NETWORK_FAILURES[networkCode] ?? 'no answer';
 	return undefined;
 }
 
-export function toVisionatrixNetworkError(node: INode, error: unknown, context: ErrorContext): Error {
+export function toVisionatrixNetworkError(
+	node: INode,
+	error: unknown,
+	context: ErrorContext,
+): Error {
 	// n8n's request helper reports a request without an answer as a NodeApiError whose httpCode is
 	// the network code (ECONNREFUSED, ETIMEDOUT, …) instead of an HTTP status.
 	const { code, httpCode, message, name } = (error ?? {}) as {
@@ -244,7 +265,9 @@ export function toVisionatrixNetworkError(node: INode, error: unknown, context: 
 	};
 	// An answer that broke off after its headers arrives with its (successful) status as httpCode.
 	const brokenOff = httpCode !== undefined && httpCode !== null && /^[123]\d\d$/.test(httpCode);
-	const reason = code ?? (brokenOff ? 'ECONNRESET' : httpCode && !/^\d{3}$/.test(httpCode) ? httpCode : undefined);
+	const reason =
+		code ??
+		(brokenOff ? 'ECONNRESET' : httpCode && !/^\d{3}$/.test(httpCode) ? httpCode : undefined);
 	const cancelled = name === 'AbortError' || name === 'CanceledError' || reason === 'ERR_CANCELED';
 	if (cancelled || (reason === undefined && error instanceof NodeApiError)) return error as Error;
 	// The message must not contain the code itself: NodeApiError would swap it for a generic text.
@@ -273,9 +296,18 @@ export function toVisionatrixNetworkError(node: INode, error: unknown, context: 
 }
 
 /** A Task ID the server could not take (it would answer a bare 422 for "abc"). */
-export function invalidTaskIdError(node: INode, raw: unknown, itemIndex: number): NodeOperationError {
-	return new NodeOperationError(node, withItemIndex(`Parameter 'Task ID' must be a whole number, not '${String(raw)}'`, itemIndex), {
-		itemIndex,
-		description: 'Give the numeric ID of a Visionatrix task, for example {{ $json.task_id }} after Create Task.',
-	});
+export function invalidTaskIdError(
+	node: INode,
+	raw: unknown,
+	itemIndex: number,
+): NodeOperationError {
+	return new NodeOperationError(
+		node,
+		withItemIndex(`Parameter 'Task ID' must be a whole number, not '${String(raw)}'`, itemIndex),
+		{
+			itemIndex,
+			description:
+				'Give the numeric ID of a Visionatrix task, for example {{ $json.task_id }} after Create Task.',
+		},
+	);
 }

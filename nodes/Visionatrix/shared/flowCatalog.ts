@@ -12,9 +12,13 @@ import type { InstalledFlow } from './types';
 const catalogs = new Map<string, Promise<InstalledFlow[]>>();
 const KEEP_CATALOGS = 16;
 
-export async function installedFlows(this: IExecuteFunctions | ILoadOptionsFunctions): Promise<InstalledFlow[]> {
+export async function installedFlows(
+	this: IExecuteFunctions | ILoadOptionsFunctions,
+): Promise<InstalledFlow[]> {
 	const load = async () =>
-		(await visionatrixJson.call(this, installedFlowsRoute(), { doing: 'list the installed flows' })) as InstalledFlow[];
+		(await visionatrixJson.call(this, installedFlowsRoute(), {
+			doing: 'list the installed flows',
+		})) as InstalledFlow[];
 	if (!('getExecutionId' in this)) return await load();
 
 	const key = `${this.getExecutionId()}:${this.getNode().id}`;

@@ -39,11 +39,15 @@ function label(param: FlowInputParam): string {
 }
 
 function isEmpty(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 /** `{"task_id": 1, "node_id": 9}` (or an object) → the reference; anything else → undefined. */
-function parseTaskReference(value: unknown): Extract<FileInput, { reference: unknown }>['reference'] | undefined {
+function parseTaskReference(
+	value: unknown,
+): Extract<FileInput, { reference: unknown }>['reference'] | undefined {
 	let parsed: unknown = value;
 	if (typeof value === 'string') {
 		if (!value.trim().startsWith('{')) return undefined;
@@ -72,7 +76,11 @@ function textValue(param: FlowInputParam, value: unknown, flow: string): string 
 		case 'range_scale': {
 			const number = typeof value === 'number' ? value : Number(String(value).trim());
 			if (!Number.isFinite(number)) {
-				throw new FlowInputError(param.name, `Input ${label(param)} of flow '${flow}' must be a number, not '${String(value)}'`, 'Give a number, for example 1.5.');
+				throw new FlowInputError(
+					param.name,
+					`Input ${label(param)} of flow '${flow}' must be a number, not '${String(value)}'`,
+					'Give a number, for example 1.5.',
+				);
 			}
 			const { min, max } = param;
 			if ((min !== undefined && number < min) || (max !== undefined && number > max)) {
@@ -89,7 +97,11 @@ function textValue(param: FlowInputParam, value: unknown, flow: string): string 
 			const word = String(value).trim().toLowerCase();
 			if (TRUE_WORDS.has(word)) return 'true';
 			if (FALSE_WORDS.has(word)) return 'false';
-			throw new FlowInputError(param.name, `Input ${label(param)} of flow '${flow}' must be true or false, not '${String(value)}'`, 'Give true or false.');
+			throw new FlowInputError(
+				param.name,
+				`Input ${label(param)} of flow '${flow}' must be true or false, not '${String(value)}'`,
+				'Give true or false.',
+			);
 		}
 		case 'list': {
 			const options = param.options ?? {};
@@ -116,17 +128,30 @@ function textValue(param: FlowInputParam, value: unknown, flow: string): string 
  */
 function reservedValue(name: ReservedInput, value: unknown, flow: string): string {
 	if (name === 'translate') {
-		return textValue({ name, display_name: RESERVED_INPUTS[name].displayName, type: 'bool' } as FlowInputParam, value, flow) === 'true' ? '1' : '0';
+		return textValue(
+			{ name, display_name: RESERVED_INPUTS[name].displayName, type: 'bool' } as FlowInputParam,
+			value,
+			flow,
+		) === 'true'
+			? '1'
+			: '0';
 	}
 	const number = Number(typeof value === 'string' ? value.trim() : value);
 	const least = name === 'count' ? 1 : 0;
 	if (!Number.isInteger(number) || number < least) {
-		throw new FlowInputError(name, `'${RESERVED_INPUTS[name].displayName}' must be a whole number of at least ${least}, not '${String(value)}'`, 'Give a whole number.');
+		throw new FlowInputError(
+			name,
+			`'${RESERVED_INPUTS[name].displayName}' must be a whole number of at least ${least}, not '${String(value)}'`,
+			'Give a whole number.',
+		);
 	}
 	return String(number);
 }
 
-export function prepareFlowInputs(flow: InstalledFlow, values: Record<string, unknown>): PreparedInputs {
+export function prepareFlowInputs(
+	flow: InstalledFlow,
+	values: Record<string, unknown>,
+): PreparedInputs {
 	const params = new Map(flow.input_params.map((param) => [param.name, param]));
 	const reserved = new Set<string>(reservedInputsOf(flow));
 	const prepared: PreparedInputs = { text: [], files: [] };
@@ -136,7 +161,11 @@ export function prepareFlowInputs(flow: InstalledFlow, values: Record<string, un
 			// Translate Prompt "Server's Default": nothing is sent (see getFlowInputs).
 			if (isEmpty(value) || (name === 'translate' && value === 'default')) continue;
 			if (!reserved.has(name)) {
-				throw new FlowInputError(name, `Flow '${flow.name}' does not support '${RESERVED_INPUTS[name as ReservedInput].displayName}'`, `Remove '${name}': this flow does not take it.`);
+				throw new FlowInputError(
+					name,
+					`Flow '${flow.name}' does not support '${RESERVED_INPUTS[name as ReservedInput].displayName}'`,
+					`Remove '${name}': this flow does not take it.`,
+				);
 			}
 			prepared.text.push([name, reservedValue(name as ReservedInput, value, flow.name)]);
 			continue;
@@ -166,7 +195,9 @@ export function prepareFlowInputs(flow: InstalledFlow, values: Record<string, un
 		if (isFile) {
 			const reference = parseTaskReference(value);
 			prepared.files.push(
-				reference ? { name: param.name, reference } : { name: param.name, binaryProperty: String(value).trim() },
+				reference
+					? { name: param.name, reference }
+					: { name: param.name, binaryProperty: String(value).trim() },
 			);
 			continue;
 		}

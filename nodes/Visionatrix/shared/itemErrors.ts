@@ -23,8 +23,16 @@ export function flowNotInstalledMessage(flow: string): string {
 }
 
 /** A new error of one item: what went wrong, and in the description what to do. */
-export function itemError(node: INode, itemIndex: number, message: string, description: string): NodeOperationError {
-	return new NodeOperationError(node, withItemIndex(message, itemIndex), { itemIndex, description });
+export function itemError(
+	node: INode,
+	itemIndex: number,
+	message: string,
+	description: string,
+): NodeOperationError {
+	return new NodeOperationError(node, withItemIndex(message, itemIndex), {
+		itemIndex,
+		description,
+	});
 }
 
 export function isItemError(value: unknown): value is ItemError {
@@ -37,14 +45,22 @@ export function executionCanceled(context: IExecuteFunctions): NodeOperationErro
 }
 
 /** Anything thrown, as the item's error; a stopped execution still ends the whole operation, as n8n expects. */
-export function toItemError(context: IExecuteFunctions, itemIndex: number, error: unknown): ItemError {
+export function toItemError(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	error: unknown,
+): ItemError {
 	if (context.getExecutionCancelSignal()?.aborted) throw executionCanceled(context);
 	if (isItemError(error)) return error;
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
 /** The work's result, or its error as the item's error. */
-export async function resultOrItemError<T>(context: IExecuteFunctions, itemIndex: number, work: () => Promise<T>): Promise<T | ItemError> {
+export async function resultOrItemError<T>(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	work: () => Promise<T>,
+): Promise<T | ItemError> {
 	try {
 		return await work();
 	} catch (error) {
@@ -64,10 +80,20 @@ export function withItemJson<E extends Error>(error: E, json: IDataObject): E {
  * n8n's own nodes return theirs, the message in `error` beside `task_id`; for "Continue (using
  * error output)" the error object has to stay (it routes the item), and the message names the task.
  */
-export function continueWithError(this: IExecuteFunctions, error: ItemError, itemIndex: number, json: IDataObject = {}): INodeExecutionData {
+export function continueWithError(
+	this: IExecuteFunctions,
+	error: ItemError,
+	itemIndex: number,
+	json: IDataObject = {},
+): INodeExecutionData {
 	if (!this.continueOnFail()) throw error;
-	const itemJson: IDataObject = { ...json, ...((error as { itemJson?: IDataObject }).itemJson ?? {}), error: error.message };
+	const itemJson: IDataObject = {
+		...json,
+		...((error as { itemJson?: IDataObject }).itemJson ?? {}),
+		error: error.message,
+	};
 	const pairedItem = { item: itemIndex };
-	if (Object.keys(itemJson).length > 1 && this.getNode().onError !== 'continueErrorOutput') return { json: itemJson, pairedItem };
+	if (Object.keys(itemJson).length > 1 && this.getNode().onError !== 'continueErrorOutput')
+		return { json: itemJson, pairedItem };
 	return { json: itemJson, error, pairedItem };
 }

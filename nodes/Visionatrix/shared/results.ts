@@ -1,4 +1,9 @@
-import type { IBinaryData, IExecuteFunctions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IExecuteFunctions,
+	IPollFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -73,7 +78,9 @@ async function fetchResultFile(
 			itemIndex,
 		},
 	);
-	const mimeType = String(response.headers['content-type'] ?? 'application/octet-stream').split(';')[0];
+	const mimeType = String(response.headers['content-type'] ?? 'application/octet-stream').split(
+		';',
+	)[0];
 	const fileName =
 		fileNameFromDisposition(response.headers['content-disposition']) ??
 		`${file.taskId}_${file.nodeId}_${file.batchIndex}`;
@@ -100,7 +107,11 @@ export async function downloadResultFile(
 			fetched = await fetchResultFile.call(this, file, itemIndex, signal);
 		} catch (error) {
 			// The body broke off mid-stream (the request itself already had its retries).
-			if (signal?.aborted || (error as Error)?.name === 'NodeApiError' || (error as Error)?.name === 'NodeOperationError') {
+			if (
+				signal?.aborted ||
+				(error as Error)?.name === 'NodeApiError' ||
+				(error as Error)?.name === 'NodeOperationError'
+			) {
 				throw error as Error;
 			}
 			shortBy = `the download broke off (${(error as Error).message})`;
@@ -110,7 +121,9 @@ export async function downloadResultFile(
 		const received = binary.bytes;
 		if (expected === undefined || received === undefined || received === expected) {
 			const downloaded: DownloadedFile = { ...file, binary, size: received ?? expected };
-			return file.type === 'text' ? { ...downloaded, ...(await readText.call(this, downloaded)) } : downloaded;
+			return file.type === 'text'
+				? { ...downloaded, ...(await readText.call(this, downloaded)) }
+				: downloaded;
 		}
 		shortBy = `got ${received} of ${expected} bytes`;
 	}
@@ -122,7 +135,8 @@ export async function downloadResultFile(
 		),
 		{
 			itemIndex,
-			description: 'The connection to Visionatrix drops during downloads. The task and its files stay on the server: run Get Results again later.',
+			description:
+				'The connection to Visionatrix drops during downloads. The task and its files stay on the server: run Get Results again later.',
 		},
 	);
 }
@@ -131,10 +145,15 @@ export async function downloadResultFile(
  * A text output's content for the item's JSON, read back from n8n's binary data store (inline or on
  * disk), or why it stays in the file only: too large for an item's JSON, or not UTF-8.
  */
-async function readText(this: DownloadContext, file: DownloadedFile): Promise<Pick<DownloadedFile, 'text' | 'textOmitted'>> {
+async function readText(
+	this: DownloadContext,
+	file: DownloadedFile,
+): Promise<Pick<DownloadedFile, 'text' | 'textOmitted'>> {
 	const size = file.size ?? 0;
 	if (size > TEXT_IN_JSON_MAX_BYTES) {
-		return { textOmitted: `The text is ${size} bytes, more than the ${TEXT_IN_JSON_MAX_BYTES} bytes put in the JSON: read it from the file` };
+		return {
+			textOmitted: `The text is ${size} bytes, more than the ${TEXT_IN_JSON_MAX_BYTES} bytes put in the JSON: read it from the file`,
+		};
 	}
 	const { binary } = file;
 	const bytes = binary.id

@@ -26,7 +26,10 @@ function itemTaskId(context: IExecuteSingleFunctions): number {
 }
 
 /** preSend: refuses a Base URL without scheme or with the API path before anything is sent. */
-export async function checkBaseUrl(this: IExecuteSingleFunctions, request: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+export async function checkBaseUrl(
+	this: IExecuteSingleFunctions,
+	request: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
 	await checkedCredentials(this, this.getItemIndex());
 	return request;
 }
@@ -41,9 +44,17 @@ export function toTaskRoute(route: (taskId: number) => ApiRoute): PreSendAction 
 
 /** postReceive: throws the mapped error for an error status of an operation on one task. */
 export function failOnTaskErrorStatus(action: string): PostReceiveAction {
-	return async function (this: IExecuteSingleFunctions, items: INodeExecutionData[], response: IN8nHttpFullResponse) {
+	return async function (
+		this: IExecuteSingleFunctions,
+		items: INodeExecutionData[],
+		response: IN8nHttpFullResponse,
+	) {
 		const taskId = parseTaskId(this.getNodeParameter('taskId'));
-		await throwIfVisionatrixError(this.getNode(), response, await itemErrorContext.call(this, `${action} task ${taskId}`, { taskId }));
+		await throwIfVisionatrixError(
+			this.getNode(),
+			response,
+			await itemErrorContext.call(this, `${action} task ${taskId}`, { taskId }),
+		);
 		return items;
 	};
 }
@@ -51,6 +62,11 @@ export function failOnTaskErrorStatus(action: string): PostReceiveAction {
 /** postReceive: the result of an action the server answers with 204 and no body. */
 export function actionDone(action: string): PostReceiveAction {
 	return async function (this: IExecuteSingleFunctions) {
-		return [{ json: { task_id: itemTaskId(this), action, success: true }, pairedItem: { item: this.getItemIndex() } }];
+		return [
+			{
+				json: { task_id: itemTaskId(this), action, success: true },
+				pairedItem: { item: this.getItemIndex() },
+			},
+		];
 	};
 }

@@ -23,13 +23,17 @@ export const READ_CONCURRENCY = 8;
 
 /** The server's "Task `N` was not found." (a 404 for a route it does not have is another matter). */
 function isNotFound(error: unknown): boolean {
-	return error instanceof NodeApiError && error.httpCode === '404' && /was not found/.test(error.message);
+	return (
+		error instanceof NodeApiError && error.httpCode === '404' && /was not found/.test(error.message)
+	);
 }
 
 /** The answer's body size: its Content-Length, or (when the server sent none) its JSON's. */
 export function bodyBytes(headers: Record<string, unknown>, body: unknown): number {
 	const length = Number(headers['content-length']);
-	return Number.isFinite(length) && length >= 0 ? length : Buffer.byteLength(JSON.stringify(body ?? null));
+	return Number.isFinite(length) && length >= 0
+		? length
+		: Buffer.byteLength(JSON.stringify(body ?? null));
 }
 
 /** One task's details and the answer's size; `null` details when the server does not know it (deleted, cancelled, another user's). */
@@ -45,7 +49,10 @@ export async function readTask(
 			{ ...taskProgressRoute(taskId), abortSignal: signal },
 			{ doing: `get the progress of task ${taskId}`, taskId, itemIndex },
 		);
-		return { task: response.body as TaskDetails, bytes: bodyBytes(response.headers, response.body) };
+		return {
+			task: response.body as TaskDetails,
+			bytes: bodyBytes(response.headers, response.body),
+		};
 	} catch (error) {
 		if (isNotFound(error)) return { task: null, bytes: 0 };
 		throw error as NodeApiError;
@@ -53,7 +60,12 @@ export async function readTask(
 }
 
 /** One task's details, or `null` when the server does not know it. */
-export async function getTask(this: TaskReader, taskId: number, signal?: AbortSignal, itemIndex?: number): Promise<TaskDetails | null> {
+export async function getTask(
+	this: TaskReader,
+	taskId: number,
+	signal?: AbortSignal,
+	itemIndex?: number,
+): Promise<TaskDetails | null> {
 	return (await readTask.call(this, taskId, signal, itemIndex)).task;
 }
 
@@ -68,6 +80,10 @@ export async function fetchTaskStates(
 	signal?: AbortSignal,
 ): Promise<Map<number, TaskDetails | null>> {
 	const ids = [...new Set(taskIds)];
-	const answers = await mapWithConcurrency(ids, READ_CONCURRENCY, async (taskId) => await readTask.call(this, taskId, signal));
+	const answers = await mapWithConcurrency(
+		ids,
+		READ_CONCURRENCY,
+		async (taskId) => await readTask.call(this, taskId, signal),
+	);
 	return new Map(ids.map((taskId, index) => [taskId, answers[index].task]));
 }

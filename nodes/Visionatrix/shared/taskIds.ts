@@ -13,7 +13,10 @@ export function readTaskIds(this: IExecuteFunctions): Array<number | ItemError> 
 		// (n8n keeps nothing else of it): it goes on as that same error, which names its task.
 		const earlier = item.json.error;
 		if ((raw === undefined || raw === '') && typeof earlier === 'string') {
-			return new NodeOperationError(this.getNode(), earlier, { itemIndex, description: 'This item failed in an earlier step.' });
+			return new NodeOperationError(this.getNode(), earlier, {
+				itemIndex,
+				description: 'This item failed in an earlier step.',
+			});
 		}
 		return parseTaskId(raw) ?? invalidTaskIdError(this.getNode(), raw, itemIndex);
 	});

@@ -32,7 +32,12 @@ function vanishedMessage(taskId: number): string {
 }
 
 /** The message of a task still unfinished at its Timeout, standing alone. */
-function timeoutMessage(taskId: number, timeoutSeconds: number, last: TaskDetails | undefined, outage?: Outage): string {
+function timeoutMessage(
+	taskId: number,
+	timeoutSeconds: number,
+	last: TaskDetails | undefined,
+	outage?: Outage,
+): string {
 	const progress = last ? ` (last progress ${last.progress}%)` : '';
 	return outage
 		? `Task ${taskId} did not finish within ${timeoutSeconds} seconds${progress}${outageNote(outage)}; the task may still run there: get its files with Get Results once Visionatrix is back`
@@ -46,10 +51,14 @@ export function outcomeMessage(outcome: TaskOutcome): OutcomeMessage {
 		case 'failed':
 			return {
 				message: `Task ${id} failed on the Visionatrix server: ${outcome.task.error}`,
-				description: 'The flow stopped with this error. Check the inputs, then restart the task in Visionatrix or create a new one.',
+				description:
+					'The flow stopped with this error. Check the inputs, then restart the task in Visionatrix or create a new one.',
 			};
 		case 'missing':
-			return { message: vanishedMessage(id), description: 'Visionatrix shows each user only their own tasks.' };
+			return {
+				message: vanishedMessage(id),
+				description: 'Visionatrix shows each user only their own tasks.',
+			};
 		case 'timeout':
 			return {
 				message: timeoutMessage(id, outcome.timeoutSeconds, outcome.last, outcome.outage),

@@ -1,7 +1,9 @@
 import type { TaskDetails, TaskStatus } from './types';
 
 /** queued → running → completed, or failed (a non-empty error, wherever progress stopped). */
-export function taskStatus(task: Pick<TaskDetails, 'progress' | 'error' | 'locked_at'>): TaskStatus {
+export function taskStatus(
+	task: Pick<TaskDetails, 'progress' | 'error' | 'locked_at'>,
+): TaskStatus {
 	if (task.error) return 'failed';
 	if (task.progress >= 100) return 'completed';
 	if (task.progress > 0 || task.locked_at) return 'running';

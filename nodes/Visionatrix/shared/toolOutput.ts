@@ -1,4 +1,9 @@
-import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 type Operation = (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
 
@@ -8,7 +13,9 @@ type Operation = (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
  * agent's tool connection.
  */
 function runsAsTool(context: IExecuteFunctions): boolean {
-	return context.isToolExecution() || context.getNode().rewireOutputLogTo === NodeConnectionTypes.AiTool;
+	return (
+		context.isToolExecution() || context.getNode().rewireOutputLogTo === NodeConnectionTypes.AiTool
+	);
 }
 
 /** The fields of a result file an agent can use: no binary data, which it cannot read. */
@@ -27,7 +34,9 @@ function forAgent(items: INodeExecutionData[]): INodeExecutionData[] {
 	const byTask = new Map<unknown, IDataObject>();
 	for (const { json, pairedItem } of items) {
 		if (typeof json.file_name !== 'string' || json.error !== undefined) {
-			const files = Array.isArray(json.files) ? (json.files as IDataObject[]).map(fileForAgent) : undefined;
+			const files = Array.isArray(json.files)
+				? (json.files as IDataObject[]).map(fileForAgent)
+				: undefined;
 			answers.push({ json: files ? { ...json, files } : json, pairedItem });
 			continue;
 		}

@@ -12,7 +12,13 @@ import type {
 
 import { NodeOperationError } from 'n8n-workflow';
 
-import { discardBody, isNeverSent, throwIfVisionatrixError, toVisionatrixNetworkError, type ErrorContext } from './errors';
+import {
+	discardBody,
+	isNeverSent,
+	throwIfVisionatrixError,
+	toVisionatrixNetworkError,
+	type ErrorContext,
+} from './errors';
 import { pause } from './pause';
 import type { ApiVersion, VisionatrixCredentials } from './types';
 
@@ -30,7 +36,9 @@ const API_PREFIX: Record<ApiVersion, string> = {
 
 /** `http://host:8288/` + `legacy` → `http://host:8288/api` */
 export function apiBaseUrl(credentials: { baseUrl: string; apiVersion?: ApiVersion }): string {
-	const root = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+	const root = String(credentials.baseUrl ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 	return root + API_PREFIX[credentials.apiVersion ?? 'current'];
 }
 
@@ -53,7 +61,12 @@ export const REQUEST_DEFAULTS = {
 
 // IWebhookFunctions: a node waiting on Visionatrix's webhook reads task states and downloads
 // results while n8n handles the call (see wait/webhookWait.ts). IPollFunctions: the trigger.
-export type RequestContext = IExecuteFunctions | IExecuteSingleFunctions | ILoadOptionsFunctions | IWebhookFunctions | IPollFunctions;
+export type RequestContext =
+	| IExecuteFunctions
+	| IExecuteSingleFunctions
+	| ILoadOptionsFunctions
+	| IWebhookFunctions
+	| IPollFunctions;
 
 interface VisionatrixRequest {
 	method: IHttpRequestMethods;
@@ -92,7 +105,10 @@ function baseUrlProblem(baseUrl: string): { message: string; hint: string } | un
 	try {
 		url = new URL(given);
 	} catch {
-		return { message: `The Base URL '${given}' of the Visionatrix credential is not a valid URL`, hint: 'Write it like http://localhost:8288.' };
+		return {
+			message: `The Base URL '${given}' of the Visionatrix credential is not a valid URL`,
+			hint: 'Write it like http://localhost:8288.',
+		};
 	}
 	if (/(^|\/)v?api(\/|$)/.test(url.pathname) || url.search || url.hash) {
 		return {
@@ -104,11 +120,17 @@ function baseUrlProblem(baseUrl: string): { message: string; hint: string } | un
 }
 
 /** The credential, refused (before anything is sent) when its Base URL is unusable. */
-export async function checkedCredentials(context: RequestContext, itemIndex?: number): Promise<VisionatrixCredentials> {
+export async function checkedCredentials(
+	context: RequestContext,
+	itemIndex?: number,
+): Promise<VisionatrixCredentials> {
 	const credentials = await context.getCredentials<VisionatrixCredentials>(CREDENTIAL_TYPE);
 	const problem = baseUrlProblem(credentials.baseUrl);
 	if (problem) {
-		throw new NodeOperationError(context.getNode(), problem.message, { description: problem.hint, itemIndex });
+		throw new NodeOperationError(context.getNode(), problem.message, {
+			description: problem.hint,
+			itemIndex,
+		});
 	}
 	return credentials;
 }
@@ -142,9 +164,17 @@ export async function visionatrixRequest(
 		const lastAttempt = attempt >= RETRY_POLICY.attempts;
 		let response: IN8nHttpFullResponse;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as IN8nHttpFullResponse;
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				options,
+			)) as IN8nHttpFullResponse;
 		} catch (error) {
-			const failure = toVisionatrixNetworkError(this.getNode(), error, { ...errorContext, url: options.baseURL, sent: !isRead });
+			const failure = toVisionatrixNetworkError(this.getNode(), error, {
+				...errorContext,
+				url: options.baseURL,
+				sent: !isRead,
+			});
 			const code = (failure as { networkCode?: string }).networkCode;
 			if (!lastAttempt && code && (isRead || isNeverSent(code))) {
 				await pause(retryDelay(attempt, undefined), request.abortSignal);
@@ -159,7 +189,10 @@ export async function visionatrixRequest(
 			continue;
 		}
 		// A write answered with an error status may still have been acted on (a 502 from a proxy, …).
-		await throwIfVisionatrixError(this.getNode(), response, { ...errorContext, sent: errorContext.sent ?? !isRead });
+		await throwIfVisionatrixError(this.getNode(), response, {
+			...errorContext,
+			sent: errorContext.sent ?? !isRead,
+		});
 		return response;
 	}
 }

@@ -59,7 +59,14 @@ export interface InstalledFlow {
 	is_translations_supported?: boolean;
 }
 
-export type OutputType = 'image' | 'image-animated' | 'video' | 'audio' | 'text' | '3d-model' | string;
+export type OutputType =
+	| 'image'
+	| 'image-animated'
+	| 'video'
+	| 'audio'
+	| 'text'
+	| '3d-model'
+	| string;
 
 export interface TaskOutput {
 	comfy_node_id: number;

@@ -52,9 +52,17 @@ export class CreateOnWebhook {
 	 * Waits for the created tasks: the execution waits until they report (or the fallback checks
 	 * find them done) and n8n resumes it with the output.
 	 */
-	async wait(created: CreatedTasks[], settingsOf: (itemIndex: number) => CreateWaitOptions, settings: Omit<WebhookWaitSettings, 'checkWebhookUrls'>): Promise<INodeExecutionData[][]> {
-		const errorOutput = (error: ItemError, itemIndex: number) => continueWithError.call(this.context, error, itemIndex);
-		return await waitOnWebhook.call(this.context, this.slots(created, settingsOf, errorOutput), { ...settings, checkWebhookUrls: false });
+	async wait(
+		created: CreatedTasks[],
+		settingsOf: (itemIndex: number) => CreateWaitOptions,
+		settings: Omit<WebhookWaitSettings, 'checkWebhookUrls'>,
+	): Promise<INodeExecutionData[][]> {
+		const errorOutput = (error: ItemError, itemIndex: number) =>
+			continueWithError.call(this.context, error, itemIndex);
+		return await waitOnWebhook.call(this.context, this.slots(created, settingsOf, errorOutput), {
+			...settings,
+			checkWebhookUrls: false,
+		});
 	}
 
 	/** The slots of the created tasks: items that wait, items that do not, and failed items (with Continue On Fail). */
@@ -68,7 +76,13 @@ export class CreateOnWebhook {
 			if (isItemError(result)) return [{ ready: errorOutput(result, itemIndex) }];
 			const { wait, download, timeout, files } = settingsOf(itemIndex);
 			return result.response.tasks_ids.map((taskId): OutputSlot => {
-				if (!wait) return { ready: { json: queuedTaskJson(taskId, result.flow, result.response.outputs), pairedItem: { item: itemIndex } } };
+				if (!wait)
+					return {
+						ready: {
+							json: queuedTaskJson(taskId, result.flow, result.response.outputs),
+							pairedItem: { item: itemIndex },
+						},
+					};
 				return {
 					task: {
 						task_id: taskId,

@@ -17,7 +17,13 @@ export const loopKey = (executionId: string, node: string) => `${executionId}\u0
  *
  * It holds no execution context (plain fetch): nothing of the execution stays in memory.
  */
-export function startFallbackChecks(context: IExecuteFunctions, resumeUrl: string, everyMs: number, deadline: number, outageMaxDelayMs: number): void {
+export function startFallbackChecks(
+	context: IExecuteFunctions,
+	resumeUrl: string,
+	everyMs: number,
+	deadline: number,
+	outageMaxDelayMs: number,
+): void {
 	const url = fallbackCheckUrl(resumeUrl);
 	const node = context.getNode().name;
 	const key = loopKey(context.getExecutionId(), node);
@@ -43,10 +49,15 @@ export function startFallbackChecks(context: IExecuteFunctions, resumeUrl: strin
 					});
 					const answer = response.ok ? ((await response.json()) as IDataObject) : undefined;
 					status = answer ? answer.status : response.status;
-					outageDelay = answer?.outage === true ? Math.min(Math.max(1000, outageDelay * 2), Math.max(1000, outageMaxDelayMs)) : 0;
+					outageDelay =
+						answer?.outage === true
+							? Math.min(Math.max(1000, outageDelay * 2), Math.max(1000, outageMaxDelayMs))
+							: 0;
 				} catch (error) {
 					if (controller.signal.aborted) return;
-					logger.warn(`Visionatrix node "${node}": fallback check could not reach the resume URL: ${(error as Error).message}`);
+					logger.warn(
+						`Visionatrix node "${node}": fallback check could not reach the resume URL: ${(error as Error).message}`,
+					);
 					continue;
 				}
 				if (status !== 'waiting' || Date.now() >= deadline) return;

@@ -11,7 +11,8 @@ export class FlowPace {
 	}
 
 	reported(flow: string, runMs: number): void {
-		if (!this.runTimes.has(flow)) this.reports.set(flow, [...(this.reports.get(flow) ?? []), runMs]);
+		if (!this.runTimes.has(flow))
+			this.reports.set(flow, [...(this.reports.get(flow) ?? []), runMs]);
 	}
 
 	/** The typical run time of a flow's tasks, if anything tells. */
@@ -28,7 +29,8 @@ export class FlowPace {
 	/** The run times a flow's tasks can be expected to take: those seen, or, before two have finished, a spread around the pace. */
 	range(flow: string | undefined, pace: number): { quickest: number; slowest: number } {
 		const seen = flow !== undefined ? (this.runTimes.get(flow) ?? []) : [];
-		if (seen.length < 2) return { quickest: pace * (1 - UNSEEN_SPREAD), slowest: pace * (1 + UNSEEN_SPREAD) };
+		if (seen.length < 2)
+			return { quickest: pace * (1 - UNSEEN_SPREAD), slowest: pace * (1 + UNSEEN_SPREAD) };
 		return { quickest: Math.min(...seen), slowest: Math.max(...seen) };
 	}
 

@@ -27,7 +27,16 @@ import { withItemIndex, withItemJson, withoutItemIndex } from '../shared/itemErr
  */
 
 /** Form fields that are not flow inputs: the server keeps them elsewhere than in `input_params`. */
-const NOT_INPUTS = new Set(['count', 'seed', 'priority', 'group_scope', 'translate', 'child_task', 'webhook_url', 'webhook_headers']);
+const NOT_INPUTS = new Set([
+	'count',
+	'seed',
+	'priority',
+	'group_scope',
+	'translate',
+	'child_task',
+	'webhook_url',
+	'webhook_headers',
+]);
 
 /** How long the look for the lost task waits out the server being down. */
 const LOOK_PATIENCE_MS = 60_000;
@@ -95,9 +104,17 @@ export class TaskCreator {
 	constructor(private readonly context: IExecuteFunctions) {}
 
 	/** `PUT /tasks/create/{flow}`, once; a lost answer is looked for instead of being sent again. */
-	async create(flow: string, form: FormData, itemIndex: number, signal?: AbortSignal): Promise<CreateTaskResponse> {
+	async create(
+		flow: string,
+		form: FormData,
+		itemIndex: number,
+		signal?: AbortSignal,
+	): Promise<CreateTaskResponse> {
 		const sentAt = Date.now();
-		const floor = Math.max(0, ...this.answers.filter((answer) => answer.at <= sentAt).flatMap((answer) => answer.ids));
+		const floor = Math.max(
+			0,
+			...this.answers.filter((answer) => answer.at <= sentAt).flatMap((answer) => answer.ids),
+		);
 		const request = visionatrixJson.call(
 			this.context,
 			{ ...createTaskRoute(flow), body: form, abortSignal: signal },
@@ -125,7 +142,11 @@ export class TaskCreator {
 		}
 	}
 
-	private async recover(sent: SentCreate, cause: string, failure: Error): Promise<CreateTaskResponse> {
+	private async recover(
+		sent: SentCreate,
+		cause: string,
+		failure: Error,
+	): Promise<CreateTaskResponse> {
 		const { flow, itemIndex } = sent;
 		const fields = sentTextFields(sent.form);
 		const asked = Math.max(1, Number(fields.get('count') ?? 1) || 1);
@@ -156,10 +177,13 @@ export class TaskCreator {
 			}
 		} catch (error) {
 			if (this.context.getExecutionCancelSignal()?.aborted) throw error as NodeApiError;
-			return fail(`the task list could not be read to find the task it made (${withoutItemIndex((error as Error).message)})`);
+			return fail(
+				`the task list could not be read to find the task it made (${withoutItemIndex((error as Error).message)})`,
+			);
 		}
 		const ids = matches.map((task) => task.task_id).sort((a, b) => a - b);
-		if (matches.length === 0) return fail(`no task of that flow made since it was sent at ${since} matches what was sent`);
+		if (matches.length === 0)
+			return fail(`no task of that flow made since it was sent at ${since} matches what was sent`);
 		if (matches.length !== asked) {
 			return fail(
 				`${matches.length} tasks of that flow made since it was sent at ${since} match what was sent (${ids.join(', ')}) where ${asked} ${asked === 1 ? 'was' : 'were'} asked for, so the node cannot tell which it made`,
@@ -170,16 +194,29 @@ export class TaskCreator {
 		this.context.logger.warn(
 			`Visionatrix node "${this.context.getNode().name}": the answer to the create of item ${itemIndex} (flow '${flow}') was lost (${cause}); found the task${asked === 1 ? '' : 's'} it made: ${ids.join(', ')}`,
 		);
-		return { tasks_ids: ids, outputs: matches[0].outputs.map((output) => ({ ...output, file_size: -1, batch_size: -1 })) };
+		return {
+			tasks_ids: ids,
+			outputs: matches[0].outputs.map((output) => ({ ...output, file_size: -1, batch_size: -1 })),
+		};
 	}
 
 	/** The summary's tasks of the flow, not older than the create and not claimed, whose inputs are what was sent; newest first. */
-	private matching(summary: ProgressSummary, sent: SentCreate, fields: Map<string, string>, asked: number): TaskDetails[] {
+	private matching(
+		summary: ProgressSummary,
+		sent: SentCreate,
+		fields: Map<string, string>,
+		asked: number,
+	): TaskDetails[] {
 		const seed = fields.has('seed') ? Number(fields.get('seed')) : undefined;
 		const inputs = [...fields].filter(([name]) => !NOT_INPUTS.has(name));
 		return Object.values(summary)
-			.filter((task) => task.name === sent.flow && task.task_id > sent.floor && !this.claimed.has(task.task_id))
-			.filter((task) => inputs.every(([name, value]) => sameValue(value, task.input_params?.[name])))
+			.filter(
+				(task) =>
+					task.name === sent.flow && task.task_id > sent.floor && !this.claimed.has(task.task_id),
+			)
+			.filter((task) =>
+				inputs.every(([name, value]) => sameValue(value, task.input_params?.[name])),
+			)
 			.filter((task) => {
 				if (seed === undefined || !Number.isFinite(seed)) return true;
 				const taskSeed = Number(task.input_params?.seed);
@@ -189,7 +226,11 @@ export class TaskCreator {
 	}
 
 	/** The flow's tasks the lost create may have made, newest first. */
-	private async lookFor(sent: SentCreate, fields: Map<string, string>, asked: number): Promise<TaskDetails[]> {
+	private async lookFor(
+		sent: SentCreate,
+		fields: Map<string, string>,
+		asked: number,
+	): Promise<TaskDetails[]> {
 		const signal = this.context.getExecutionCancelSignal();
 		const watch = new OutageWatch({
 			logger: this.context.logger,
@@ -202,8 +243,15 @@ export class TaskCreator {
 			async () =>
 				await visionatrixRequest.call(
 					this.context,
-					{ ...progressSummaryRoute({ name: sent.flow, group_scope: groupScope }), abortSignal: signal },
-					{ doing: `look for the task a lost create of flow '${sent.flow}' made`, flow: sent.flow, itemIndex: sent.itemIndex },
+					{
+						...progressSummaryRoute({ name: sent.flow, group_scope: groupScope }),
+						abortSignal: signal,
+					},
+					{
+						doing: `look for the task a lost create of flow '${sent.flow}' made`,
+						flow: sent.flow,
+						itemIndex: sent.itemIndex,
+					},
 				),
 			Date.now() + LOOK_PATIENCE_MS,
 			giveUp,
@@ -211,7 +259,8 @@ export class TaskCreator {
 		// The server's clock against n8n's, to place the request's time among the server's timestamps.
 		const serverNow = Date.parse(String(response.headers.date ?? ''));
 		const offset = Number.isFinite(serverNow) ? serverNow - Date.now() : 0;
-		const sentOnServer = sent.sentAt + offset - (Number.isFinite(serverNow) ? CLOCK_SLACK_MS : NO_DATE_SLACK_MS);
+		const sentOnServer =
+			sent.sentAt + offset - (Number.isFinite(serverNow) ? CLOCK_SLACK_MS : NO_DATE_SLACK_MS);
 
 		const candidates = this.matching((response.body ?? {}) as ProgressSummary, sent, fields, asked);
 

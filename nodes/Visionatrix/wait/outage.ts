@@ -63,7 +63,9 @@ export class OutageWatch {
 		this.answered = true;
 		if (!this.outage) return;
 		const seconds = Math.round((this.now() - this.outage.since) / 1000);
-		this.options.logger.info(`Visionatrix node "${this.options.nodeName}": Visionatrix answers again after ${seconds} s without an answer; the wait goes on`);
+		this.options.logger.info(
+			`Visionatrix node "${this.options.nodeName}": Visionatrix answers again after ${seconds} s without an answer; the wait goes on`,
+		);
 		this.outage = undefined;
 	}
 
@@ -85,7 +87,11 @@ export class OutageWatch {
 	 * The read's result once the server answers. An outage still under way at `deadline`: what
 	 * `atDeadline` makes of the last failure (return a stand-in, or throw it).
 	 */
-	async read<T>(read: () => Promise<T>, deadline: number, atDeadline: (failure: Error) => T): Promise<T> {
+	async read<T>(
+		read: () => Promise<T>,
+		deadline: number,
+		atDeadline: (failure: Error) => T,
+	): Promise<T> {
 		let delay = Math.min(this.options.firstDelayMs ?? 1000, this.options.maxDelayMs);
 		for (;;) {
 			try {

@@ -23,8 +23,16 @@ export function keepPatience(context: IExecuteFunctions, patience: Patience): vo
 	patienceOfRun.set(context, patience);
 }
 
-export function outageWatch(context: IExecuteFunctions, maxDelayMs = DEFAULT_SCHEDULE.maxDelayMs): OutageWatch {
-	return new OutageWatch({ logger: context.logger, nodeName: context.getNode().name, maxDelayMs, signal: context.getExecutionCancelSignal() });
+export function outageWatch(
+	context: IExecuteFunctions,
+	maxDelayMs = DEFAULT_SCHEDULE.maxDelayMs,
+): OutageWatch {
+	return new OutageWatch({
+		logger: context.logger,
+		nodeName: context.getNode().name,
+		maxDelayMs,
+		signal: context.getExecutionCancelSignal(),
+	});
 }
 
 export function patienceOf(context: IExecuteFunctions): Patience {

@@ -35,9 +35,20 @@ export interface WaitSettings {
 	cancelOnStop: boolean;
 }
 
-function outcomeError(this: IExecuteFunctions, itemIndex: number, taskId: number, outcome: Exclude<WaitOutcome, { kind: 'completed' }>, timeoutSeconds: number, outage?: Outage): ItemError {
+function outcomeError(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	taskId: number,
+	outcome: Exclude<WaitOutcome, { kind: 'completed' }>,
+	timeoutSeconds: number,
+	outage?: Outage,
+): ItemError {
 	const { message, description } = outcomeMessage(
-		outcome.kind === 'timeout' ? { kind: 'timeout', taskId, timeoutSeconds, last: outcome.last, outage } : outcome.kind === 'failed' ? { kind: 'failed', taskId, task: outcome.task } : { kind: 'missing', taskId },
+		outcome.kind === 'timeout'
+			? { kind: 'timeout', taskId, timeoutSeconds, last: outcome.last, outage }
+			: outcome.kind === 'failed'
+				? { kind: 'failed', taskId, task: outcome.task }
+				: { kind: 'missing', taskId },
 	);
 	return itemError(this.getNode(), itemIndex, message, description);
 }
@@ -52,12 +63,16 @@ export async function waitStep(
 	const start = Date.now();
 	const timeoutOf = (itemIndex: number) => settingsOf(itemIndex).timeout;
 	const bounds = tasks.map(({ itemIndex }) => settingsOf(itemIndex).pollInterval * 1000);
-	const maxDelayMs = Math.max(DEFAULT_SCHEDULE.minDelayMs, Math.min(DEFAULT_SCHEDULE.maxDelayMs * 12, ...bounds));
+	const maxDelayMs = Math.max(
+		DEFAULT_SCHEDULE.minDelayMs,
+		Math.min(DEFAULT_SCHEDULE.maxDelayMs * 12, ...bounds),
+	);
 	const signal = this.getExecutionCancelSignal();
 
 	const deadlineOf = (itemIndex: number) => start + timeoutOf(itemIndex) * 1000;
 	const deadlines = new Map<number, number>();
-	for (const { taskId, itemIndex } of tasks) deadlines.set(taskId, Math.max(deadlineOf(itemIndex), deadlines.get(taskId) ?? 0));
+	for (const { taskId, itemIndex } of tasks)
+		deadlines.set(taskId, Math.max(deadlineOf(itemIndex), deadlines.get(taskId) ?? 0));
 	// A read that finds the server down is tried again until it answers; at the nearest deadline
 	// the wait sees no news (its tasks past their Timeout end, the others wait on).
 	const watch = outageWatch(this, maxDelayMs);
@@ -74,7 +89,13 @@ export async function waitStep(
 	let outcomes;
 	try {
 		outcomes = await waitForTasks(
-			tasks.map(({ taskId, itemIndex, flow, groupScope, createdAt }) => ({ taskId, deadline: deadlineOf(itemIndex), flow, groupScope, createdAt })),
+			tasks.map(({ taskId, itemIndex, flow, groupScope, createdAt }) => ({
+				taskId,
+				deadline: deadlineOf(itemIndex),
+				flow,
+				groupScope,
+				createdAt,
+			})),
 			{ ...DEFAULT_SCHEDULE, maxDelayMs },
 			{
 				fetchTasks: readStates,
@@ -87,8 +108,13 @@ export async function waitStep(
 		);
 	} catch (error) {
 		if (signal?.aborted) {
-			const toCancel = tasks.filter((t) => pending.includes(t.taskId) && settingsOf(t.itemIndex).cancelOnStop);
-			await cancelTasks.call(this, toCancel.map((t) => t.taskId));
+			const toCancel = tasks.filter(
+				(t) => pending.includes(t.taskId) && settingsOf(t.itemIndex).cancelOnStop,
+			);
+			await cancelTasks.call(
+				this,
+				toCancel.map((t) => t.taskId),
+			);
 			throw executionCanceled(this);
 		}
 		// A shared read that failed for good (401, unreachable server, …) is every waiting item's error.
@@ -97,7 +123,9 @@ export async function waitStep(
 	}
 	return tasks.map(({ taskId, itemIndex }) => {
 		const outcome = outcomes.get(taskId)!;
-		return outcome.kind === 'completed' ? outcome.task : outcomeError.call(this, itemIndex, taskId, outcome, timeoutOf(itemIndex), watch.current);
+		return outcome.kind === 'completed'
+			? outcome.task
+			: outcomeError.call(this, itemIndex, taskId, outcome, timeoutOf(itemIndex), watch.current);
 	});
 }
 

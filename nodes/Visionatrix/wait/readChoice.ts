@@ -50,30 +50,39 @@ export class ReadChoice {
 			}
 			const key = groupKey(task.flow, task.groupScope);
 			groups.set(key, [...(groups.get(key) ?? []), task]);
-	}
-	for (const [key, members] of groups) {
-		const { flow, groupScope } = members[0] as Required<Pick<DueTask, 'flow' | 'groupScope'>>;
-		// One task is read on its own: its answer's size does not depend on what the user ran before.
-		if (members.length > 1 && this.summaryCost(key, highestId) < members.length * this.taskCost(flow)) {
-			reads.push({ kind: 'summary', name: flow, groupScope, taskIds: members.map((task) => task.id) });
-		} else {
-			single.push(...members.map((task) => task.id));
 		}
-	}
-	if (single.length) reads.unshift({ kind: 'tasks', taskIds: single.sort((a, b) => a - b) });
-	return reads;
+		for (const [key, members] of groups) {
+			const { flow, groupScope } = members[0] as Required<Pick<DueTask, 'flow' | 'groupScope'>>;
+			// One task is read on its own: its answer's size does not depend on what the user ran before.
+			if (
+				members.length > 1 &&
+				this.summaryCost(key, highestId) < members.length * this.taskCost(flow)
+			) {
+				reads.push({
+					kind: 'summary',
+					name: flow,
+					groupScope,
+					taskIds: members.map((task) => task.id),
+				});
+			} else {
+				single.push(...members.map((task) => task.id));
+			}
+		}
+		if (single.length) reads.unshift({ kind: 'tasks', taskIds: single.sort((a, b) => a - b) });
+		return reads;
 	}
 
 	/** Learns what the answers of a read weighed. */
 	learnSizes(read: TaskRead, result: ReadResult): void {
 		if (read.kind === 'summary' && result.summary) {
 			this.summaryBytes.set(groupKey(read.name, read.groupScope), result.summary.bytes);
-			if (result.summary.entries > 0) this.summaryEntryBytes = result.summary.bytes / result.summary.entries;
-	}
-	for (const [taskId, bytes] of result.taskBytes ?? []) {
-		const news = result.states.get(taskId);
-		if (news) this.taskBytes.set(news.name, bytes);
-	}
+			if (result.summary.entries > 0)
+				this.summaryEntryBytes = result.summary.bytes / result.summary.entries;
+		}
+		for (const [taskId, bytes] of result.taskBytes ?? []) {
+			const news = result.states.get(taskId);
+			if (news) this.taskBytes.set(news.name, bytes);
+		}
 	}
 
 	private taskCost(flow: string): number {

@@ -2,7 +2,12 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { concurrencyLimit, DEFAULT_CONCURRENCY } from '../shared/concurrency';
 import { isItemError, resultOrItemError, type ItemError } from '../shared/itemErrors';
-import { downloadResultFile, resultFiles, type DownloadedFile, type ResultFile } from '../shared/results';
+import {
+	downloadResultFile,
+	resultFiles,
+	type DownloadedFile,
+	type ResultFile,
+} from '../shared/results';
 import type { TaskDetails } from '../shared/types';
 import { giveUp } from './outage';
 import { patienceOf } from './patience';
@@ -23,15 +28,32 @@ export async function downloadTaskFiles(
 	const signal = this.getExecutionCancelSignal();
 	const { watch, deadlineOf } = patienceOf(this);
 	const download = async (file: ResultFile) =>
-		await watch.read(async () => await downloadResultFile.call(this, file, itemIndex, signal), deadlineOf(itemIndex), giveUp);
+		await watch.read(
+			async () => await downloadResultFile.call(this, file, itemIndex, signal),
+			deadlineOf(itemIndex),
+			giveUp,
+		);
 	const files = await Promise.all(
-		resultFiles(task).map(async (file) => await gate(async () => await resultOrItemError(this, itemIndex, async () => await download(file)))),
+		resultFiles(task).map(
+			async (file) =>
+				await gate(
+					async () => await resultOrItemError(this, itemIndex, async () => await download(file)),
+				),
+		),
 	);
 	return files.find(isItemError) ?? (files as DownloadedFile[]);
 }
 
 /** Downloads every result file of each completed task, a bounded number at a time. */
-export async function downloadStep(this: IExecuteFunctions, tasks: Array<{ itemIndex: number; task: TaskDetails }>, concurrency = DEFAULT_CONCURRENCY): Promise<Array<DownloadedFile[] | ItemError>> {
+export async function downloadStep(
+	this: IExecuteFunctions,
+	tasks: Array<{ itemIndex: number; task: TaskDetails }>,
+	concurrency = DEFAULT_CONCURRENCY,
+): Promise<Array<DownloadedFile[] | ItemError>> {
 	const gate = concurrencyLimit(concurrency);
-	return await Promise.all(tasks.map(async ({ task, itemIndex }) => await downloadTaskFiles.call(this, task, itemIndex, gate)));
+	return await Promise.all(
+		tasks.map(
+			async ({ task, itemIndex }) => await downloadTaskFiles.call(this, task, itemIndex, gate),
+		),
+	);
 }

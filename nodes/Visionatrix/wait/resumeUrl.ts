@@ -19,9 +19,14 @@ export function resumeTokenOf(url: unknown): string | undefined {
 export function resumeUrlOf(context: IExecuteFunctions): string {
 	const url = context.evaluateExpression('{{ $execution.resumeUrl }}', 0);
 	if (typeof url !== 'string' || !resumeTokenOf(url)) {
-		throw new NodeOperationError(context.getNode(), "Wait Mode 'On Webhook' needs this execution's resume URL, which n8n did not give", {
-			description: 'Run the workflow in a running n8n instance (not from a sub-process without executions), or use Wait Mode Poll.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			"Wait Mode 'On Webhook' needs this execution's resume URL, which n8n did not give",
+			{
+				description:
+					'Run the workflow in a running n8n instance (not from a sub-process without executions), or use Wait Mode Poll.',
+			},
+		);
 	}
 	return url;
 }
@@ -29,9 +34,14 @@ export function resumeUrlOf(context: IExecuteFunctions): string {
 /** Refuses what cannot wait: an AI agent's tool call has no execution to put to wait. */
 export function assertCanWaitOnWebhook(context: IExecuteFunctions): void {
 	if (context.isToolExecution()) {
-		throw new NodeOperationError(context.getNode(), "Wait Mode 'On Webhook' is not available when an AI agent runs this node as a tool", {
-			description: 'An agent needs the answer in the same run: use Wait Mode Poll for tool calls.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			"Wait Mode 'On Webhook' is not available when an AI agent runs this node as a tool",
+			{
+				description:
+					'An agent needs the answer in the same run: use Wait Mode Poll for tool calls.',
+			},
+		);
 	}
 }
 

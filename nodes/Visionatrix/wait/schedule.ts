@@ -43,7 +43,11 @@ export interface PollSchedule {
 	shareOfTaskTime: number;
 }
 
-export const DEFAULT_SCHEDULE: PollSchedule = { minDelayMs: 150, maxDelayMs: 5000, shareOfTaskTime: 0.12 };
+export const DEFAULT_SCHEDULE: PollSchedule = {
+	minDelayMs: 150,
+	maxDelayMs: 5000,
+	shareOfTaskTime: 0.12,
+};
 
 /** A queued task is read at least this often: a queued task cancelled or deleted is reported within 30 s. */
 export const QUEUED_CHECK_MS = 25_000;

@@ -37,10 +37,13 @@ export class ServerClock {
 			if (stamp !== undefined) this.low = Math.max(this.low, stamp - answeredAt);
 		}
 		if (task.lastSentAt !== undefined) {
-			if (finished !== undefined && task.state !== 'unknown') this.high = Math.min(this.high, finished - task.lastSentAt);
-			if (locked !== undefined && task.state === 'queued' && task.lastReadAt !== undefined) this.high = Math.min(this.high, locked - task.lastSentAt);
+			if (finished !== undefined && task.state !== 'unknown')
+				this.high = Math.min(this.high, finished - task.lastSentAt);
+			if (locked !== undefined && task.state === 'queued' && task.lastReadAt !== undefined)
+				this.high = Math.min(this.high, locked - task.lastSentAt);
 			// A progress report newer than the last read was written after that read was sent.
-			if (updated !== undefined && task.last !== undefined && news.progress > task.last.progress) this.high = Math.min(this.high, updated - task.lastSentAt);
+			if (updated !== undefined && task.last !== undefined && news.progress > task.last.progress)
+				this.high = Math.min(this.high, updated - task.lastSentAt);
 		}
 	}
 

@@ -1,6 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { DEFAULT_FALLBACK_INTERVAL_SECONDS, DEFAULT_MAX_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../shared/descriptions';
+import {
+	DEFAULT_FALLBACK_INTERVAL_SECONDS,
+	DEFAULT_MAX_POLL_INTERVAL_SECONDS,
+	DEFAULT_TIMEOUT_SECONDS,
+} from '../shared/descriptions';
 import type { WaitSettings } from './pollWait';
 import type { WaitMode } from './webhookWait';
 
@@ -15,7 +19,8 @@ export interface WaitOptions extends WaitSettings {
 export function readWaitOptions(options: IDataObject): WaitOptions {
 	return {
 		cancelOnStop: Boolean(options.cancelOnStop),
-		fallbackInterval: (options.fallbackInterval as number | undefined) ?? DEFAULT_FALLBACK_INTERVAL_SECONDS,
+		fallbackInterval:
+			(options.fallbackInterval as number | undefined) ?? DEFAULT_FALLBACK_INTERVAL_SECONDS,
 		pollInterval: (options.pollInterval as number | undefined) ?? DEFAULT_MAX_POLL_INTERVAL_SECONDS,
 		timeout: (options.timeout as number | undefined) ?? DEFAULT_TIMEOUT_SECONDS,
 		waitMode: options.waitMode === 'webhook' ? 'webhook' : 'poll',

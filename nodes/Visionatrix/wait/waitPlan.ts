@@ -2,7 +2,18 @@ import type { TaskDetails } from '../shared/types';
 import { taskStatus } from '../shared/taskStatus';
 import { ReadChoice, type ReadResult, type TaskRead } from './readChoice';
 import { FlowPace } from './flowPace';
-import { clamp, FIRST_LOOK_MS, mostAtOnce, QUEUED_CHECK_MS, SAME_TICK_MS, type PollSchedule, type Slot, type Tracked, type WaitOutcome, type WaitTarget } from './schedule';
+import {
+	clamp,
+	FIRST_LOOK_MS,
+	mostAtOnce,
+	QUEUED_CHECK_MS,
+	SAME_TICK_MS,
+	type PollSchedule,
+	type Slot,
+	type Tracked,
+	type WaitOutcome,
+	type WaitTarget,
+} from './schedule';
 import { ServerClock, serverTime } from './serverClock';
 
 /** The wait's knowledge and its schedule: which tasks to read when, and how. */
@@ -68,19 +79,30 @@ export class WaitPlan {
 
 	/** The reads to make now: every task due (or due within a moment), each as cheaply as it can be read. */
 	readsDue(now: number): TaskRead[] {
-		const due = [...this.tasks.values()].filter((task) => Math.min(task.dueAt, task.deadline) <= now + SAME_TICK_MS);
+		const due = [...this.tasks.values()].filter(
+			(task) => Math.min(task.dueAt, task.deadline) <= now + SAME_TICK_MS,
+		);
 		if (due.length === 0) return [];
-		return this.reads.readsFor(due, () => Math.max(0, ...this.tasks.keys(), ...this.outcomes.keys()));
+		return this.reads.readsFor(due, () =>
+			Math.max(0, ...this.tasks.keys(), ...this.outcomes.keys()),
+		);
 	}
 
 	/** What a read answered, at `now`; returns the tasks that ended (completed, failed, missing, timed out). */
-	learn(read: TaskRead, result: ReadResult, now: number, sentAt = now): Array<{ taskId: number; outcome: WaitOutcome }> {
+	learn(
+		read: TaskRead,
+		result: ReadResult,
+		now: number,
+		sentAt = now,
+	): Array<{ taskId: number; outcome: WaitOutcome }> {
 		this.reads.learnSizes(read, result);
 		const ended: Array<{ taskId: number; outcome: WaitOutcome }> = [];
 		// A summary answers for every task of its flow and group, not only the ones due.
 		const covered =
 			read.kind === 'summary'
-				? [...this.tasks.values()].filter((task) => task.flow === read.name && task.groupScope === read.groupScope).map((task) => task.id)
+				? [...this.tasks.values()]
+						.filter((task) => task.flow === read.name && task.groupScope === read.groupScope)
+						.map((task) => task.id)
 				: read.taskIds;
 		for (const taskId of covered) {
 			const task = this.tasks.get(taskId);
@@ -90,7 +112,8 @@ export class WaitPlan {
 				// Not in its flow's summary: gone, or moved; its own read tells. Not read at all: no news.
 				if (read.kind === 'summary') task.ownRead = true;
 				task.dueAt = read.kind === 'summary' ? now : now + this.schedule.minDelayMs;
-				if (read.kind === 'tasks' && now >= task.deadline) ended.push(this.end(task, { kind: 'timeout', last: task.last }));
+				if (read.kind === 'tasks' && now >= task.deadline)
+					ended.push(this.end(task, { kind: 'timeout', last: task.last }));
 				continue;
 			}
 			task.ownRead = false;
@@ -133,9 +156,12 @@ export class WaitPlan {
 		const earliest = Math.min(task.queuedAt ?? -Infinity, latest);
 		if (task.state === 'running' && task.startedAt !== undefined) return task.startedAt;
 		const finished = serverTime(news?.finished_at);
-		const stamped = this.clock.localTime(serverTime(news?.locked_at) ?? (finished !== undefined ? finished - reportedMs : undefined));
+		const stamped = this.clock.localTime(
+			serverTime(news?.locked_at) ?? (finished !== undefined ? finished - reportedMs : undefined),
+		);
 		if (stamped !== undefined) return clamp(stamped, earliest, latest);
-		if (task.state === 'queued' && !task.onSpareWorker && task.startedAt !== undefined) return clamp(task.startedAt, earliest, latest);
+		if (task.state === 'queued' && !task.onSpareWorker && task.startedAt !== undefined)
+			return clamp(task.startedAt, earliest, latest);
 		// Taken by a worker the line did not count on: when a worker last became free before its
 		// reports began, or, if none did, as soon as it was queued (a worker was idle). Reports
 		// alone would put the start too late by the time since the last one.
@@ -163,13 +189,23 @@ export class WaitPlan {
 		}
 	}
 
-	private finished(task: Tracked, news: TaskDetails, status: 'completed' | 'failed', now: number): void {
+	private finished(
+		task: Tracked,
+		news: TaskDetails,
+		status: 'completed' | 'failed',
+		now: number,
+	): void {
 		const runMs = Math.max(0, news.execution_time) * 1000;
-		if (status === 'completed' && runMs > 0 && task.flow !== undefined) this.pace.finished(task.flow, runMs);
+		if (status === 'completed' && runMs > 0 && task.flow !== undefined)
+			this.pace.finished(task.flow, runMs);
 		const from = this.startOf(task, runMs, now, news);
 		this.ran.push({ from, to: Math.min(now, from + runMs) });
 		const finishedAt = serverTime(news.finished_at);
-		if (finishedAt !== undefined) this.ranOnServer.push({ from: this.runningOnServer.get(task.id)?.from ?? finishedAt - runMs, to: finishedAt });
+		if (finishedAt !== undefined)
+			this.ranOnServer.push({
+				from: this.runningOnServer.get(task.id)?.from ?? finishedAt - runMs,
+				to: finishedAt,
+			});
 		this.runningOnServer.delete(task.id);
 	}
 
@@ -177,14 +213,20 @@ export class WaitPlan {
 		const reportedMs = Math.max(0, news.execution_time) * 1000;
 		const wasOnSpare = task.state === 'queued' && task.onSpareWorker;
 		const locked = serverTime(news.locked_at);
-		if (locked !== undefined) this.runningOnServer.set(task.id, { from: locked, to: Math.max(locked, serverTime(news.updated_at) ?? locked) });
+		if (locked !== undefined)
+			this.runningOnServer.set(task.id, {
+				from: locked,
+				to: Math.max(locked, serverTime(news.updated_at) ?? locked),
+			});
 		task.startedAt = this.startOf(task, reportedMs, now, news);
 		// Given to a spare worker, but it started when a known worker became free: no sign of a spare one.
-		if (wasOnSpare && this.ran.some((span) => span.to === task.startedAt)) this.noSpareWorker = true;
+		if (wasOnSpare && this.ran.some((span) => span.to === task.startedAt))
+			this.noSpareWorker = true;
 		task.state = 'running';
 		task.onSpareWorker = false;
 		const flow = task.flow;
-		if (flow !== undefined && news.progress >= 1 && reportedMs > 0) this.pace.reported(flow, (reportedMs * 100) / news.progress);
+		if (flow !== undefined && news.progress >= 1 && reportedMs > 0)
+			this.pace.reported(flow, (reportedMs * 100) / news.progress);
 		task.dueAt = this.nextLookAtRunning(task, now);
 	}
 
@@ -198,10 +240,19 @@ export class WaitPlan {
 		const start = task.startedAt ?? now;
 		let at: number;
 		if (pace === undefined) {
-			at = now + clamp(Math.max(FIRST_LOOK_MS - (now - start), 0.25 * (now - start)), minDelayMs, maxDelayMs);
+			at =
+				now +
+				clamp(
+					Math.max(FIRST_LOOK_MS - (now - start), 0.25 * (now - start)),
+					minDelayMs,
+					maxDelayMs,
+				);
 		} else {
 			const step = clamp(Math.max(pace, now - start) * shareOfTaskTime, minDelayMs, maxDelayMs);
-			const looks = [start + this.pace.firstLook(task.flow, pace), start + this.pace.range(task.flow, pace).slowest];
+			const looks = [
+				start + this.pace.firstLook(task.flow, pace),
+				start + this.pace.range(task.flow, pace).slowest,
+			];
 			// Past them it is slower than its flow's tasks: read again after a share of the time it has
 			// run so far, so a task far slower than the others is read ever less often.
 			const next = looks.find((look) => look > now + minDelayMs / 2);
@@ -231,7 +282,8 @@ export class WaitPlan {
 		} else {
 			const estimated = [...this.ran];
 			for (const task of this.tasks.values()) {
-				if (task.state === 'running' && task.startedAt !== undefined) estimated.push({ from: task.startedAt, to: now + 1 });
+				if (task.state === 'running' && task.startedAt !== undefined)
+					estimated.push({ from: task.startedAt, to: now + 1 });
 			}
 			most = mostAtOnce(estimated);
 		}
@@ -255,15 +307,21 @@ export class WaitPlan {
 		const queued = [...this.tasks.values()].filter((task) => task.state === 'queued');
 		if (queued.length === 0) return;
 		const earliestQueued = Math.min(...queued.map((task) => task.queuedAt ?? now));
-		const slots: Slot[] = running.map((task) => ({ at: Math.max(now, (task.startedAt ?? now) + (this.pace.of(task.flow) ?? FIRST_LOOK_MS)), spare: false }));
+		const slots: Slot[] = running.map((task) => ({
+			at: Math.max(now, (task.startedAt ?? now) + (this.pace.of(task.flow) ?? FIRST_LOOK_MS)),
+			spare: false,
+		}));
 		const recentEnds = this.ran.map((span) => span.to).sort((a, b) => b - a);
 		const busy = Math.max(1, this.workersSeen);
-		for (let index = 0; slots.length < busy; index++) slots.push({ at: recentEnds[index] ?? earliestQueued, spare: false });
+		for (let index = 0; slots.length < busy; index++)
+			slots.push({ at: recentEnds[index] ?? earliestQueued, spare: false });
 		if (!this.noSpareWorker) slots.push({ at: earliestQueued, spare: true });
 
 		queued.sort((a, b) => b.priority - a.priority || a.id - b.id);
 		// A flow of unknown pace gets one first look; its other tasks wait for what that one tells.
-		const firstLooks = new Set(running.filter((task) => this.pace.of(task.flow) === undefined).map((task) => task.flow));
+		const firstLooks = new Set(
+			running.filter((task) => this.pace.of(task.flow) === undefined).map((task) => task.flow),
+		);
 		for (const task of queued) {
 			const slot = slots.reduce((best, candidate) => (candidate.at < best.at ? candidate : best));
 			const start = Math.max(slot.at, task.queuedAt ?? now);

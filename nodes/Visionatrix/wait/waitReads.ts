@@ -6,10 +6,18 @@ import type { ProgressSummary, TaskDetails } from '../shared/types';
 import type { ReadResult, TaskRead } from './readChoice';
 
 /** Performs one read of a wait (see wait/waitPlan.ts): the tasks one by one, or one flow's and group's summary. */
-export async function performRead(this: TaskReader, read: TaskRead, signal?: AbortSignal): Promise<ReadResult> {
+export async function performRead(
+	this: TaskReader,
+	read: TaskRead,
+	signal?: AbortSignal,
+): Promise<ReadResult> {
 	const states = new Map<number, TaskDetails | null>();
 	if (read.kind === 'tasks') {
-		const answers = await mapWithConcurrency(read.taskIds, READ_CONCURRENCY, async (taskId) => await readTask.call(this, taskId, signal));
+		const answers = await mapWithConcurrency(
+			read.taskIds,
+			READ_CONCURRENCY,
+			async (taskId) => await readTask.call(this, taskId, signal),
+		);
 		const taskBytes = new Map<number, number>();
 		for (const [index, taskId] of read.taskIds.entries()) {
 			states.set(taskId, answers[index].task);
@@ -19,7 +27,10 @@ export async function performRead(this: TaskReader, read: TaskRead, signal?: Abo
 	}
 	const response = await visionatrixRequest.call(
 		this,
-		{ ...progressSummaryRoute({ name: read.name, group_scope: read.groupScope }), abortSignal: signal },
+		{
+			...progressSummaryRoute({ name: read.name, group_scope: read.groupScope }),
+			abortSignal: signal,
+		},
 		{ doing: `get the progress of the tasks of flow '${read.name}'`, flow: read.name },
 	);
 	const summary = (response.body ?? {}) as ProgressSummary;
@@ -32,6 +43,11 @@ export async function performRead(this: TaskReader, read: TaskRead, signal?: Abo
 		const taskId = Number(key);
 		if (!states.has(taskId) && task) states.set(taskId, task);
 	}
-	return { states, summary: { bytes: bodyBytes(response.headers, response.body), entries: Object.keys(summary).length } };
+	return {
+		states,
+		summary: {
+			bytes: bodyBytes(response.headers, response.body),
+			entries: Object.keys(summary).length,
+		},
+	};
 }
-

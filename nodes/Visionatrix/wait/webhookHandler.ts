@@ -1,4 +1,9 @@
-import type { IDataObject, IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IWebhookDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { DEFAULT_MAX_POLL_INTERVAL_SECONDS } from '../shared/descriptions';
 import { parseTaskId } from '../shared/taskStatus';
@@ -23,16 +28,24 @@ export const taskProgressWebhooks: IWebhookDescription[] = [
 // The webhook: n8n calls it for every POST to `<resume URL>/task-progress` while this node waits.
 
 /** Why a call does not trigger a check, or undefined when it does. */
-export function ignoreReason(body: IDataObject, taskIds: number[], nodeName: string, deadlinePassed: boolean): string | undefined {
+export function ignoreReason(
+	body: IDataObject,
+	taskIds: number[],
+	nodeName: string,
+	deadlinePassed: boolean,
+): string | undefined {
 	if (body.fallback_check === true) {
-		return body.node === undefined || body.node === nodeName ? undefined : `a fallback check of node '${String(body.node)}', not of '${nodeName}'`;
+		return body.node === undefined || body.node === nodeName
+			? undefined
+			: `a fallback check of node '${String(body.node)}', not of '${nodeName}'`;
 	}
 	const taskId = parseTaskId(body.task_id);
 	if (taskId === undefined) return 'not a Visionatrix task-progress call (no task_id)';
 	if (!taskIds.includes(taskId)) return `task ${taskId} is not one this execution waits for`;
 	if (deadlinePassed) return undefined;
 	const progress = Number(body.progress);
-	if (!body.error && !(progress >= 100)) return `task ${taskId} is at ${Number.isFinite(progress) ? progress : '?'}%, not finished`;
+	if (!body.error && !(progress >= 100))
+		return `task ${taskId} is at ${Number.isFinite(progress) ? progress : '?'}%, not finished`;
 	return undefined;
 }
 
@@ -49,28 +62,65 @@ export async function taskProgressWebhook(this: IWebhookFunctions): Promise<IWeb
 	const node = this.getNode();
 	const slots = storedSlots(this);
 	const tasks = slots.filter(isTaskSlot).map((slot) => slot.task);
-	if (tasks.length === 0) return { webhookResponse: { status: 'ignored', reason: 'this node is not waiting for Visionatrix tasks' } };
+	if (tasks.length === 0)
+		return {
+			webhookResponse: {
+				status: 'ignored',
+				reason: 'this node is not waiting for Visionatrix tasks',
+			},
+		};
 	const ids = [...new Set(tasks.map((task) => task.task_id))];
 	const now = Date.now();
-	const reason = ignoreReason((this.getBodyData() ?? {}) as IDataObject, ids, node.name, now >= Math.min(...tasks.map((task) => task.deadline)));
+	const reason = ignoreReason(
+		(this.getBodyData() ?? {}) as IDataObject,
+		ids,
+		node.name,
+		now >= Math.min(...tasks.map((task) => task.deadline)),
+	);
 	if (reason) return { webhookResponse: { status: 'ignored', reason } };
 
 	// One watch per waiting node across its calls: the log says once that the server stopped answering.
 	const key = loopKey(this.getExecutionId(), node.name);
-	const watch = standingWatch(key, () => new OutageWatch({ logger: this.logger, nodeName: node.name, maxDelayMs: DEFAULT_MAX_POLL_INTERVAL_SECONDS * 1000 }));
+	const watch = standingWatch(
+		key,
+		() =>
+			new OutageWatch({
+				logger: this.logger,
+				nodeName: node.name,
+				maxDelayMs: DEFAULT_MAX_POLL_INTERVAL_SECONDS * 1000,
+			}),
+	);
 	let states: Map<number, TaskDetails | null>;
 	try {
 		const reported = parseTaskId((this.getBodyData() ?? {}).task_id);
-		states = await readUntilOpen.call(this, ids, undefined, reported, (id) => now >= (tasks.find((task) => task.task_id === id)?.deadline ?? 0));
+		states = await readUntilOpen.call(
+			this,
+			ids,
+			undefined,
+			reported,
+			(id) => now >= (tasks.find((task) => task.task_id === id)?.deadline ?? 0),
+		);
 		watch.answer();
 	} catch (error) {
 		// Never a failure of the wait: an outage (the fallback checks then come sooner) or not, it waits on.
 		const outage = watch.failure(error);
-		if (!outage) this.logger.warn(`Visionatrix node "${node.name}": could not read the task states after a webhook call: ${(error as Error).message}`);
-		return { webhookResponse: { status: 'waiting', outage, reason: `could not read the task states: ${(error as Error).message}` } };
+		if (!outage)
+			this.logger.warn(
+				`Visionatrix node "${node.name}": could not read the task states after a webhook call: ${(error as Error).message}`,
+			);
+		return {
+			webhookResponse: {
+				status: 'waiting',
+				outage,
+				reason: `could not read the task states: ${(error as Error).message}`,
+			},
+		};
 	}
-	const open = tasks.filter((task) => !isFinal(states.get(task.task_id)) && now < task.deadline).map((task) => task.task_id);
-	if (open.length > 0) return { webhookResponse: { status: 'waiting', waiting_for: [...new Set(open)] } };
+	const open = tasks
+		.filter((task) => !isFinal(states.get(task.task_id)) && now < task.deadline)
+		.map((task) => task.task_id);
+	if (open.length > 0)
+		return { webhookResponse: { status: 'waiting', waiting_for: [...new Set(open)] } };
 
 	// Answered before the downloads: the server waits 3 s at most for an answer.
 	answer(this, { status: 'resumed' });
@@ -79,7 +129,9 @@ export async function taskProgressWebhook(this: IWebhookFunctions): Promise<IWeb
 	try {
 		return { noWebhookResponse: true, workflowData: [await finish(this, slots, states, watch)] };
 	} catch (error) {
-		this.logger.warn(`Visionatrix node "${node.name}": could not build the output after the tasks finished: ${(error as Error).message}`);
+		this.logger.warn(
+			`Visionatrix node "${node.name}": could not build the output after the tasks finished: ${(error as Error).message}`,
+		);
 		return { noWebhookResponse: true };
 	}
 }

@@ -9,7 +9,13 @@ import { outcomeMessage, type TaskOutcome } from '../shared/taskOutcomes';
 import { taskStatus } from '../shared/taskStatus';
 import type { TaskDetails } from '../shared/types';
 import { giveUp, type OutageWatch } from './outage';
-import { isFinal, isTaskSlot, webhookErrorItem, type OutputSlot, type TaskSlot } from './webhookSlots';
+import {
+	isFinal,
+	isTaskSlot,
+	webhookErrorItem,
+	type OutputSlot,
+	type TaskSlot,
+} from './webhookSlots';
 
 /**
  * Reads the tasks one by one, the one most likely unfinished first (the last in line: the highest
@@ -34,7 +40,11 @@ export async function readUntilOpen(
 	return states;
 }
 
-function outcomeItem(node: INode, slot: TaskSlot, task: TaskDetails | null | undefined): INodeExecutionData | undefined {
+function outcomeItem(
+	node: INode,
+	slot: TaskSlot,
+	task: TaskDetails | null | undefined,
+): INodeExecutionData | undefined {
 	const taskId = slot.task_id;
 	const outcome: TaskOutcome | undefined =
 		task === null
@@ -53,21 +63,39 @@ function outcomeItem(node: INode, slot: TaskSlot, task: TaskDetails | null | und
  * The node's output once every task is final or past its deadline: final states, or downloaded
  * files, in slot order; what went wrong for a task is that task's error item.
  */
-export async function finish(context: TaskReader, slots: OutputSlot[], states: Map<number, TaskDetails | null>, watch: OutageWatch): Promise<INodeExecutionData[]> {
+export async function finish(
+	context: TaskReader,
+	slots: OutputSlot[],
+	states: Map<number, TaskDetails | null>,
+	watch: OutageWatch,
+): Promise<INodeExecutionData[]> {
 	const node = context.getNode();
 	const downloads = slots.flatMap((slot, slotIndex) => {
 		if (!isTaskSlot(slot) || !slot.task.files) return [];
 		const task = states.get(slot.task.task_id);
 		if (!task || outcomeItem(node, slot.task, task)) return [];
-		return resultFiles(task).map((file) => ({ file, slotIndex, item: slot.task.item, deadline: slot.task.deadline }));
+		return resultFiles(task).map((file) => ({
+			file,
+			slotIndex,
+			item: slot.task.item,
+			deadline: slot.task.deadline,
+		}));
 	});
-	const fetched = await mapWithConcurrency(downloads, DEFAULT_CONCURRENCY, async ({ file, item, deadline }) => {
-		try {
-			return await watch.read(async () => await downloadResultFile.call(context, file, item), deadline, giveUp);
-		} catch (error) {
-			return error as Error;
-		}
-	});
+	const fetched = await mapWithConcurrency(
+		downloads,
+		DEFAULT_CONCURRENCY,
+		async ({ file, item, deadline }) => {
+			try {
+				return await watch.read(
+					async () => await downloadResultFile.call(context, file, item),
+					deadline,
+					giveUp,
+				);
+			} catch (error) {
+				return error as Error;
+			}
+		},
+	);
 
 	const output: INodeExecutionData[] = [];
 	for (const [slotIndex, slot] of slots.entries()) {
@@ -88,7 +116,15 @@ export async function finish(context: TaskReader, slots: OutputSlot[], states: M
 		const files = fetched.filter((_, i) => downloads[i].slotIndex === slotIndex);
 		const failed = files.find((file): file is Error => file instanceof Error);
 		if (failed) {
-			output.push(webhookErrorItem(node, slot.task, withoutItemIndex(failed.message), (failed as { description?: string }).description ?? 'Run Get Results for this task later.'));
+			output.push(
+				webhookErrorItem(
+					node,
+					slot.task,
+					withoutItemIndex(failed.message),
+					(failed as { description?: string }).description ??
+						'Run Get Results for this task later.',
+				),
+			);
 			continue;
 		}
 		output.push(...resultItems(files as DownloadedFile[], task, slot.task.item, slot.task.files));

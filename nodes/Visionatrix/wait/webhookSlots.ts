@@ -37,7 +37,12 @@ export function isFinal(task: TaskDetails | null | undefined): boolean {
 }
 
 /** A task slot's error item: the webhook has no Continue On Fail to ask, so the node's On Error decides. */
-export function webhookErrorItem(node: INode, slot: TaskSlot, message: string, description: string): INodeExecutionData {
+export function webhookErrorItem(
+	node: INode,
+	slot: TaskSlot,
+	message: string,
+	description: string,
+): INodeExecutionData {
 	const error = itemError(node, slot.item, message, description);
 	const json = { task_id: slot.task_id, error: error.message };
 	// As continueWithError (shared/itemErrors.ts): under "Continue" the item keeps its task_id, which n8n drops from an item carrying its error.
@@ -53,13 +58,19 @@ export function stackItem(node: INode, slot: OutputSlot): INodeExecutionData {
 		node,
 		slot.task,
 		`Task ${id} did not report completion within ${timeout} seconds; it may still be running on the Visionatrix server: check it with Get Progress, and get its files with Get Results once it is done`,
-		'No final webhook call from Visionatrix reached n8n in time, and no fallback check found the task done. The task may still be running, or its calls could not reach n8n (check that the Visionatrix server can reach n8n\'s webhook URL): check it with Get Progress, and get its files with Get Results once it is done.',
+		"No final webhook call from Visionatrix reached n8n in time, and no fallback check found the task done. The task may still be running, or its calls could not reach n8n (check that the Visionatrix server can reach n8n's webhook URL): check it with Get Progress, and get its files with Get Results once it is done.",
 	);
-	return { ...timedOut, json: { ...timedOut.json, [SLOT_KEY]: slot.task as unknown as IDataObject } };
+	return {
+		...timedOut,
+		json: { ...timedOut.json, [SLOT_KEY]: slot.task as unknown as IDataObject },
+	};
 }
 
 /** The node's output while it waits, shown in the execution view. */
-export function waitingItem(slot: OutputSlot, states: Map<number, TaskDetails | null>): INodeExecutionData {
+export function waitingItem(
+	slot: OutputSlot,
+	states: Map<number, TaskDetails | null>,
+): INodeExecutionData {
 	if (!isTaskSlot(slot)) return slot.ready;
 	const task = states.get(slot.task.task_id);
 	return {
@@ -85,7 +96,9 @@ export function waitSlots(
 	return taskIds.map((taskId, itemIndex): OutputSlot => {
 		if (taskId instanceof Error) return { ready: errorOutput(taskId, itemIndex) };
 		const timeout = timeoutOf(itemIndex);
-		return { task: { task_id: taskId, item: itemIndex, timeout, deadline: started + timeout * 1000 } };
+		return {
+			task: { task_id: taskId, item: itemIndex, timeout, deadline: started + timeout * 1000 },
+		};
 	});
 }
 
@@ -100,7 +113,9 @@ export function storedSlots(context: IWebhookFunctions): OutputSlot[] {
 	if (!Array.isArray(items)) return [];
 	return items.map((entry: INodeExecutionData | IDataObject) => {
 		// A workflow in n8n's "combined" binary mode gets bare JSON from $input.all().
-		const item = (entry && typeof entry.json === 'object' ? entry : { json: entry }) as INodeExecutionData;
+		const item = (
+			entry && typeof entry.json === 'object' ? entry : { json: entry }
+		) as INodeExecutionData;
 		const slot = item.json?.[SLOT_KEY] as TaskSlot | undefined;
 		return slot && typeof slot.task_id === 'number' ? { task: slot } : { ready: item };
 	});

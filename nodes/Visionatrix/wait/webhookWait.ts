@@ -40,7 +40,8 @@ export type WaitMode = 'poll' | 'webhook';
 /** With the fallback loop on, n8n's own resume waits this long past the timeout for the loop's last check. */
 const HARD_STOP_GRACE_MS = 60_000;
 
-export const WAITING_TOOLTIP = 'Waiting for Visionatrix to report that the tasks are done (Wait Mode: On Webhook)';
+export const WAITING_TOOLTIP =
+	'Waiting for Visionatrix to report that the tasks are done (Wait Mode: On Webhook)';
 
 export interface WebhookWaitSettings {
 	/** Seconds between fallback checks; 0 turns them off. */
@@ -52,7 +53,10 @@ export interface WebhookWaitSettings {
 }
 
 /** Under the execution's own settings: the first error item stops the node, unless it continues on fail. */
-function asOperationOutput(context: IExecuteFunctions, output: INodeExecutionData[]): INodeExecutionData[][] {
+function asOperationOutput(
+	context: IExecuteFunctions,
+	output: INodeExecutionData[],
+): INodeExecutionData[][] {
 	const failed = output.find((item) => item.error);
 	if (failed && !context.continueOnFail()) throw failed.error!;
 	return [output];
@@ -62,21 +66,34 @@ function asOperationOutput(context: IExecuteFunctions, output: INodeExecutionDat
  * At wait time: one look at the tasks. All final already: the output, at once. Otherwise the
  * execution waits for Visionatrix's calls, with the fallback checks and the timeout.
  */
-export async function waitOnWebhook(this: IExecuteFunctions, slots: OutputSlot[], settings: WebhookWaitSettings): Promise<INodeExecutionData[][]> {
+export async function waitOnWebhook(
+	this: IExecuteFunctions,
+	slots: OutputSlot[],
+	settings: WebhookWaitSettings,
+): Promise<INodeExecutionData[][]> {
 	const taskSlots = slots.filter(isTaskSlot).map((slot) => slot.task);
-	if (taskSlots.length === 0) return [slots.map((slot) => (slot as { ready: INodeExecutionData }).ready)];
+	if (taskSlots.length === 0)
+		return [slots.map((slot) => (slot as { ready: INodeExecutionData }).ready)];
 	const resumeUrl = resumeUrlOf(this);
 	const signal = this.getExecutionCancelSignal();
 	const ids = [...new Set(taskSlots.map((task) => task.task_id))];
 	const maxDelayMs = Number(settings.pollInterval) * 1000;
-	const watch = new OutageWatch({ logger: this.logger, nodeName: this.getNode().name, maxDelayMs, signal });
+	const watch = new OutageWatch({
+		logger: this.logger,
+		nodeName: this.getNode().name,
+		maxDelayMs,
+		signal,
+	});
 	const lastDeadline = Math.max(...taskSlots.map((task) => task.deadline));
 	// Wait for Completion checks every task's webhook_url (per-task answers carry it); Create's
 	// tasks were just made for this execution: if the last in line is not done, none is all done.
 	// Server down at wait time: the wait starts without news of the tasks (the fallback checks and
 	// the server's calls bring it once it is back).
 	const states = await watch.read(
-		async () => (settings.checkWebhookUrls ? await fetchTaskStates.call(this, ids, signal) : await readUntilOpen.call(this, ids, signal)),
+		async () =>
+			settings.checkWebhookUrls
+				? await fetchTaskStates.call(this, ids, signal)
+				: await readUntilOpen.call(this, ids, signal),
 		lastDeadline,
 		() => new Map<number, TaskDetails | null>(),
 	);
@@ -96,10 +113,17 @@ export async function waitOnWebhook(this: IExecuteFunctions, slots: OutputSlot[]
 					`Its webhook URL is ${describeUrl(task.webhook_url)}. Wait Mode 'On Webhook' works for tasks created in the same execution with Webhook URL {{ $execution.resumeUrl }} (or by Create Task with Wait Mode 'On Webhook'). Use Wait Mode Poll for other tasks.`,
 				);
 				if (!this.continueOnFail()) throw error;
-				slots[slotIndex] = { ready: { json: { task_id: id, error: error.message }, error, pairedItem: { item: slot.task.item } } };
+				slots[slotIndex] = {
+					ready: {
+						json: { task_id: id, error: error.message },
+						error,
+						pairedItem: { item: slot.task.item },
+					},
+				};
 			}
 		}
-		if (!slots.some(isTaskSlot)) return [slots.map((slot) => (slot as { ready: INodeExecutionData }).ready)];
+		if (!slots.some(isTaskSlot))
+			return [slots.map((slot) => (slot as { ready: INodeExecutionData }).ready)];
 	}
 
 	if (slots.filter(isTaskSlot).every((slot) => isFinal(states.get(slot.task.task_id)))) {

@@ -5,7 +5,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
-import type { InterceptorReply, RecordedFormField, RecordedRequest, RequestInterceptor } from '../types';
+import type {
+	InterceptorReply,
+	RecordedFormField,
+	RecordedRequest,
+	RequestInterceptor,
+} from '../types';
 import { AUTH_OFF_USER, type UserDirectory } from '../users';
 import { isFormContentType, parseForm, type FormEntry } from './multipart';
 import { HttpError, detailReply, internalServerError, notAuthenticated, type Reply } from './reply';
@@ -67,7 +72,12 @@ function interceptorReply(reply: InterceptorReply): Reply {
 }
 
 /** Writes the answer; with `truncateAt`, only that many bytes of its body, then the connection drops. */
-function send(response: ServerResponse, reply: Reply, entry: RecordedRequest, truncateAt?: number): void {
+function send(
+	response: ServerResponse,
+	reply: Reply,
+	entry: RecordedRequest,
+	truncateAt?: number,
+): void {
 	const headers: Record<string, string> = { ...reply.headers };
 	const hasBody = reply.status !== 204 && reply.status !== 304;
 	if (hasBody) headers['content-length'] = String(reply.body?.length ?? 0);
@@ -86,7 +96,8 @@ function send(response: ServerResponse, reply: Reply, entry: RecordedRequest, tr
 }
 
 function checkedKeepBytes(keepBytes: number): number {
-	if (!Number.isInteger(keepBytes) || keepBytes < 0) throw new RangeError(`truncate.keepBytes must be a whole number ≥ 0, got ${keepBytes}`);
+	if (!Number.isInteger(keepBytes) || keepBytes < 0)
+		throw new RangeError(`truncate.keepBytes must be a whole number ≥ 0, got ${keepBytes}`);
 	return keepBytes;
 }
 
@@ -96,7 +107,11 @@ function cpuMicros(): number {
 	return usage.user + usage.system;
 }
 
-export async function handleRequest(host: PipelineHost, request: IncomingMessage, response: ServerResponse): Promise<void> {
+export async function handleRequest(
+	host: PipelineHost,
+	request: IncomingMessage,
+	response: ServerResponse,
+): Promise<void> {
 	const url = new URL(request.url ?? '/', 'http://emulator.invalid');
 	const query: Record<string, string> = {};
 	for (const [name, value] of url.searchParams) query[name] = value;
@@ -193,7 +208,12 @@ export async function handleRequest(host: PipelineHost, request: IncomingMessage
 			return;
 		}
 		if (resolution.kind === 'redirect') {
-			send(response, { status: 307, headers: { location: `${prefix}${resolution.location}${url.search}` } }, entry, truncateAt);
+			send(
+				response,
+				{ status: 307, headers: { location: `${prefix}${resolution.location}${url.search}` } },
+				entry,
+				truncateAt,
+			);
 			return;
 		}
 		const context: RequestContext = {
@@ -215,7 +235,8 @@ export async function handleRequest(host: PipelineHost, request: IncomingMessage
 		// on a busy machine). A route that answers at once (every read does) is timed before the
 		// await lets other work of the emulator's in, such as a worker storing its result files.
 		const started = { cpu: cpuMicros(), wall: performance.now() };
-		const handlingMs = () => Math.min((cpuMicros() - started.cpu) / 1000, performance.now() - started.wall);
+		const handlingMs = () =>
+			Math.min((cpuMicros() - started.cpu) / 1000, performance.now() - started.wall);
 		const answer = resolution.handler(context);
 		entry.handlingMs = handlingMs();
 		const reply = await answer;

@@ -52,7 +52,12 @@ export class Router {
 				return '([^/]+)';
 			})
 			.join('/');
-		this.routes.push({ method: method.toUpperCase(), pattern: new RegExp(`^${source}$`), keys, handler });
+		this.routes.push({
+			method: method.toUpperCase(),
+			pattern: new RegExp(`^${source}$`),
+			keys,
+			handler,
+		});
 		return this;
 	}
 
@@ -75,7 +80,8 @@ export class Router {
 		// Like Starlette's redirect_slashes: `/x/` → `/x` when `/x` exists.
 		if (path.length > 1 && path.endsWith('/')) {
 			const trimmed = path.replace(/\/+$/, '');
-			if (this.resolve(method, trimmed).kind === 'found') return { kind: 'redirect', location: trimmed };
+			if (this.resolve(method, trimmed).kind === 'found')
+				return { kind: 'redirect', location: trimmed };
 		}
 		return { kind: 'not-found' };
 	}

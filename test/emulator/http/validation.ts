@@ -27,7 +27,12 @@ export class Validator {
 	readonly issues: ValidationIssue[] = [];
 
 	missing(location: Location, name: string): void {
-		this.issues.push({ type: 'missing', loc: [location, name], msg: 'Field required', input: null });
+		this.issues.push({
+			type: 'missing',
+			loc: [location, name],
+			msg: 'Field required',
+			input: null,
+		});
 	}
 
 	/** Parses an integer given as text (form, query, path) or as a JSON number (body). */
@@ -44,7 +49,12 @@ export class Validator {
 							msg: 'Input should be a valid integer, unable to parse string as an integer',
 							input: raw,
 						}
-					: { type: 'int_type', loc: [location, name], msg: 'Input should be a valid integer', input: raw ?? null },
+					: {
+							type: 'int_type',
+							loc: [location, name],
+							msg: 'Input should be a valid integer',
+							input: raw ?? null,
+						},
 			);
 			return undefined;
 		}

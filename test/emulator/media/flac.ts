@@ -33,7 +33,8 @@ export function crc8(data: Uint8Array): number {
 	let crc = 0;
 	for (const byte of data) {
 		crc ^= byte;
-		for (let bit = 0; bit < 8; bit++) crc = crc & 0x80 ? ((crc << 1) ^ 0x07) & 0xff : (crc << 1) & 0xff;
+		for (let bit = 0; bit < 8; bit++)
+			crc = crc & 0x80 ? ((crc << 1) ^ 0x07) & 0xff : (crc << 1) & 0xff;
 	}
 	return crc;
 }
@@ -43,7 +44,8 @@ export function crc16(data: Uint8Array): number {
 	let crc = 0;
 	for (const byte of data) {
 		crc ^= byte << 8;
-		for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x8005) & 0xffff : (crc << 1) & 0xffff;
+		for (let bit = 0; bit < 8; bit++)
+			crc = crc & 0x8000 ? ((crc << 1) ^ 0x8005) & 0xffff : (crc << 1) & 0xffff;
 	}
 	return crc;
 }
@@ -76,30 +78,43 @@ export function encodeFlac(options: FlacOptions): Buffer {
 	const channelCount = channels.length;
 	if (channelCount < 1 || channelCount > 8) throw new RangeError('FLAC needs 1 to 8 channels');
 	const totalSamples = channels[0].length;
-	if (channels.some((channel) => channel.length !== totalSamples)) throw new RangeError('Channels differ in length');
+	if (channels.some((channel) => channel.length !== totalSamples))
+		throw new RangeError('Channels differ in length');
 	const blockSize = options.blockSize ?? 4096;
-	if (blockSize < 16 || blockSize > 65535) throw new RangeError('FLAC block size must be 16..65535');
+	if (blockSize < 16 || blockSize > 65535)
+		throw new RangeError('FLAC block size must be 16..65535');
 
 	// The MD5 in STREAMINFO covers the samples interleaved, little-endian.
 	const interleaved = Buffer.alloc(totalSamples * channelCount * 2);
 	for (let i = 0; i < totalSamples; i++) {
-		for (let c = 0; c < channelCount; c++) interleaved.writeInt16LE(channels[c][i], (i * channelCount + c) * 2);
+		for (let c = 0; c < channelCount; c++)
+			interleaved.writeInt16LE(channels[c][i], (i * channelCount + c) * 2);
 	}
 	const md5 = createHash('md5').update(interleaved).digest();
 
 	const frames: Buffer[] = [];
 	const rateCode = SAMPLE_RATE_CODES[sampleRate];
-	for (let start = 0, frameNumber = 0; start < totalSamples || frameNumber === 0; start += blockSize, frameNumber++) {
+	for (
+		let start = 0, frameNumber = 0;
+		start < totalSamples || frameNumber === 0;
+		start += blockSize, frameNumber++
+	) {
 		const count = Math.min(blockSize, totalSamples - start);
 		if (count <= 0) break;
-		const header = [0xff, 0xf8, (0x7 << 4) | (rateCode ?? 0), ((channelCount - 1) << 4) | (0x4 << 1)];
+		const header = [
+			0xff,
+			0xf8,
+			(0x7 << 4) | (rateCode ?? 0),
+			((channelCount - 1) << 4) | (0x4 << 1),
+		];
 		header.push(...codedNumber(frameNumber), ((count - 1) >> 8) & 0xff, (count - 1) & 0xff);
 		header.push(crc8(Uint8Array.from(header)));
 		const body = Buffer.alloc(channelCount * (1 + count * 2));
 		let offset = 0;
 		for (let c = 0; c < channelCount; c++) {
 			body[offset++] = 0x02; // VERBATIM subframe, no wasted bits
-			for (let i = 0; i < count; i++, offset += 2) body.writeInt16BE(channels[c][start + i], offset);
+			for (let i = 0; i < count; i++, offset += 2)
+				body.writeInt16BE(channels[c][start + i], offset);
 		}
 		const frame = Buffer.concat([Buffer.from(header), body]);
 		const footer = Buffer.alloc(2);

@@ -99,7 +99,8 @@ export function encodePng(image: RgbaImage, options: EncodePngOptions = {}): Buf
 	ihdr[12] = 0; // no interlace
 
 	const parts: Buffer[] = [PNG_SIGNATURE, chunk('IHDR', ihdr)];
-	for (const [keyword, text] of Object.entries(options.text ?? {})) parts.push(textChunk(keyword, text));
+	for (const [keyword, text] of Object.entries(options.text ?? {}))
+		parts.push(textChunk(keyword, text));
 	parts.push(chunk('IDAT', deflateSync(raw)));
 	const iend = chunk('IEND', new Uint8Array(0));
 
@@ -120,7 +121,8 @@ export function readPngHeader(png: Uint8Array): PngHeader {
 	if (buf.length < 33 || !buf.subarray(0, 8).equals(PNG_SIGNATURE)) {
 		throw new PngFormatError('Not a PNG file (bad signature)');
 	}
-	if (buf.toString('latin1', 12, 16) !== 'IHDR') throw new PngFormatError('PNG does not start with IHDR');
+	if (buf.toString('latin1', 12, 16) !== 'IHDR')
+		throw new PngFormatError('PNG does not start with IHDR');
 	return {
 		width: buf.readUInt32BE(16),
 		height: buf.readUInt32BE(20),
@@ -146,7 +148,8 @@ function paeth(left: number, up: number, upLeft: number): number {
 function unfilter(inflated: Buffer, header: PngHeader, channels: number): Uint8Array {
 	const stride = header.width * channels;
 	const out = new Uint8Array(stride * header.height);
-	if (inflated.length < (stride + 1) * header.height) throw new PngFormatError('PNG image data is truncated');
+	if (inflated.length < (stride + 1) * header.height)
+		throw new PngFormatError('PNG image data is truncated');
 	for (let y = 0; y < header.height; y++) {
 		const filter = inflated[y * (stride + 1)];
 		const src = y * (stride + 1) + 1;
@@ -187,8 +190,10 @@ export function decodePng(png: Uint8Array): DecodedPng {
 	const header = readPngHeader(png);
 	const buf = Buffer.from(png.buffer, png.byteOffset, png.length);
 	const channels = CHANNELS_BY_COLOR_TYPE[header.colorType];
-	if (channels === undefined) throw new PngFormatError(`Invalid PNG colour type ${header.colorType}`);
-	if (header.bitDepth !== 8) throw new PngFormatError(`Unsupported PNG bit depth ${header.bitDepth} (only 8)`);
+	if (channels === undefined)
+		throw new PngFormatError(`Invalid PNG colour type ${header.colorType}`);
+	if (header.bitDepth !== 8)
+		throw new PngFormatError(`Unsupported PNG bit depth ${header.bitDepth} (only 8)`);
 	if (header.interlace !== 0) throw new PngFormatError('Interlaced PNG images are not supported');
 
 	const idat: Buffer[] = [];
@@ -202,7 +207,9 @@ export function decodePng(png: Uint8Array): DecodedPng {
 		const end = offset + 12 + length;
 		if (end > buf.length) throw new PngFormatError(`PNG chunk ${type} is truncated`);
 		const payload = buf.subarray(offset + 8, offset + 8 + length);
-		if (crc32(buf.subarray(offset + 4, offset + 8 + length)) !== buf.readUInt32BE(offset + 8 + length)) {
+		if (
+			crc32(buf.subarray(offset + 4, offset + 8 + length)) !== buf.readUInt32BE(offset + 8 + length)
+		) {
 			throw new PngFormatError(`PNG chunk ${type} has a bad CRC`);
 		}
 		if (type === 'IDAT') idat.push(payload);
@@ -216,7 +223,8 @@ export function decodePng(png: Uint8Array): DecodedPng {
 	}
 	if (!ended) throw new PngFormatError('PNG has no IEND chunk');
 	if (idat.length === 0) throw new PngFormatError('PNG has no image data');
-	if (header.colorType === 3 && !palette) throw new PngFormatError('Palette PNG without PLTE chunk');
+	if (header.colorType === 3 && !palette)
+		throw new PngFormatError('Palette PNG without PLTE chunk');
 
 	let inflated: Buffer;
 	try {
@@ -229,7 +237,8 @@ export function decodePng(png: Uint8Array): DecodedPng {
 	const data = new Uint8Array(pixelCount * 4);
 	const keyed = (r: number, g: number, b: number): boolean => {
 		if (!transparency) return false;
-		if (header.colorType === 0) return transparency.length >= 2 && transparency.readUInt16BE(0) === r;
+		if (header.colorType === 0)
+			return transparency.length >= 2 && transparency.readUInt16BE(0) === r;
 		return (
 			transparency.length >= 6 &&
 			transparency.readUInt16BE(0) === r &&
@@ -253,7 +262,8 @@ export function decodePng(png: Uint8Array): DecodedPng {
 			}
 			case 3: {
 				const index = samples[s];
-				if ((index + 1) * 3 > palette!.length) throw new PngFormatError(`Palette index ${index} out of range`);
+				if ((index + 1) * 3 > palette!.length)
+					throw new PngFormatError(`Palette index ${index} out of range`);
 				const alpha = transparency && index < transparency.length ? transparency[index] : 255;
 				data.set([palette![index * 3], palette![index * 3 + 1], palette![index * 3 + 2], alpha], d);
 				break;
@@ -265,6 +275,7 @@ export function decodePng(png: Uint8Array): DecodedPng {
 				data.set([samples[s], samples[s + 1], samples[s + 2], samples[s + 3]], d);
 		}
 	}
-	const sourceHasAlpha = header.colorType === 4 || header.colorType === 6 || transparency !== undefined;
+	const sourceHasAlpha =
+		header.colorType === 4 || header.colorType === 6 || transparency !== undefined;
 	return { width: header.width, height: header.height, data, header, sourceHasAlpha };
 }

@@ -57,7 +57,11 @@ function writeSingleSymbolCode(bits: BitWriter, symbol: number): void {
 	}
 }
 
-function solidVp8l(width: number, height: number, [r, g, b, a]: [number, number, number, number]): Buffer {
+function solidVp8l(
+	width: number,
+	height: number,
+	[r, g, b, a]: [number, number, number, number],
+): Buffer {
 	const bits = new BitWriter();
 	bits.write(0x2f, 8); // VP8L signature
 	bits.write(width - 1, 14);
@@ -115,7 +119,12 @@ export function encodeAnimatedWebp(options: AnimatedWebpOptions): Buffer {
 			uint24(Math.min(Math.max(Math.round(frame.durationMs), 0), 0xffffff)),
 			Buffer.from([0x02]), // do not blend, do not dispose
 		]);
-		chunks.push(riffChunk('ANMF', Buffer.concat([header, riffChunk('VP8L', solidVp8l(width, height, frame.color))])));
+		chunks.push(
+			riffChunk(
+				'ANMF',
+				Buffer.concat([header, riffChunk('VP8L', solidVp8l(width, height, frame.color))]),
+			),
+		);
 	}
 	let body = Buffer.concat(chunks);
 	const size = 12 + body.length;

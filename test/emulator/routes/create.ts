@@ -55,7 +55,11 @@ function fieldText(entry: FormEntry | undefined): string | undefined {
 
 function readReservedFields(entries: Map<string, FormEntry>): ReservedFields {
 	const validator = new Validator();
-	const int = (name: string, fallback: number, rules: { ge?: number; le?: number } = {}): number => {
+	const int = (
+		name: string,
+		fallback: number,
+		rules: { ge?: number; le?: number } = {},
+	): number => {
 		const raw = fieldText(entries.get(name));
 		return raw === undefined ? fallback : (validator.int('body', name, raw, rules) ?? fallback);
 	};
@@ -93,16 +97,22 @@ function resolveFileReference(text: string, user: UserInfo, services: Services):
 	const fields = ref as Record<string, unknown>;
 	if ('remote_url' in fields) {
 		if (fields.type !== 'nextcloud') {
-			throw HttpError.detail(400, `Unknown type(${pythonText(fields.type)} for \`remote_url\` parameter`);
+			throw HttpError.detail(
+				400,
+				`Unknown type(${pythonText(fields.type)} for \`remote_url\` parameter`,
+			);
 		}
 		throw HttpError.detail(501, 'Inputs from `remote_url` are not emulated.');
 	}
-	if (!('task_id' in fields)) throw HttpError.detail(400, 'Missing `task_id` or `remote_url` parameter.');
+	if (!('task_id' in fields))
+		throw HttpError.detail(400, 'Missing `task_id` or `remote_url` parameter.');
 	const taskId = Number(fields.task_id);
 	if (!Number.isInteger(taskId)) throw HttpError.unhandled();
 	const task = services.store.getOwned(taskId, user.user_id);
 	if (!task) throw HttpError.detail(400, `Missing task with id=${pythonText(fields.task_id)}`);
-	return 'input_index' in fields ? { kind: 'task-input', ref: fields, task } : { kind: 'task-output', ref: fields, task };
+	return 'input_index' in fields
+		? { kind: 'task-input', ref: fields, task }
+		: { kind: 'task-output', ref: fields, task };
 }
 
 /** `Path(name).suffix`: the last extension, or '' (also for names like `.hidden`). */
@@ -115,7 +125,9 @@ function suffixOf(fileName: string): string {
 /** Uploads whose first bytes hold `base64,` (a data URL) are stored decoded, as the server does. */
 function uploadedBytes(file: FormFile): Buffer {
 	const marker = file.data.subarray(0, 30).indexOf('base64,');
-	return marker === -1 ? file.data : Buffer.from(file.data.subarray(marker + 7).toString('latin1'), 'base64');
+	return marker === -1
+		? file.data
+		: Buffer.from(file.data.subarray(marker + 7).toString('latin1'), 'base64');
 }
 
 /** Python list indexing: negative counts from the end; out of range is an unhandled error. */
@@ -129,7 +141,10 @@ function pythonIndex<T>(items: readonly T[], index: unknown): T {
 function materializeInput(taskId: number, param: string, source: FileSource): StoredFile {
 	switch (source.kind) {
 		case 'upload':
-			return { fileName: `${taskId}_${param}${suffixOf(source.file.filename)}`, data: uploadedBytes(source.file) };
+			return {
+				fileName: `${taskId}_${param}${suffixOf(source.file.filename)}`,
+				data: uploadedBytes(source.file),
+			};
 		case 'task-input': {
 			const original = pythonIndex(source.task.inputFiles, source.ref.input_index);
 			return { fileName: `${taskId}_${param}${suffixOf(original.fileName)}`, data: original.data };
@@ -163,27 +178,40 @@ function checkTextInput(param: FlowInputParam, given: string | number | undefine
 		if (!param.optional) throw HttpError.detail(400, `Missing \`${param.name}\` parameter.`);
 		return;
 	}
-	if (param.type === 'list' && !Object.prototype.hasOwnProperty.call(param.options ?? {}, String(value))) {
+	if (
+		param.type === 'list' &&
+		!Object.prototype.hasOwnProperty.call(param.options ?? {}, String(value))
+	) {
 		throw HttpError.unhandled();
 	}
 	if (param.type === 'bool' && typeof value === 'string') {
 		const word = value.trim().toLowerCase();
-		if (!['true', '1', 'yes', 'y', 'on', 'false', '0', 'no', 'n', 'off'].includes(word)) throw HttpError.unhandled();
+		if (!['true', '1', 'yes', 'y', 'on', 'false', '0', 'no', 'n', 'off'].includes(word))
+			throw HttpError.unhandled();
 	}
 }
 
 /** Fills the flow's graph template for one task (see `EmulatedFlow.comfyGraph`). */
-export function renderGraph(template: unknown, taskId: number, seed: number, inputs: Map<string, string>): unknown {
+export function renderGraph(
+	template: unknown,
+	taskId: number,
+	seed: number,
+	inputs: Map<string, string>,
+): unknown {
 	if (typeof template === 'string') {
 		if (template === '{{seed}}') return seed;
 		return template
 			.replace(/\{\{task_id\}\}/g, String(taskId))
 			.replace(/\{\{input:([\w-]+)\}\}/g, (_, name: string) => inputs.get(name) ?? '');
 	}
-	if (Array.isArray(template)) return template.map((item) => renderGraph(item, taskId, seed, inputs));
+	if (Array.isArray(template))
+		return template.map((item) => renderGraph(item, taskId, seed, inputs));
 	if (template && typeof template === 'object') {
 		return Object.fromEntries(
-			Object.entries(template).map(([key, value]) => [key, renderGraph(value, taskId, seed, inputs)]),
+			Object.entries(template).map(([key, value]) => [
+				key,
+				renderGraph(value, taskId, seed, inputs),
+			]),
 		);
 	}
 	return template;
@@ -196,15 +224,26 @@ export const GRAPH_FILLER_NODE = 'emulator_rest_of_graph';
  * The rendered graph with a filler node that makes it as large as the real flow's: the real graph
  * carries the task's text inputs and seed in its other nodes, so they count too.
  */
-export function withRealGraphSize(graph: Record<string, unknown>, flow: EmulatedFlow, inputParams: Record<string, string | number>, seed: number): Record<string, unknown> {
+export function withRealGraphSize(
+	graph: Record<string, unknown>,
+	flow: EmulatedFlow,
+	inputParams: Record<string, string | number>,
+	seed: number,
+): Record<string, unknown> {
 	if (flow.comfyGraphBytes === undefined) return graph;
-	const texts = Object.values(inputParams).filter((value): value is string => typeof value === 'string');
+	const texts = Object.values(inputParams).filter(
+		(value): value is string => typeof value === 'string',
+	);
 	const wanted =
 		Buffer.byteLength(toPythonJson(graph)) +
 		flow.comfyGraphBytes +
 		texts.reduce((sum, text) => sum + Buffer.byteLength(JSON.stringify(text)) - 2, 0) +
 		(flow.info.is_seed_supported ? String(seed).length : 0);
-	const filler = { inputs: { values: [...texts, seed] }, class_type: 'EmulatorFiller', _meta: { title: '' } };
+	const filler = {
+		inputs: { values: [...texts, seed] },
+		class_type: 'EmulatorFiller',
+		_meta: { title: '' },
+	};
 	const padded = { ...graph, [GRAPH_FILLER_NODE]: filler };
 	filler._meta.title = 'x'.repeat(Math.max(0, wanted - Buffer.byteLength(toPythonJson(padded))));
 	return padded;
@@ -248,7 +287,9 @@ async function createTasks(context: RequestContext, services: Services, name: st
 		}
 		fileInputs.set(
 			key,
-			'file' in entry ? { kind: 'upload', file: entry.file } : resolveFileReference(entry.value, context.user, services),
+			'file' in entry
+				? { kind: 'upload', file: entry.file }
+				: resolveFileReference(entry.value, context.user, services),
 		);
 	}
 
@@ -285,8 +326,10 @@ async function createTasks(context: RequestContext, services: Services, name: st
 		let parentTaskNodeId: number | null = null;
 		if (reserved.childTask) {
 			const first = [...fileInputs.values()][0];
-			if (!first) throw HttpError.detail(400, "No input file provided. Use the parent task's node ID.");
-			if (first.kind === 'upload') throw HttpError.detail(400, "Invalid input file. Use the parent task's node ID.");
+			if (!first)
+				throw HttpError.detail(400, "No input file provided. Use the parent task's node ID.");
+			if (first.kind === 'upload')
+				throw HttpError.detail(400, "Invalid input file. Use the parent task's node ID.");
 			if (!('node_id' in first.ref)) throw HttpError.unhandled();
 			parentTaskId = Number(first.ref.task_id);
 			parentTaskNodeId = Number(first.ref.node_id);
@@ -303,8 +346,16 @@ async function createTasks(context: RequestContext, services: Services, name: st
 				inputParams,
 				seed,
 				inputFiles,
-				outputs: flow.outputs.map((output) => ({ comfyNodeId: output.comfy_node_id, type: output.type })),
-				flowComfy: withRealGraphSize(renderGraph(flow.comfyGraph, taskId, seed, storedNames) as Record<string, unknown>, flow, inputParams, seed),
+				outputs: flow.outputs.map((output) => ({
+					comfyNodeId: output.comfy_node_id,
+					type: output.type,
+				})),
+				flowComfy: withRealGraphSize(
+					renderGraph(flow.comfyGraph, taskId, seed, storedNames) as Record<string, unknown>,
+					flow,
+					inputParams,
+					seed,
+				),
 				parentTaskId,
 				parentTaskNodeId,
 				hidden: flow.info.hidden === true,
@@ -319,5 +370,7 @@ async function createTasks(context: RequestContext, services: Services, name: st
 }
 
 export function registerCreateRoute(router: Router, services: Services): void {
-	router.add('PUT', '/tasks/create/{name}', (context) => createTasks(context, services, context.params.name));
+	router.add('PUT', '/tasks/create/{name}', (context) =>
+		createTasks(context, services, context.params.name),
+	);
 }

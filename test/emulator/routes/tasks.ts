@@ -40,7 +40,9 @@ function queryInts<K extends string>(
 /** Starlette's `Content-Disposition` for a download name. */
 function attachment(fileName: string): string {
 	const quoted = encodeURIComponent(fileName).replace(/%2F/gi, '/');
-	return quoted === fileName ? `attachment; filename="${fileName}"` : `attachment; filename*=utf-8''${quoted}`;
+	return quoted === fileName
+		? `attachment; filename="${fileName}"`
+		: `attachment; filename*=utf-8''${quoted}`;
 }
 
 /** A file answer with the headers Starlette's FileResponse sends. */
@@ -49,7 +51,9 @@ function fileReply(file: StoredFile, downloadName: string | null, modified: Date
 		'content-type': contentTypeFor(file.fileName),
 		'accept-ranges': 'bytes',
 		'last-modified': httpDate(modified),
-		etag: `"${createHash('md5').update(`${modified.getTime() / 1000}-${file.data.length}`).digest('hex')}"`,
+		etag: `"${createHash('md5')
+			.update(`${modified.getTime() / 1000}-${file.data.length}`)
+			.digest('hex')}"`,
 	};
 	if (downloadName !== null) headers['content-disposition'] = attachment(downloadName);
 	return { status: 200, headers, body: file.data };
@@ -60,13 +64,20 @@ function modifiedAt(task: TaskRecord): Date {
 	return stamp ? new Date(`${stamp.slice(0, 23)}Z`) : new Date();
 }
 
-function summaryFilters(context: RequestContext): { name?: string; groupScope: number; onlyParent: boolean } {
+function summaryFilters(context: RequestContext): {
+	name?: string;
+	groupScope: number;
+	onlyParent: boolean;
+} {
 	const { group_scope: groupScope } = queryInts(context.query, { group_scope: { fallback: 1 } });
 	const onlyParent = queryBool(context.query, 'only_parent', false);
 	return { name: context.query.name, groupScope, onlyParent };
 }
 
-function keyedById(tasks: TaskRecord[], render: (task: TaskRecord) => unknown): Record<string, unknown> {
+function keyedById(
+	tasks: TaskRecord[],
+	render: (task: TaskRecord) => unknown,
+): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
 	for (const task of tasks) out[String(task.id)] = render(task);
 	return out;
@@ -85,29 +96,43 @@ export function registerTaskRoutes(router: Router, services: Services): void {
 	router.add('GET', '/tasks/progress-summary', (context) => {
 		const filters = summaryFilters(context);
 		const tasks = store.query({ userId: context.user.user_id, ...filters });
-		return jsonReply(200, keyedById(tasks, (task) => taskSummaryJson(task, store)));
+		return jsonReply(
+			200,
+			keyedById(tasks, (task) => taskSummaryJson(task, store)),
+		);
 	});
 
 	router.add('GET', '/tasks/progress', (context) => {
 		const filters = summaryFilters(context);
 		const tasks = store.query({ userId: context.user.user_id, ...filters });
-		return jsonReply(200, keyedById(tasks, (task) => taskDetailsJson(task, store)));
+		return jsonReply(
+			200,
+			keyedById(tasks, (task) => taskDetailsJson(task, store)),
+		);
 	});
 
 	router.add('GET', '/tasks/results', (context) => {
-		const { task_id: taskId, node_id: nodeId, batch_index: batchIndex } = queryInts(context.query, {
+		const {
+			task_id: taskId,
+			node_id: nodeId,
+			batch_index: batchIndex,
+		} = queryInts(context.query, {
 			task_id: {},
 			node_id: {},
 			batch_index: { fallback: 0 },
 		});
 		const task = store.getOwned(taskId, context.user.user_id);
 		if (!task) throw notFound(taskId);
-		if (task.progress < 100) throw HttpError.detail(400, `Task \`${taskId}\` is not completed yet.`);
+		if (task.progress < 100)
+			throw HttpError.detail(400, `Task \`${taskId}\` is not completed yet.`);
 		if (!task.outputs.some((output) => output.comfyNodeId === nodeId)) {
 			throw HttpError.detail(404, `No such node in the flow for task=\`${taskId}\`.`);
 		}
 		const files = task.resultsFor(nodeId);
-		const missing = HttpError.detail(404, `Missing result for task=\`${taskId}\` and node=\`${nodeId}\`.`);
+		const missing = HttpError.detail(
+			404,
+			`Missing result for task=\`${taskId}\` and node=\`${nodeId}\`.`,
+		);
 		if (files.length === 0) throw missing;
 		if (batchIndex === -1) {
 			const modified = modifiedAt(task);
@@ -125,15 +150,20 @@ export function registerTaskRoutes(router: Router, services: Services): void {
 		const file = files[batchIndex < 0 ? files.length + batchIndex : batchIndex];
 		if (!file) throw HttpError.unhandled();
 		const dot = file.fileName.lastIndexOf('.');
-		const [base, extension] = dot > 0 ? [file.fileName.slice(0, dot), file.fileName.slice(dot)] : [file.fileName, ''];
+		const [base, extension] =
+			dot > 0 ? [file.fileName.slice(0, dot), file.fileName.slice(dot)] : [file.fileName, ''];
 		const downloadName = (base.endsWith('_') ? base.slice(0, -1) : base) + extension;
 		return fileReply(file, downloadName, modifiedAt(task));
 	});
 
 	router.add('GET', '/tasks/inputs', (context) => {
-		const { task_id: taskId, input_index: inputIndex } = queryInts(context.query, { task_id: {}, input_index: {} });
+		const { task_id: taskId, input_index: inputIndex } = queryInts(context.query, {
+			task_id: {},
+			input_index: {},
+		});
 		const task = store.get(taskId);
-		if (!task || (task.userId !== context.user.user_id && !context.user.is_admin)) throw notFound(taskId);
+		if (!task || (task.userId !== context.user.user_id && !context.user.is_admin))
+			throw notFound(taskId);
 		const file = task.inputFiles[inputIndex < 0 ? task.inputFiles.length + inputIndex : inputIndex];
 		if (!file) throw HttpError.unhandled();
 		return fileReply(file, null, new Date(`${task.createdAt}Z`));
@@ -151,7 +181,8 @@ export function registerTaskRoutes(router: Router, services: Services): void {
 	router.add('DELETE', '/tasks/task', (context) => {
 		const { task_id: taskId } = queryInts(context.query, { task_id: {} });
 		const task = store.get(taskId);
-		if (!task || (task.userId !== context.user.user_id && !context.user.is_admin)) throw notFound(taskId);
+		if (!task || (task.userId !== context.user.user_id && !context.user.is_admin))
+			throw notFound(taskId);
 		store.remove(store.withDescendants(taskId));
 		return noContent();
 	});
@@ -183,7 +214,11 @@ export function registerTaskRoutes(router: Router, services: Services): void {
 			});
 		} else if (context.json === undefined) {
 			validator.issues.push({ type: 'missing', loc: ['body'], msg: 'Field required', input: null });
-		} else if (context.json === null || typeof context.json !== 'object' || Array.isArray(context.json)) {
+		} else if (
+			context.json === null ||
+			typeof context.json !== 'object' ||
+			Array.isArray(context.json)
+		) {
 			validator.issues.push({
 				type: 'model_attributes_type',
 				loc: ['body'],
@@ -208,9 +243,13 @@ export function registerTaskRoutes(router: Router, services: Services): void {
 		validator.throwIfInvalid();
 
 		const task = store.get(taskId!);
-		if (!task || (task.userId !== context.user.user_id && !context.user.is_admin)) throw notFound(taskId!);
+		if (!task || (task.userId !== context.user.user_id && !context.user.is_admin))
+			throw notFound(taskId!);
 		if (task.progress !== 0) {
-			throw HttpError.detail(400, `Task \`${taskId}\` cannot be updated because it has already started.`);
+			throw HttpError.detail(
+				400,
+				`Task \`${taskId}\` cannot be updated because it has already started.`,
+			);
 		}
 		if (body!.priority === null) throw HttpError.unhandled(); // the server compares None > 15
 		store.setPriority(task, Number(body!.priority));

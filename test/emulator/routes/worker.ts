@@ -17,7 +17,12 @@ interface WorkerIdentity {
 }
 
 function jsonBody(context: RequestContext, validator: Validator): Record<string, unknown> {
-	if (context.jsonInvalid || context.json === null || typeof context.json !== 'object' || Array.isArray(context.json)) {
+	if (
+		context.jsonInvalid ||
+		context.json === null ||
+		typeof context.json !== 'object' ||
+		Array.isArray(context.json)
+	) {
 		validator.issues.push({ type: 'missing', loc: ['body'], msg: 'Field required', input: null });
 		validator.throwIfInvalid();
 	}
@@ -25,11 +30,22 @@ function jsonBody(context: RequestContext, validator: Validator): Record<string,
 }
 
 /** Worker ids are `{user}:{hostname}:[{device name}]:{device index}`. */
-function identify(context: RequestContext, body: Record<string, unknown>, validator: Validator): WorkerIdentity | undefined {
+function identify(
+	context: RequestContext,
+	body: Record<string, unknown>,
+	validator: Validator,
+): WorkerIdentity | undefined {
 	const details = body.worker_details as Record<string, unknown> | undefined;
 	const system = details?.system as Record<string, unknown> | undefined;
-	const device = Array.isArray(details?.devices) ? (details.devices[0] as Record<string, unknown> | undefined) : undefined;
-	if (!details || typeof system?.hostname !== 'string' || !device || typeof device.name !== 'string') {
+	const device = Array.isArray(details?.devices)
+		? (details.devices[0] as Record<string, unknown> | undefined)
+		: undefined;
+	if (
+		!details ||
+		typeof system?.hostname !== 'string' ||
+		!device ||
+		typeof device.name !== 'string'
+	) {
 		validator.missing('body', 'worker_details');
 		return undefined;
 	}
@@ -42,9 +58,16 @@ function identify(context: RequestContext, body: Record<string, unknown>, valida
 
 function float(validator: Validator, name: string, raw: unknown): number | undefined {
 	if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
-	if (typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw))) return Number(raw);
+	if (typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw)))
+		return Number(raw);
 	if (raw === undefined) validator.missing('body', name);
-	else validator.issues.push({ type: 'float_parsing', loc: ['body', name], msg: 'Input should be a valid number', input: raw });
+	else
+		validator.issues.push({
+			type: 'float_parsing',
+			loc: ['body', name],
+			msg: 'Input should be a valid number',
+			input: raw,
+		});
 	return undefined;
 }
 
@@ -59,7 +82,10 @@ function ownedOrAdmin(context: RequestContext, services: Services, taskId: numbe
 function queryTaskId(context: RequestContext): number {
 	const validator = new Validator();
 	const raw = context.query.task_id;
-	const taskId = raw === undefined ? (validator.missing('query', 'task_id'), undefined) : validator.int('query', 'task_id', raw);
+	const taskId =
+		raw === undefined
+			? (validator.missing('query', 'task_id'), undefined)
+			: validator.int('query', 'task_id', raw);
 	validator.throwIfInvalid();
 	return taskId!;
 }
@@ -88,7 +114,10 @@ export function registerWorkerRoutes(router: Router, services: Services): void {
 		const validator = new Validator();
 		const body = jsonBody(context, validator);
 		const worker = identify(context, body, validator);
-		const taskId = body.task_id === undefined ? (validator.missing('body', 'task_id'), undefined) : validator.int('body', 'task_id', body.task_id);
+		const taskId =
+			body.task_id === undefined
+				? (validator.missing('body', 'task_id'), undefined)
+				: validator.int('body', 'task_id', body.task_id);
 		const progress = float(validator, 'progress', body.progress);
 		const executionTime = float(validator, 'execution_time', body.execution_time);
 		validator.throwIfInvalid();

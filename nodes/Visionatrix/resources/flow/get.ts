@@ -1,7 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { flowField } from '../../shared/descriptions';
-import { continueWithError, flowNotInstalledMessage, isItemError, itemError } from '../../shared/itemErrors';
+import {
+	continueWithError,
+	flowNotInstalledMessage,
+	isItemError,
+	itemError,
+} from '../../shared/itemErrors';
 import { catalogOfItem, flowJson } from './flowFunctions';
 
 export const getDescription: INodeProperties[] = [
@@ -13,12 +18,19 @@ export async function getFlow(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const output: INodeExecutionData[] = [];
 	for (const itemIndex of this.getInputData().keys()) {
 		const flows = await catalogOfItem.call(this, itemIndex);
-		const name = String(this.getNodeParameter('flow', itemIndex, '', { extractValue: true })).trim();
+		const name = String(
+			this.getNodeParameter('flow', itemIndex, '', { extractValue: true }),
+		).trim();
 		const flow = isItemError(flows) ? flows : flows.find((f) => f.name === name);
 		if (flow === undefined || isItemError(flow)) {
 			const error =
 				flow ??
-				itemError(this.getNode(), itemIndex, flowNotInstalledMessage(name), 'Install the flow in Visionatrix first, or pick an installed one from the Flow list.');
+				itemError(
+					this.getNode(),
+					itemIndex,
+					flowNotInstalledMessage(name),
+					'Install the flow in Visionatrix first, or pick an installed one from the Flow list.',
+				);
 			output.push(continueWithError.call(this, error, itemIndex));
 			continue;
 		}

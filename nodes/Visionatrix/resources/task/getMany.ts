@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { progressSummaryRoute } from '../../shared/api';
 import { continueWithError, isItemError, resultOrItemError } from '../../shared/itemErrors';
@@ -58,7 +63,7 @@ export const getManyDescription: INodeProperties[] = [
 				name: 'onlyParent',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to leave out tasks created from another task\'s output',
+				description: "Whether to leave out tasks created from another task's output",
 			},
 			{
 				displayName: 'Status',
@@ -95,7 +100,9 @@ function parametersOf(this: IExecuteFunctions, itemIndex: number): GetManyParame
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	return {
 		filters: this.getNodeParameter('filters', itemIndex, {}) as TaskFilters,
-		limit: returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, limitField.default) as number),
+		limit: returnAll
+			? Infinity
+			: (this.getNodeParameter('limit', itemIndex, limitField.default) as number),
 	};
 }
 
@@ -108,12 +115,15 @@ export async function getManyTasks(this: IExecuteFunctions): Promise<INodeExecut
 		if (filters.name) qs.name = filters.name;
 		if (filters.groupScope !== undefined) qs.group_scope = filters.groupScope;
 		if (filters.onlyParent) qs.only_parent = 1;
-		const summary = await resultOrItemError(this, itemIndex, async () =>
-			(await visionatrixJson.call(
-				this,
-				{ ...progressSummaryRoute(qs), abortSignal: this.getExecutionCancelSignal() },
-				{ doing: 'list the tasks', itemIndex },
-			)) as ProgressSummary,
+		const summary = await resultOrItemError(
+			this,
+			itemIndex,
+			async () =>
+				(await visionatrixJson.call(
+					this,
+					{ ...progressSummaryRoute(qs), abortSignal: this.getExecutionCancelSignal() },
+					{ doing: 'list the tasks', itemIndex },
+				)) as ProgressSummary,
 		);
 		if (isItemError(summary)) {
 			output.push(continueWithError.call(this, summary, itemIndex));

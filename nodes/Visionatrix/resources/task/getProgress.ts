@@ -20,7 +20,10 @@ const simplifyField: INodeProperties = {
 	displayOptions: { show: { resource: ['task'], operation: ['getProgress'] } },
 };
 
-export const getProgressDescription: INodeProperties[] = [taskIdField('getProgress'), simplifyField];
+export const getProgressDescription: INodeProperties[] = [
+	taskIdField('getProgress'),
+	simplifyField,
+];
 
 /** Custom operation (a read, so retried like every read): the state of each item's task. */
 export async function getProgress(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -29,21 +32,33 @@ export async function getProgress(this: IExecuteFunctions): Promise<INodeExecuti
 	const tasks = await mapWithConcurrency(taskIds, DEFAULT_CONCURRENCY, async (taskId, itemIndex) =>
 		isItemError(taskId)
 			? taskId
-			: await resultOrItemError(this, itemIndex, async () =>
-					(await visionatrixJson.call(
-						this,
-						{ ...taskProgressRoute(taskId), abortSignal: signal },
-						{ doing: `get the progress of task ${taskId}`, taskId, itemIndex },
-					)) as TaskDetails,
+			: await resultOrItemError(
+					this,
+					itemIndex,
+					async () =>
+						(await visionatrixJson.call(
+							this,
+							{ ...taskProgressRoute(taskId), abortSignal: signal },
+							{ doing: `get the progress of task ${taskId}`, taskId, itemIndex },
+						)) as TaskDetails,
 				),
 	);
 	return [
 		tasks.map((task, itemIndex) => {
 			if (isItemError(task)) {
 				const taskId = taskIds[itemIndex];
-				return continueWithError.call(this, task, itemIndex, isItemError(taskId) ? {} : { task_id: taskId });
+				return continueWithError.call(
+					this,
+					task,
+					itemIndex,
+					isItemError(taskId) ? {} : { task_id: taskId },
+				);
 			}
-			const simplify = this.getNodeParameter('simplify', itemIndex, simplifyField.default) as boolean;
+			const simplify = this.getNodeParameter(
+				'simplify',
+				itemIndex,
+				simplifyField.default,
+			) as boolean;
 			return { json: taskProgressJson(task, simplify), pairedItem: { item: itemIndex } };
 		}),
 	];

@@ -1,8 +1,22 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { allFilesInOneItemOption, DEFAULT_BINARY_PROPERTY, taskIdField } from '../../shared/descriptions';
-import { continueWithError, isItemError, itemError, toItemError, type ItemError } from '../../shared/itemErrors';
-import { readResultItemSettings, resultItems, type ResultItemSettings } from '../../shared/outputItems';
+import {
+	allFilesInOneItemOption,
+	DEFAULT_BINARY_PROPERTY,
+	taskIdField,
+} from '../../shared/descriptions';
+import {
+	continueWithError,
+	isItemError,
+	itemError,
+	toItemError,
+	type ItemError,
+} from '../../shared/itemErrors';
+import {
+	readResultItemSettings,
+	resultItems,
+	type ResultItemSettings,
+} from '../../shared/outputItems';
 import { fetchTaskStates } from '../../shared/taskClient';
 import { readTaskIds } from '../../shared/taskIds';
 import { outcomeMessage, type TaskOutcome } from '../../shared/taskOutcomes';
@@ -39,20 +53,32 @@ export const getResultsDescription: INodeProperties[] = [
 
 /** One item's Put Output File in Field and options, read by name, each with its field's default. */
 function readGetResultsSettings(this: IExecuteFunctions, itemIndex: number): ResultItemSettings {
-	const options = this.getNodeParameter('options', itemIndex, {}) as { allFilesInOneItem?: boolean };
-	return readResultItemSettings(this.getNodeParameter('binaryPropertyName', itemIndex, DEFAULT_BINARY_PROPERTY) as string, options.allFilesInOneItem);
+	const options = this.getNodeParameter('options', itemIndex, {}) as {
+		allFilesInOneItem?: boolean;
+	};
+	return readResultItemSettings(
+		this.getNodeParameter('binaryPropertyName', itemIndex, DEFAULT_BINARY_PROPERTY) as string,
+		options.allFilesInOneItem,
+	);
 }
 
 /**
  * Each task's details if it is completed, or why it has no results: each task read on its own (its
  * flow is not known before, and a summary of every flow would cost everything the user ever ran).
  */
-async function completedTasks(this: IExecuteFunctions, tasks: TaskOfItem[]): Promise<Array<TaskDetails | ItemError>> {
+async function completedTasks(
+	this: IExecuteFunctions,
+	tasks: TaskOfItem[],
+): Promise<Array<TaskDetails | ItemError>> {
 	let states: Map<number, TaskDetails | null>;
 	const ids = [...new Set(tasks.map((t) => t.taskId))];
 	const { watch, deadlineOf } = patienceOf(this);
 	try {
-		states = await watch.read(async () => await fetchTaskStates.call(this, ids, this.getExecutionCancelSignal()), deadlineOf(0), giveUp);
+		states = await watch.read(
+			async () => await fetchTaskStates.call(this, ids, this.getExecutionCancelSignal()),
+			deadlineOf(0),
+			giveUp,
+		);
 	} catch (error) {
 		const failure = toItemError(this, tasks[0]?.itemIndex ?? 0, error);
 		return tasks.map(() => failure);
@@ -78,24 +104,42 @@ async function completedTasks(this: IExecuteFunctions, tasks: TaskOfItem[]): Pro
 /** Custom operation: every result file of each item's task, as n8n binary data. */
 export async function getResults(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const taskIds = readTaskIds.call(this);
-	const asked = taskIds.flatMap((taskId, itemIndex) => (isItemError(taskId) ? [] : [{ taskId, itemIndex }]));
+	const asked = taskIds.flatMap((taskId, itemIndex) =>
+		isItemError(taskId) ? [] : [{ taskId, itemIndex }],
+	);
 	const found = await completedTasks.call(this, asked);
 	const tasks = taskIds.map((taskId, itemIndex) =>
 		isItemError(taskId) ? taskId : found[asked.findIndex((a) => a.itemIndex === itemIndex)],
 	);
-	const ready = tasks.flatMap((task, itemIndex) => (isItemError(task) ? [] : [{ task, itemIndex }]));
+	const ready = tasks.flatMap((task, itemIndex) =>
+		isItemError(task) ? [] : [{ task, itemIndex }],
+	);
 	const files = await downloadStep.call(this, ready);
 
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, task] of tasks.entries()) {
-		const downloaded = isItemError(task) ? task : files[ready.findIndex((r) => r.itemIndex === itemIndex)];
+		const downloaded = isItemError(task)
+			? task
+			: files[ready.findIndex((r) => r.itemIndex === itemIndex)];
 		if (isItemError(downloaded)) {
 			const taskId = taskIds[itemIndex];
-			output.push(continueWithError.call(this, downloaded, itemIndex, isItemError(taskId) ? {} : { task_id: taskId }));
+			output.push(
+				continueWithError.call(
+					this,
+					downloaded,
+					itemIndex,
+					isItemError(taskId) ? {} : { task_id: taskId },
+				),
+			);
 			continue;
 		}
 		output.push(
-			...resultItems(downloaded, task as TaskDetails, itemIndex, readGetResultsSettings.call(this, itemIndex)),
+			...resultItems(
+				downloaded,
+				task as TaskDetails,
+				itemIndex,
+				readGetResultsSettings.call(this, itemIndex),
+			),
 		);
 	}
 	return [output];

@@ -17,7 +17,8 @@ export const restartDescription: INodeProperties[] = [
 		name: 'force',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to restart the task even if it did not fail (for example a finished task)',
+		description:
+			'Whether to restart the task even if it did not fail (for example a finished task)',
 		displayOptions: { show: { resource: ['task'], operation: ['restart'] } },
 		routing: { send: { type: 'query', property: 'force' } },
 	},

@@ -7,7 +7,9 @@ import { actionDone, checkBaseUrl, failOnTaskErrorStatus, toTaskRoute } from '..
 /** One request per item, by routing; Priority goes in the body. */
 export const setPriorityRouting: INodePropertyRouting = {
 	send: { preSend: [checkBaseUrl, toTaskRoute(setTaskPriorityRoute)] },
-	output: { postReceive: [failOnTaskErrorStatus('set the priority of'), actionDone('priority set')] },
+	output: {
+		postReceive: [failOnTaskErrorStatus('set the priority of'), actionDone('priority set')],
+	},
 };
 
 export const setPriorityDescription: INodeProperties[] = [
@@ -19,7 +21,8 @@ export const setPriorityDescription: INodeProperties[] = [
 		typeOptions: { minValue: 0, maxValue: 15, numberPrecision: 0 },
 		required: true,
 		default: 0,
-		description: 'New queue priority from 0 to 15; higher runs first. Only a queued task can change.',
+		description:
+			'New queue priority from 0 to 15; higher runs first. Only a queued task can change.',
 		displayOptions: { show: { resource: ['task'], operation: ['setPriority'] } },
 		routing: { send: { type: 'body', property: 'priority' } },
 	},
