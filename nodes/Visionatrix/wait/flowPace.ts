@@ -1,4 +1,11 @@
-import { clamp, median, NOTICE_WITHIN_MS, UNSEEN_SPREAD } from './schedule';
+import {
+	clamp,
+	FIRST_LOOK_MS,
+	median,
+	NOTICE_WITHIN_MS,
+	UNSEEN_SPREAD,
+	type PollSchedule,
+} from './schedule';
 
 /** How long each flow's tasks take (ms): the run times of its finished tasks, or what its first progress reports suggest. */
 export class FlowPace {
@@ -42,5 +49,25 @@ export class FlowPace {
 	firstLook(flow: string | undefined, pace: number): number {
 		const { quickest, slowest } = this.range(flow, pace);
 		return clamp(quickest + NOTICE_WITHIN_MS, pace, slowest);
+	}
+
+	/**
+	 * When to read a task of this flow that started at `start` again: at its first look, then when
+	 * the slowest of the flow's tasks would have ended, then at short steps until it ends. With no
+	 * pace known yet: a first look soon after its start, to learn it from the worker's reports.
+	 */
+	nextLook(flow: string | undefined, start: number, now: number, schedule: PollSchedule): number {
+		const { minDelayMs, maxDelayMs, shareOfTaskTime } = schedule;
+		const ran = now - start;
+		const pace = this.of(flow);
+		if (pace === undefined) {
+			return now + clamp(Math.max(FIRST_LOOK_MS - ran, 0.25 * ran), minDelayMs, maxDelayMs);
+		}
+		const step = clamp(Math.max(pace, ran) * shareOfTaskTime, minDelayMs, maxDelayMs);
+		const looks = [start + this.firstLook(flow, pace), start + this.range(flow, pace).slowest];
+		// Past them it is slower than its flow's tasks: read again after a share of the time it has
+		// run so far, so a task far slower than the others is read ever less often.
+		const next = looks.find((look) => look > now + minDelayMs / 2);
+		return next !== undefined && (next <= now + step || ran < pace) ? next : now + step;
 	}
 }

@@ -1,9 +1,9 @@
 import type { TaskDetails } from '../shared/types';
 
 /** What one task's answer weighs before any was read (an `sdxl_lighting` task, mostly its graph). */
-export const DEFAULT_TASK_BYTES = 4400;
+const DEFAULT_TASK_BYTES = 4400;
 /** What one summary entry weighs before any summary was read. */
-export const DEFAULT_SUMMARY_ENTRY_BYTES = 700;
+const DEFAULT_SUMMARY_ENTRY_BYTES = 700;
 
 /** One read: some tasks one by one, or the summary of one flow and group scope (never unfiltered). */
 export type TaskRead =
@@ -20,7 +20,7 @@ export interface ReadResult {
 }
 
 /** A task due for a read, as the read choice sees it. */
-export interface DueTask {
+interface DueTask {
 	id: number;
 	flow?: string;
 	groupScope?: number;

@@ -101,24 +101,3 @@ export interface Slot {
 	at: number;
 	spare: boolean;
 }
-
-/** The most spans that clearly overlap: starts and ends are estimates, so only a clear overlap counts. */
-export function mostAtOnce(spans: ReadonlyArray<{ from: number; to: number }>): number {
-	const edges = spans.flatMap(({ from, to }) => {
-		const margin = Math.min(200, 0.1 * (to - from));
-		return to - from > 2 * margin
-			? [
-					{ at: from + margin, step: 1 },
-					{ at: to - margin, step: -1 },
-				]
-			: [];
-	});
-	edges.sort((a, b) => a.at - b.at || a.step - b.step);
-	let running = 0;
-	let most = 0;
-	for (const { step } of edges) {
-		running += step;
-		most = Math.max(most, running);
-	}
-	return most;
-}

@@ -2,10 +2,10 @@ import type { TaskDetails } from '../shared/types';
 import { taskStatus } from '../shared/taskStatus';
 import { ReadChoice, type ReadResult, type TaskRead } from './readChoice';
 import { FlowPace } from './flowPace';
+import { WorkerCount } from './workerCount';
 import {
 	clamp,
 	FIRST_LOOK_MS,
-	mostAtOnce,
 	QUEUED_CHECK_MS,
 	SAME_TICK_MS,
 	type PollSchedule,
@@ -26,14 +26,7 @@ export class WaitPlan {
 	private readonly pace = new FlowPace();
 	/** When the wait's finished tasks ran (estimated start, end), to count the workers. */
 	private readonly ran: Array<{ from: number; to: number }> = [];
-	/** The same on the server's clock, from the tasks' own timestamps: exact, whatever this clock knows of it. */
-	private readonly ranOnServer: Array<{ from: number; to: number }> = [];
-	/** Each running task's lock time and its latest progress report, on the server's clock. */
-	private readonly runningOnServer = new Map<number, { from: number; to: number }>();
-	/** The most tasks of this wait seen running at once: at least that many workers serve them. */
-	private workersSeen = 0;
-	/** A task the line gave to a spare worker was read still queued: there is no spare worker. */
-	private noSpareWorker = false;
+	private readonly workers = new WorkerCount();
 
 	constructor(
 		targets: readonly WaitTarget[],
@@ -139,7 +132,7 @@ export class WaitPlan {
 			if (now >= task.deadline) ended.push(this.end(task, { kind: 'timeout', last: task.last }));
 		}
 		this.reviseGuessedStarts();
-		this.countWorkers(now);
+		this.workers.count(() => this.estimatedRuns(now));
 		this.simulateLine(now);
 		return ended;
 	}
@@ -200,28 +193,17 @@ export class WaitPlan {
 			this.pace.finished(task.flow, runMs);
 		const from = this.startOf(task, runMs, now, news);
 		this.ran.push({ from, to: Math.min(now, from + runMs) });
-		const finishedAt = serverTime(news.finished_at);
-		if (finishedAt !== undefined)
-			this.ranOnServer.push({
-				from: this.runningOnServer.get(task.id)?.from ?? finishedAt - runMs,
-				to: finishedAt,
-			});
-		this.runningOnServer.delete(task.id);
+		this.workers.finished(task.id, news, runMs);
 	}
 
 	private seenRunning(task: Tracked, news: TaskDetails, now: number): void {
 		const reportedMs = Math.max(0, news.execution_time) * 1000;
 		const wasOnSpare = task.state === 'queued' && task.onSpareWorker;
-		const locked = serverTime(news.locked_at);
-		if (locked !== undefined)
-			this.runningOnServer.set(task.id, {
-				from: locked,
-				to: Math.max(locked, serverTime(news.updated_at) ?? locked),
-			});
+		this.workers.running(task.id, news);
 		task.startedAt = this.startOf(task, reportedMs, now, news);
 		// Given to a spare worker, but it started when a known worker became free: no sign of a spare one.
 		if (wasOnSpare && this.ran.some((span) => span.to === task.startedAt))
-			this.noSpareWorker = true;
+			this.workers.noSpare = true;
 		task.state = 'running';
 		task.onSpareWorker = false;
 		const flow = task.flow;
@@ -230,67 +212,29 @@ export class WaitPlan {
 		task.dueAt = this.nextLookAtRunning(task, now);
 	}
 
-	/**
-	 * When to read a running task again: at its first look ({@link FlowPace.firstLook}), then when
-	 * the slowest of its flow's tasks would have ended, then at short steps until it ends.
-	 */
+	/** When to read a running task again ({@link FlowPace.nextLook}), within the user's bound and its deadline. */
 	private nextLookAtRunning(task: Tracked, now: number): number {
-		const { minDelayMs, maxDelayMs, shareOfTaskTime } = this.schedule;
-		const pace = this.pace.of(task.flow);
-		const start = task.startedAt ?? now;
-		let at: number;
-		if (pace === undefined) {
-			at =
-				now +
-				clamp(
-					Math.max(FIRST_LOOK_MS - (now - start), 0.25 * (now - start)),
-					minDelayMs,
-					maxDelayMs,
-				);
-		} else {
-			const step = clamp(Math.max(pace, now - start) * shareOfTaskTime, minDelayMs, maxDelayMs);
-			const looks = [
-				start + this.pace.firstLook(task.flow, pace),
-				start + this.pace.range(task.flow, pace).slowest,
-			];
-			// Past them it is slower than its flow's tasks: read again after a share of the time it has
-			// run so far, so a task far slower than the others is read ever less often.
-			const next = looks.find((look) => look > now + minDelayMs / 2);
-			at = next !== undefined && (next <= now + step || now - start < pace) ? next : now + step;
-		}
-		return Math.min(at, now + maxDelayMs, task.deadline);
+		const at = this.pace.nextLook(task.flow, task.startedAt ?? now, now, this.schedule);
+		return Math.min(at, now + this.schedule.maxDelayMs, task.deadline);
 	}
 
 	private seenQueued(task: Tracked, now: number): void {
 		// The line had given it to a worker the wait was not sure of: there is none.
-		if (task.state === 'queued' && task.onSpareWorker) this.noSpareWorker = true;
+		if (task.state === 'queued' && task.onSpareWorker) this.workers.noSpare = true;
 		task.state = 'queued';
 		task.startedAt = undefined;
 		task.startRange = undefined;
 		task.queuedAt = now;
 	}
 
-	/**
-	 * The most of this wait's tasks that ran at the same time: by the server's own timestamps when
-	 * its answers carry them (a finished task from its start to its end, a running one from its lock
-	 * to its latest report: it may have ended since), else by this clock's estimates.
-	 */
-	private countWorkers(now: number): void {
-		let most: number;
-		if (this.ranOnServer.length > 0) {
-			most = mostAtOnce([...this.ranOnServer, ...this.runningOnServer.values()]);
-		} else {
-			const estimated = [...this.ran];
-			for (const task of this.tasks.values()) {
-				if (task.state === 'running' && task.startedAt !== undefined)
-					estimated.push({ from: task.startedAt, to: now + 1 });
-			}
-			most = mostAtOnce(estimated);
+	/** The wait's own estimates of when its tasks ran: finished ones by their run, running ones until now. */
+	private estimatedRuns(now: number): Array<{ from: number; to: number }> {
+		const spans = [...this.ran];
+		for (const task of this.tasks.values()) {
+			if (task.state === 'running' && task.startedAt !== undefined)
+				spans.push({ from: task.startedAt, to: now + 1 });
 		}
-		if (most > this.workersSeen) {
-			this.workersSeen = most;
-			this.noSpareWorker = false;
-		}
+		return spans;
 	}
 
 	/**
@@ -312,10 +256,10 @@ export class WaitPlan {
 			spare: false,
 		}));
 		const recentEnds = this.ran.map((span) => span.to).sort((a, b) => b - a);
-		const busy = Math.max(1, this.workersSeen);
+		const busy = Math.max(1, this.workers.seen);
 		for (let index = 0; slots.length < busy; index++)
 			slots.push({ at: recentEnds[index] ?? earliestQueued, spare: false });
-		if (!this.noSpareWorker) slots.push({ at: earliestQueued, spare: true });
+		if (!this.workers.noSpare) slots.push({ at: earliestQueued, spare: true });
 
 		queued.sort((a, b) => b.priority - a.priority || a.id - b.id);
 		// A flow of unknown pace gets one first look; its other tasks wait for what that one tells.
