@@ -1,7 +1,7 @@
 /** The outage watch: what is waited out, how the pauses grow, what happens at the deadline, and what the log says. */
 import type { Logger } from 'n8n-workflow';
 
-import { isProxyAnswer } from '../../nodes/Visionatrix/shared/errors';
+import { isProxyAnswer } from '../../nodes/Visionatrix/shared/responseErrors';
 import { isOutage, OutageWatch } from '../../nodes/Visionatrix/wait/outage';
 
 const refused = () =>

@@ -8,7 +8,8 @@ import type {
 } from 'n8n-workflow';
 
 import type { ApiRoute } from './api';
-import { invalidTaskIdError, throwIfVisionatrixError } from './errors';
+import { throwIfVisionatrixError } from './responseErrors';
+import { invalidTaskIdError } from './taskIds';
 import { parseTaskId } from './taskStatus';
 import { checkedCredentials, itemErrorContext } from './transport';
 

@@ -1,8 +1,7 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { invalidTaskIdError } from './errors';
-import type { ItemError } from './itemErrors';
+import { withItemIndex, type ItemError } from './itemErrors';
 import { parseTaskId } from './taskStatus';
 
 /** Each item's Task ID; a bad one is that item's error. */
@@ -20,4 +19,21 @@ export function readTaskIds(this: IExecuteFunctions): Array<number | ItemError> 
 		}
 		return parseTaskId(raw) ?? invalidTaskIdError(this.getNode(), raw, itemIndex);
 	});
+}
+
+/** A Task ID the server could not take (it would answer a bare 422 for "abc"). */
+export function invalidTaskIdError(
+	node: INode,
+	raw: unknown,
+	itemIndex: number,
+): NodeOperationError {
+	return new NodeOperationError(
+		node,
+		withItemIndex(`Parameter 'Task ID' must be a whole number, not '${String(raw)}'`, itemIndex),
+		{
+			itemIndex,
+			description:
+				'Give the numeric ID of a Visionatrix task, for example {{ $json.task_id }} after Create Task.',
+		},
+	);
 }

@@ -1,5 +1,5 @@
 import { clockTime } from './clockTime';
-import { noAnswerCause } from './errors';
+import { noAnswerCause } from './networkErrors';
 import type { Outage, TaskDetails } from './types';
 
 /**

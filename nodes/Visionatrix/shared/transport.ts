@@ -12,13 +12,8 @@ import type {
 
 import { NodeOperationError } from 'n8n-workflow';
 
-import {
-	discardBody,
-	isNeverSent,
-	throwIfVisionatrixError,
-	toVisionatrixNetworkError,
-	type ErrorContext,
-} from './errors';
+import { isNeverSent, toVisionatrixNetworkError } from './networkErrors';
+import { discardBody, throwIfVisionatrixError, type ErrorContext } from './responseErrors';
 import { pause } from './pause';
 import type { ApiVersion, VisionatrixCredentials } from './types';
 
@@ -54,7 +49,7 @@ export const REQUEST_DEFAULTS = {
 	baseURL: API_BASE_URL_EXPRESSION,
 	// The Authorization header goes to the credential's host only, never along a redirect elsewhere.
 	sendCredentialsOnCrossOriginRedirect: false,
-	// The node reads the status itself, to say what the user should do (see errors.ts).
+	// The node reads the status itself, to say what the user should do (see responseErrors.ts).
 	ignoreHttpStatusErrors: true,
 	returnFullResponse: true,
 } satisfies Partial<IHttpRequestOptions>;

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_MAX_POLL_INTERVAL_SECONDS } from '../shared/descriptions';
-import { noAnswerCause } from '../shared/errors';
+import { noAnswerCause } from '../shared/networkErrors';
 import { clockTime } from '../shared/clockTime';
 import { giveUp, OutageWatch } from './outage';
 import { pause } from '../shared/pause';

@@ -11,7 +11,7 @@ import type { Outage } from '../shared/types';
  * Visionatrix error) is not an outage and goes to the caller at once.
  */
 
-/** Failures that mean "nobody answered for Visionatrix", as transport.ts and errors.ts mark them. */
+/** Failures that mean "nobody answered for Visionatrix", as networkErrors.ts and responseErrors.ts mark them. */
 interface MarkedFailure {
 	networkCode?: string;
 	proxyAnswer?: boolean;

@@ -11,7 +11,7 @@ import type { Outage, TaskDetails } from '../shared/types';
 import { keepPatience, outageWatch } from './patience';
 import { waitForTasks } from './pollLoop';
 import type { ReadResult, TaskRead } from './readChoice';
-import { DEFAULT_SCHEDULE, type WaitOutcome } from './schedule';
+import { DEFAULT_SCHEDULE, type WaitOutcome, type WaitTarget } from './schedule';
 
 /** The poll wait: all the items' tasks waited for together, reading only the tasks that can have changed (waitPlan.ts). */
 
@@ -53,6 +53,57 @@ function outcomeError(
 	return itemError(this.getNode(), itemIndex, message, description);
 }
 
+/** The longest pause between two reads: the shortest Poll Interval, within the schedule's bounds. */
+function longestPause(
+	tasks: TaskOfItem[],
+	settingsOf: (itemIndex: number) => WaitSettings,
+): number {
+	const bounds = tasks.map(({ itemIndex }) => settingsOf(itemIndex).pollInterval * 1000);
+	return Math.max(
+		DEFAULT_SCHEDULE.minDelayMs,
+		Math.min(DEFAULT_SCHEDULE.maxDelayMs * 12, ...bounds),
+	);
+}
+
+/** Each task's deadline: the latest of its items' (several items can wait on one task). */
+function taskDeadlines(
+	tasks: TaskOfItem[],
+	deadlineOf: (itemIndex: number) => number,
+): Map<number, number> {
+	const deadlines = new Map<number, number>();
+	for (const { taskId, itemIndex } of tasks)
+		deadlines.set(taskId, Math.max(deadlineOf(itemIndex), deadlines.get(taskId) ?? 0));
+	return deadlines;
+}
+
+/** The tasks as the poll loop takes them, each with its item's deadline. */
+function waitTargets(tasks: TaskOfItem[], deadlineOf: (itemIndex: number) => number): WaitTarget[] {
+	return tasks.map(({ taskId, itemIndex, flow, groupScope, createdAt }) => ({
+		taskId,
+		deadline: deadlineOf(itemIndex),
+		flow,
+		groupScope,
+		createdAt,
+	}));
+}
+
+/** After a stop: cancels the tasks still pending whose items ask for it; the error the execution ends with. */
+async function stopped(
+	this: IExecuteFunctions,
+	tasks: TaskOfItem[],
+	pending: number[],
+	settingsOf: (itemIndex: number) => WaitSettings,
+): Promise<NodeOperationError> {
+	const toCancel = tasks.filter(
+		(t) => pending.includes(t.taskId) && settingsOf(t.itemIndex).cancelOnStop,
+	);
+	await cancelTasks.call(
+		this,
+		toCancel.map((t) => t.taskId),
+	);
+	return executionCanceled(this);
+}
+
 /** Waits for all the tasks together; for each: its final state, or the item's error. */
 export async function waitStep(
 	this: IExecuteFunctions,
@@ -62,17 +113,11 @@ export async function waitStep(
 ): Promise<Array<TaskDetails | ItemError>> {
 	const start = Date.now();
 	const timeoutOf = (itemIndex: number) => settingsOf(itemIndex).timeout;
-	const bounds = tasks.map(({ itemIndex }) => settingsOf(itemIndex).pollInterval * 1000);
-	const maxDelayMs = Math.max(
-		DEFAULT_SCHEDULE.minDelayMs,
-		Math.min(DEFAULT_SCHEDULE.maxDelayMs * 12, ...bounds),
-	);
+	const maxDelayMs = longestPause(tasks, settingsOf);
 	const signal = this.getExecutionCancelSignal();
 
 	const deadlineOf = (itemIndex: number) => start + timeoutOf(itemIndex) * 1000;
-	const deadlines = new Map<number, number>();
-	for (const { taskId, itemIndex } of tasks)
-		deadlines.set(taskId, Math.max(deadlineOf(itemIndex), deadlines.get(taskId) ?? 0));
+	const deadlines = taskDeadlines(tasks, deadlineOf);
 	// A read that finds the server down is tried again until it answers; at the nearest deadline
 	// the wait sees no news (its tasks past their Timeout end, the others wait on).
 	const watch = outageWatch(this, maxDelayMs);
@@ -89,13 +134,7 @@ export async function waitStep(
 	let outcomes;
 	try {
 		outcomes = await waitForTasks(
-			tasks.map(({ taskId, itemIndex, flow, groupScope, createdAt }) => ({
-				taskId,
-				deadline: deadlineOf(itemIndex),
-				flow,
-				groupScope,
-				createdAt,
-			})),
+			waitTargets(tasks, deadlineOf),
 			{ ...DEFAULT_SCHEDULE, maxDelayMs },
 			{
 				fetchTasks: readStates,
@@ -107,16 +146,7 @@ export async function waitStep(
 			},
 		);
 	} catch (error) {
-		if (signal?.aborted) {
-			const toCancel = tasks.filter(
-				(t) => pending.includes(t.taskId) && settingsOf(t.itemIndex).cancelOnStop,
-			);
-			await cancelTasks.call(
-				this,
-				toCancel.map((t) => t.taskId),
-			);
-			throw executionCanceled(this);
-		}
+		if (signal?.aborted) throw await stopped.call(this, tasks, pending, settingsOf);
 		// A shared read that failed for good (401, unreachable server, …) is every waiting item's error.
 		if (isItemError(error)) return tasks.map(() => error);
 		throw error as NodeOperationError;

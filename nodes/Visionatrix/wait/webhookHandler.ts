@@ -12,7 +12,7 @@ import { fallbackLoops, loopKey } from './fallbackChecks';
 import { dropStandingWatch, OutageWatch, standingWatch } from './outage';
 import { TASK_PROGRESS_PATH } from './resumeUrl';
 import { finish, readUntilOpen } from './webhookOutput';
-import { isFinal, isTaskSlot, storedSlots } from './webhookSlots';
+import { isFinal, isTaskSlot, storedSlots, type OutputSlot } from './webhookSlots';
 
 /** The restart webhook n8n routes the resume URL's `task-progress` calls to (cf. the Wait node's). */
 export const taskProgressWebhooks: IWebhookDescription[] = [
@@ -53,6 +53,62 @@ function answer(context: IWebhookFunctions, body: IDataObject): void {
 	context.getResponseObject().status(200).json(body);
 }
 
+/** One watch per waiting node across its calls: the log says once that the server stopped answering. */
+function nodeWatch(context: IWebhookFunctions, key: string): OutageWatch {
+	return standingWatch(
+		key,
+		() =>
+			new OutageWatch({
+				logger: context.logger,
+				nodeName: context.getNode().name,
+				maxDelayMs: DEFAULT_MAX_POLL_INTERVAL_SECONDS * 1000,
+			}),
+	);
+}
+
+/** The answer to a call whose read failed: never a failure of the wait, which waits on. */
+function readFailed(
+	context: IWebhookFunctions,
+	watch: OutageWatch,
+	error: unknown,
+): IWebhookResponseData {
+	// An outage (the fallback checks then come sooner) or not, it waits on.
+	const outage = watch.failure(error);
+	if (!outage)
+		context.logger.warn(
+			`Visionatrix node "${context.getNode().name}": could not read the task states after a webhook call: ${(error as Error).message}`,
+		);
+	return {
+		webhookResponse: {
+			status: 'waiting',
+			outage,
+			reason: `could not read the task states: ${(error as Error).message}`,
+		},
+	};
+}
+
+/** Every task is done: answers the call, ends the node's fallback checks and resumes the execution with its output. */
+async function resume(
+	context: IWebhookFunctions,
+	key: string,
+	slots: OutputSlot[],
+	states: Map<number, TaskDetails | null>,
+	watch: OutageWatch,
+): Promise<IWebhookResponseData> {
+	// Answered before the downloads: the server waits 3 s at most for an answer.
+	answer(context, { status: 'resumed' });
+	fallbackLoops.get(key)?.abort();
+	dropStandingWatch(key);
+	try {
+		return { noWebhookResponse: true, workflowData: [await finish(context, slots, states, watch)] };
+	} catch (error) {
+		context.logger.warn(
+			`Visionatrix node "${context.getNode().name}": could not build the output after the tasks finished: ${(error as Error).message}`,
+		);
+		return { noWebhookResponse: true };
+	}
+}
+
 /**
  * A call for the waiting node: ignored unless it is final (or a fallback check) for one of its
  * tasks; then one read of all its tasks, and the execution resumes once every one is done.
@@ -79,17 +135,8 @@ export async function taskProgressWebhook(this: IWebhookFunctions): Promise<IWeb
 	);
 	if (reason) return { webhookResponse: { status: 'ignored', reason } };
 
-	// One watch per waiting node across its calls: the log says once that the server stopped answering.
 	const key = loopKey(this.getExecutionId(), node.name);
-	const watch = standingWatch(
-		key,
-		() =>
-			new OutageWatch({
-				logger: this.logger,
-				nodeName: node.name,
-				maxDelayMs: DEFAULT_MAX_POLL_INTERVAL_SECONDS * 1000,
-			}),
-	);
+	const watch = nodeWatch(this, key);
 	let states: Map<number, TaskDetails | null>;
 	try {
 		const reported = parseTaskId((this.getBodyData() ?? {}).task_id);
@@ -102,36 +149,12 @@ export async function taskProgressWebhook(this: IWebhookFunctions): Promise<IWeb
 		);
 		watch.answer();
 	} catch (error) {
-		// Never a failure of the wait: an outage (the fallback checks then come sooner) or not, it waits on.
-		const outage = watch.failure(error);
-		if (!outage)
-			this.logger.warn(
-				`Visionatrix node "${node.name}": could not read the task states after a webhook call: ${(error as Error).message}`,
-			);
-		return {
-			webhookResponse: {
-				status: 'waiting',
-				outage,
-				reason: `could not read the task states: ${(error as Error).message}`,
-			},
-		};
+		return readFailed(this, watch, error);
 	}
 	const open = tasks
 		.filter((task) => !isFinal(states.get(task.task_id)) && now < task.deadline)
 		.map((task) => task.task_id);
 	if (open.length > 0)
 		return { webhookResponse: { status: 'waiting', waiting_for: [...new Set(open)] } };
-
-	// Answered before the downloads: the server waits 3 s at most for an answer.
-	answer(this, { status: 'resumed' });
-	fallbackLoops.get(key)?.abort();
-	dropStandingWatch(key);
-	try {
-		return { noWebhookResponse: true, workflowData: [await finish(this, slots, states, watch)] };
-	} catch (error) {
-		this.logger.warn(
-			`Visionatrix node "${node.name}": could not build the output after the tasks finished: ${(error as Error).message}`,
-		);
-		return { noWebhookResponse: true };
-	}
+	return await resume(this, key, slots, states, watch);
 }

@@ -3,7 +3,12 @@ import type { INode, INodeExecutionData } from 'n8n-workflow';
 import { DEFAULT_CONCURRENCY, mapWithConcurrency } from '../shared/concurrency';
 import { withoutItemIndex } from '../shared/itemErrors';
 import { finalStateItem, resultItems } from '../shared/outputItems';
-import { downloadResultFile, resultFiles, type DownloadedFile } from '../shared/results';
+import {
+	downloadResultFile,
+	resultFiles,
+	type DownloadedFile,
+	type ResultFile,
+} from '../shared/results';
 import { getTask, type TaskReader } from '../shared/taskClient';
 import { outcomeMessage, type TaskOutcome } from '../shared/taskOutcomes';
 import { taskStatus } from '../shared/taskStatus';
@@ -59,18 +64,21 @@ function outcomeItem(
 	return webhookErrorItem(node, slot, message, description);
 }
 
-/**
- * The node's output once every task is final or past its deadline: final states, or downloaded
- * files, in slot order; what went wrong for a task is that task's error item.
- */
-export async function finish(
-	context: TaskReader,
+/** One result file to download, for the output slot at slotIndex. */
+interface PlannedDownload {
+	file: ResultFile;
+	slotIndex: number;
+	item: number;
+	deadline: number;
+}
+
+/** The result files to download: those of each finished task whose item asks for files. */
+function plannedDownloads(
+	node: INode,
 	slots: OutputSlot[],
 	states: Map<number, TaskDetails | null>,
-	watch: OutageWatch,
-): Promise<INodeExecutionData[]> {
-	const node = context.getNode();
-	const downloads = slots.flatMap((slot, slotIndex) => {
+): PlannedDownload[] {
+	return slots.flatMap((slot, slotIndex) => {
 		if (!isTaskSlot(slot) || !slot.task.files) return [];
 		const task = states.get(slot.task.task_id);
 		if (!task || outcomeItem(node, slot.task, task)) return [];
@@ -81,7 +89,15 @@ export async function finish(
 			deadline: slot.task.deadline,
 		}));
 	});
-	const fetched = await mapWithConcurrency(
+}
+
+/** Downloads the files, a few at a time, through an outage until each one's deadline; a failed one is its error. */
+async function fetchDownloads(
+	context: TaskReader,
+	downloads: PlannedDownload[],
+	watch: OutageWatch,
+): Promise<Array<DownloadedFile | Error>> {
+	return await mapWithConcurrency(
 		downloads,
 		DEFAULT_CONCURRENCY,
 		async ({ file, item, deadline }) => {
@@ -96,38 +112,53 @@ export async function finish(
 			}
 		},
 	);
+}
 
+/** A task slot's output: its error item, its final state, or its downloaded files. */
+function taskSlotItems(
+	node: INode,
+	slot: TaskSlot,
+	task: TaskDetails | null | undefined,
+	files: Array<DownloadedFile | Error>,
+): INodeExecutionData[] {
+	const problem = outcomeItem(node, slot, task);
+	if (problem || !task) return [problem!];
+	if (!slot.files) return [finalStateItem(task, slot.item)];
+	const failed = files.find((file): file is Error => file instanceof Error);
+	if (failed) {
+		return [
+			webhookErrorItem(
+				node,
+				slot,
+				withoutItemIndex(failed.message),
+				(failed as { description?: string }).description ?? 'Run Get Results for this task later.',
+			),
+		];
+	}
+	return resultItems(files as DownloadedFile[], task, slot.item, slot.files);
+}
+
+/**
+ * The node's output once every task is final or past its deadline: final states, or downloaded
+ * files, in slot order; what went wrong for a task is that task's error item.
+ */
+export async function finish(
+	context: TaskReader,
+	slots: OutputSlot[],
+	states: Map<number, TaskDetails | null>,
+	watch: OutageWatch,
+): Promise<INodeExecutionData[]> {
+	const node = context.getNode();
+	const downloads = plannedDownloads(node, slots, states);
+	const fetched = await fetchDownloads(context, downloads, watch);
 	const output: INodeExecutionData[] = [];
 	for (const [slotIndex, slot] of slots.entries()) {
 		if (!isTaskSlot(slot)) {
 			output.push(slot.ready);
 			continue;
 		}
-		const task = states.get(slot.task.task_id);
-		const problem = outcomeItem(node, slot.task, task);
-		if (problem || !task) {
-			output.push(problem!);
-			continue;
-		}
-		if (!slot.task.files) {
-			output.push(finalStateItem(task, slot.task.item));
-			continue;
-		}
 		const files = fetched.filter((_, i) => downloads[i].slotIndex === slotIndex);
-		const failed = files.find((file): file is Error => file instanceof Error);
-		if (failed) {
-			output.push(
-				webhookErrorItem(
-					node,
-					slot.task,
-					withoutItemIndex(failed.message),
-					(failed as { description?: string }).description ??
-						'Run Get Results for this task later.',
-				),
-			);
-			continue;
-		}
-		output.push(...resultItems(files as DownloadedFile[], task, slot.task.item, slot.task.files));
+		output.push(...taskSlotItems(node, slot.task, states.get(slot.task.task_id), files));
 	}
 	return output;
 }

@@ -99,29 +99,7 @@ export async function waitOnWebhook(
 	);
 
 	if (settings.checkWebhookUrls) {
-		const token = resumeTokenOf(resumeUrl);
-		for (const id of ids) {
-			const task = states.get(id);
-			if (!task || isFinal(task) || !('webhook_url' in task)) continue;
-			if (resumeTokenOf(task.webhook_url) === token) continue;
-			for (const [slotIndex, slot] of slots.entries()) {
-				if (!isTaskSlot(slot) || slot.task.task_id !== id) continue;
-				const error = itemError(
-					this.getNode(),
-					slot.task.item,
-					`Task ${id} does not report its progress to this execution, so it cannot wake it`,
-					`Its webhook URL is ${describeUrl(task.webhook_url)}. Wait Mode 'On Webhook' works for tasks created in the same execution with Webhook URL {{ $execution.resumeUrl }} (or by Create Task with Wait Mode 'On Webhook'). Use Wait Mode Poll for other tasks.`,
-				);
-				if (!this.continueOnFail()) throw error;
-				slots[slotIndex] = {
-					ready: {
-						json: { task_id: id, error: error.message },
-						error,
-						pairedItem: { item: slot.task.item },
-					},
-				};
-			}
-		}
+		failForeignTasks(this, slots, ids, states, resumeUrl);
 		if (!slots.some(isTaskSlot))
 			return [slots.map((slot) => (slot as { ready: INodeExecutionData }).ready)];
 	}
@@ -130,12 +108,59 @@ export async function waitOnWebhook(
 		return asOperationOutput(this, await finish(this, slots, states, watch));
 	}
 
+	await putToWait(this, slots, settings, resumeUrl, maxDelayMs);
+	return [slots.map((slot) => waitingItem(slot, states))];
+}
+
+/**
+ * Wait for Completion: a task that reports to another execution cannot wake this one. Its slots
+ * become its items' errors (in place); without Continue On Fail the first one stops the node.
+ */
+function failForeignTasks(
+	context: IExecuteFunctions,
+	slots: OutputSlot[],
+	ids: number[],
+	states: Map<number, TaskDetails | null>,
+	resumeUrl: string,
+): void {
+	const token = resumeTokenOf(resumeUrl);
+	for (const id of ids) {
+		const task = states.get(id);
+		if (!task || isFinal(task) || !('webhook_url' in task)) continue;
+		if (resumeTokenOf(task.webhook_url) === token) continue;
+		for (const [slotIndex, slot] of slots.entries()) {
+			if (!isTaskSlot(slot) || slot.task.task_id !== id) continue;
+			const error = itemError(
+				context.getNode(),
+				slot.task.item,
+				`Task ${id} does not report its progress to this execution, so it cannot wake it`,
+				`Its webhook URL is ${describeUrl(task.webhook_url)}. Wait Mode 'On Webhook' works for tasks created in the same execution with Webhook URL {{ $execution.resumeUrl }} (or by Create Task with Wait Mode 'On Webhook'). Use Wait Mode Poll for other tasks.`,
+			);
+			if (!context.continueOnFail()) throw error;
+			slots[slotIndex] = {
+				ready: {
+					json: { task_id: id, error: error.message },
+					error,
+					pairedItem: { item: slot.task.item },
+				},
+			};
+		}
+	}
+}
+
+/** Puts the execution to wait until the last deadline (and a grace for the fallback loop), and starts that loop. */
+async function putToWait(
+	context: IExecuteFunctions,
+	slots: OutputSlot[],
+	settings: WebhookWaitSettings,
+	resumeUrl: string,
+	maxDelayMs: number,
+): Promise<void> {
 	const deadline = Math.max(...slots.filter(isTaskSlot).map((slot) => slot.task.deadline));
 	const fallbackMs = Math.max(0, settings.fallbackInterval) * 1000;
-	const node = this.getNode();
+	const node = context.getNode();
 	// n8n keeps this entry with the waiting execution: webhook() reads it, a timeout passes it on.
-	this.getExecuteData().data = { main: [slots.map((slot) => stackItem(node, slot))] };
-	await this.putExecutionToWait(new Date(deadline + (fallbackMs > 0 ? HARD_STOP_GRACE_MS : 0)));
-	if (fallbackMs > 0) startFallbackChecks(this, resumeUrl, fallbackMs, deadline, maxDelayMs);
-	return [slots.map((slot) => waitingItem(slot, states))];
+	context.getExecuteData().data = { main: [slots.map((slot) => stackItem(node, slot))] };
+	await context.putExecutionToWait(new Date(deadline + (fallbackMs > 0 ? HARD_STOP_GRACE_MS : 0)));
+	if (fallbackMs > 0) startFallbackChecks(context, resumeUrl, fallbackMs, deadline, maxDelayMs);
 }
