@@ -179,14 +179,12 @@ describe('the Create node of the flagship example', () => {
 		const fields = ndv.locator('[data-test-id="mapping-fields-container"]');
 		await fields.locator('[data-test-id="parameter-input-prompt"]').waitFor();
 		// An options input with no value shows "Select": none of the example's inputs does.
-		const inputs = await fields
-			.locator('input')
-			.evaluateAll((all) =>
-				all.map((i) => ({
-					value: (i as HTMLInputElement).value,
-					placeholder: (i as HTMLInputElement).placeholder,
-				})),
-			);
+		const inputs = await fields.locator('input').evaluateAll((all) =>
+			all.map((i) => ({
+				value: (i as HTMLInputElement).value,
+				placeholder: (i as HTMLInputElement).placeholder,
+			})),
+		);
 		expect(inputs.filter((i) => i.value === '')).toEqual([]);
 		expect(await ndv.locator('[data-test-id="parameter-issues"]').count()).toBe(0);
 	}, 120_000);
