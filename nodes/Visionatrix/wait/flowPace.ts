@@ -9,12 +9,16 @@ import {
 
 /** How long each flow's tasks take (ms): the run times of its finished tasks, or what its first progress reports suggest. */
 export class FlowPace {
+	/** Run times (ms) of each flow's finished tasks, kept sorted: read on every tick for every task. */
 	private readonly runTimes = new Map<string, number[]>();
 	/** Run times suggested by progress reports, by flow, until a task of the flow finishes. */
 	private readonly reports = new Map<string, number[]>();
 
 	finished(flow: string, runMs: number): void {
-		this.runTimes.set(flow, [...(this.runTimes.get(flow) ?? []), runMs]);
+		const sorted = this.runTimes.get(flow) ?? [];
+		const at = sorted.findIndex((seen) => seen > runMs);
+		sorted.splice(at === -1 ? sorted.length : at, 0, runMs);
+		this.runTimes.set(flow, sorted);
 	}
 
 	reported(flow: string, runMs: number): void {
@@ -24,21 +28,20 @@ export class FlowPace {
 
 	/** The typical run time of a flow's tasks, if anything tells. */
 	of(flow: string | undefined): number | undefined {
-		if (flow !== undefined) {
-			const own = median(this.runTimes.get(flow) ?? []);
-			if (own !== undefined) return own;
-			// Another flow's pace says little about this one: its first reports tell more.
-			return median(this.reports.get(flow) ?? []);
-		}
-		return median([...this.runTimes.values()].flat());
+		if (flow === undefined) return median([...this.runTimes.values()].flat());
+		const sorted = this.runTimes.get(flow);
+		// The lower median, as `median` gives it.
+		if (sorted) return sorted[Math.floor((sorted.length - 1) / 2)];
+		// Another flow's pace says little about this one: its first reports tell more.
+		return median(this.reports.get(flow) ?? []);
 	}
 
 	/** The run times a flow's tasks can be expected to take: those seen, or, before two have finished, a spread around the pace. */
 	range(flow: string | undefined, pace: number): { quickest: number; slowest: number } {
-		const seen = flow !== undefined ? (this.runTimes.get(flow) ?? []) : [];
-		if (seen.length < 2)
+		const sorted = flow !== undefined ? (this.runTimes.get(flow) ?? []) : [];
+		if (sorted.length < 2)
 			return { quickest: pace * (1 - UNSEEN_SPREAD), slowest: pace * (1 + UNSEEN_SPREAD) };
-		return { quickest: Math.min(...seen), slowest: Math.max(...seen) };
+		return { quickest: sorted[0], slowest: sorted[sorted.length - 1] };
 	}
 
 	/**
@@ -64,7 +67,8 @@ export class FlowPace {
 			return now + clamp(Math.max(FIRST_LOOK_MS - ran, 0.25 * ran), minDelayMs, maxDelayMs);
 		}
 		const step = clamp(Math.max(pace, ran) * shareOfTaskTime, minDelayMs, maxDelayMs);
-		const looks = [start + this.firstLook(flow, pace), start + this.range(flow, pace).slowest];
+		const { slowest } = this.range(flow, pace);
+		const looks = [start + this.firstLook(flow, pace), start + slowest];
 		// Past them it is slower than its flow's tasks: read again after a share of the time it has
 		// run so far, so a task far slower than the others is read ever less often.
 		const next = looks.find((look) => look > now + minDelayMs / 2);
