@@ -38,6 +38,24 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 describe('waiting on a server with a history of 2,000 tasks', () => {
 	let emulator: VisionatrixEmulator;
 
+	/** Create Task waiting for its tasks, a failed item its own output (Continue On Fail), started without awaiting it. */
+	const startWaitingCreate = (items: Array<{ json: { prompt: string } }>) =>
+		start(
+			emulator,
+			[
+				{
+					...createTask(
+						'Generate',
+						'sdxl_lighting',
+						{ prompt: '={{ $json.prompt }}' },
+						{ waitForCompletion: true },
+					),
+					continueOnFail: true,
+				},
+			],
+			{ inputItems: items },
+		);
+
 	beforeEach(async () => {
 		emulator = await startEmulator({ history: HISTORY, taskDurationMs: 300, workers: 2 });
 	});
@@ -156,21 +174,7 @@ describe('waiting on a server with a history of 2,000 tasks', () => {
 	it('reports a queued task cancelled while others run, and goes on with the others', async () => {
 		emulator.configure({ workers: 1, taskDurationMs: 400 });
 		const items = Array.from({ length: 4 }, (_, i) => ({ json: { prompt: `cancel ${i}` } }));
-		const handle = start(
-			emulator,
-			[
-				{
-					...createTask(
-						'Generate',
-						'sdxl_lighting',
-						{ prompt: '={{ $json.prompt }}' },
-						{ waitForCompletion: true },
-					),
-					continueOnFail: true,
-				},
-			],
-			{ inputItems: items },
-		);
+		const handle = startWaitingCreate(items);
 		const last = HISTORY + 4;
 		await until(
 			() => emulator.task(last) !== undefined && emulator.task(HISTORY + 1)?.state === 'running',
@@ -201,21 +205,7 @@ describe('waiting on a server with a history of 2,000 tasks', () => {
 	it('reports a task deleted while it runs, and goes on with the others', async () => {
 		emulator.configure({ workers: 2, taskDurationMs: 800 });
 		const items = Array.from({ length: 3 }, (_, i) => ({ json: { prompt: `delete ${i}` } }));
-		const handle = start(
-			emulator,
-			[
-				{
-					...createTask(
-						'Generate',
-						'sdxl_lighting',
-						{ prompt: '={{ $json.prompt }}' },
-						{ waitForCompletion: true },
-					),
-					continueOnFail: true,
-				},
-			],
-			{ inputItems: items },
-		);
+		const handle = startWaitingCreate(items);
 		const victim = HISTORY + 1;
 		await until(
 			() => emulator.task(victim)?.state === 'running' && progressReads(emulator).length > 0,
