@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { loadExample, prepareWorkflow, type N8nServer, type WorkflowExport } from '../n8n';
+import { type N8nServer, type WorkflowExport } from '../n8n';
 import { injectFaults, ROUTES, type VisionatrixEmulator } from '../emulator';
 import type { N8nRestClient } from '../n8n/rest';
 import { startN8nSession, type N8nSession } from '../n8n/session';
@@ -20,7 +20,7 @@ import {
 	startByWebhook,
 	tasksOfExecution,
 	untilWaiting,
-	withWebhookTrigger,
+	webhookWaitExample,
 } from './webhook-workflows';
 
 const OWNER = { email: 'e2e-outage@visionatrix.local', password: 'Vix-e2e-2026' };
@@ -32,25 +32,15 @@ function exampleWorkflow(
 	credential: { id: string; name: string },
 	outputDir: string,
 ): WorkflowExport {
-	const workflow = withWebhookTrigger(
-		prepareWorkflow(loadExample('webhook-wait.json'), {
-			credential,
-			outputDir,
-			name: 'e2e: webhook wait through a restart',
-		}),
-		PATH,
-	);
-	const generate = workflow.nodes.find((node) => node.name === GENERATE)!;
-	(generate.parameters.flowInputs as { value: Record<string, unknown> }).value = {
-		prompt: '={{ $json.body.prompt }}',
-	};
-	generate.parameters.options = {
-		...(generate.parameters.options as object),
-		timeout: '={{ $json.body.timeout }}',
-		fallbackInterval: 0,
-		pollInterval: 1,
-	};
-	return workflow;
+	return webhookWaitExample({
+		credential,
+		outputDir,
+		name: 'e2e: webhook wait through a restart',
+		path: PATH,
+		generate: GENERATE,
+		inputs: { prompt: '={{ $json.body.prompt }}' },
+		options: { timeout: '={{ $json.body.timeout }}', fallbackInterval: 0, pollInterval: 1 },
+	});
 }
 
 describe('Wait Mode "On Webhook" through a Visionatrix restart, in a real n8n', () => {

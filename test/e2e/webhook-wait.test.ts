@@ -37,8 +37,8 @@ import {
 	startByWebhook,
 	tasksOfExecution,
 	untilWaiting,
+	webhookWaitExample,
 	webhookTrigger,
-	withWebhookTrigger,
 } from './webhook-workflows';
 
 const TASK_MS = 3000;
@@ -53,23 +53,18 @@ function exampleWorkflow(
 	credential: { id: string; name: string },
 	outputDir: string,
 ): WorkflowExport {
-	const workflow = withWebhookTrigger(
-		prepareWorkflow(loadExample('webhook-wait.json'), {
-			credential,
-			outputDir,
-			name: 'e2e: webhook wait (example)',
-		}),
-		'vix-webhook-wait',
-	);
-	const generate = workflow.nodes.find((node) => node.name === GENERATE)!;
-	const inputs = generate.parameters.flowInputs as { value: Record<string, unknown> };
-	inputs.value = { prompt: '={{ $json.body.prompt }}', count: '={{ $json.body.count ?? 1 }}' };
-	generate.parameters.options = {
-		...(generate.parameters.options as object),
-		timeout: '={{ $json.body.timeout ?? 60 }}',
-		fallbackInterval: '={{ $json.body.fallback ?? 300 }}',
-	};
-	return workflow;
+	return webhookWaitExample({
+		credential,
+		outputDir,
+		name: 'e2e: webhook wait (example)',
+		path: 'vix-webhook-wait',
+		generate: GENERATE,
+		inputs: { prompt: '={{ $json.body.prompt }}', count: '={{ $json.body.count ?? 1 }}' },
+		options: {
+			timeout: '={{ $json.body.timeout ?? 60 }}',
+			fallbackInterval: '={{ $json.body.fallback ?? 300 }}',
+		},
+	});
 }
 
 /** Create Task (no wait) with Webhook URL = the resume URL, then Wait for Completion on the webhook. */

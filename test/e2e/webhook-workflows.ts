@@ -8,7 +8,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { VisionatrixEmulator, WebhookDelivery } from '../emulator/types';
-import { repoRoot, type WorkflowExport, type WorkflowNode } from '../n8n';
+import {
+	loadExample,
+	prepareWorkflow,
+	repoRoot,
+	type WorkflowExport,
+	type WorkflowNode,
+} from '../n8n';
 import { callWebhookTrigger, type N8nExecution, type N8nRestClient } from '../n8n/rest';
 
 export const TRIGGER = 'Start';
@@ -42,6 +48,30 @@ export function withWebhookTrigger(workflow: WorkflowExport, path: string): Work
 		nodes: workflow.nodes.map((node) => (node === manual ? trigger : node)),
 		connections: { [trigger.name]: fromManual, ...others },
 	};
+}
+
+/**
+ * The webhook-wait example started by a Webhook trigger on `path`, its Create Task (`generate`)
+ * given these flow inputs and these options over the example's own.
+ */
+export function webhookWaitExample(settings: {
+	credential: { id: string; name: string };
+	outputDir: string;
+	name: string;
+	path: string;
+	generate: string;
+	inputs: Record<string, unknown>;
+	options: Record<string, unknown>;
+}): WorkflowExport {
+	const { credential, outputDir, name } = settings;
+	const workflow = withWebhookTrigger(
+		prepareWorkflow(loadExample('webhook-wait.json'), { credential, outputDir, name }),
+		settings.path,
+	);
+	const generate = workflow.nodes.find((node) => node.name === settings.generate)!;
+	(generate.parameters.flowInputs as { value: Record<string, unknown> }).value = settings.inputs;
+	generate.parameters.options = { ...(generate.parameters.options as object), ...settings.options };
+	return workflow;
 }
 
 /** Starts a published workflow through its Webhook trigger; returns the execution id it answered with. */
