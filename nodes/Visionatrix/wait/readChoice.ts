@@ -72,6 +72,16 @@ export class ReadChoice {
 		return reads;
 	}
 
+	/** Whether one summary of a flow and group weighs less than reading `count` of its tasks one by one. */
+	summaryCheaper(
+		flow: string,
+		groupScope: number,
+		count: number,
+		highestId: () => number,
+	): boolean {
+		return this.summaryCost(groupKey(flow, groupScope), highestId) < count * this.taskCost(flow);
+	}
+
 	/** Learns what the answers of a read weighed. */
 	learnSizes(read: TaskRead, result: ReadResult): void {
 		if (read.kind === 'summary' && result.summary) {
