@@ -27,8 +27,11 @@ export class Visionatrix implements INodeType {
 		group: ['transform'],
 		// 1.1: Create's Output field (Task IDs, Final State, Files) in place of its Wait for Completion
 		// and Download Results options; version 1 nodes keep those (see resources/task/create.ts).
-		version: [1, 1.1],
-		defaultVersion: 1.1,
+		// 1.2: a waiting Create or Wait for Completion's Timeout counts each task's own run, a queue
+		// that does not move ends the wait, and the cancel option also cancels the tasks the wait
+		// gives up on (see wait/pollWait.ts); 1 and 1.1 keep one Timeout for the whole wait.
+		version: [1, 1.1, 1.2],
+		defaultVersion: 1.2,
 		// The operation as the panel names it (a test keeps this in step with the Operation options).
 		subtitle:
 			'={{ {"task.cancel":"Task: Cancel","task.create":"Task: Create","task.delete":"Task: Delete","task.getMany":"Task: Get Many","task.getProgress":"Task: Get Progress","task.getResults":"Task: Get Results","task.restart":"Task: Restart","task.setPriority":"Task: Set Priority","task.waitForCompletion":"Task: Wait for Completion","flow.get":"Flow: Get","flow.getMany":"Flow: Get Many"}[$parameter["resource"] + "." + $parameter["operation"]] }}',
