@@ -69,22 +69,22 @@ function whatBecomesOf(last: TaskDetails | undefined, cancelled: boolean | undef
 
 function timeoutOutcome(outcome: Extract<TaskOutcome, { kind: 'timeout' }>): OutcomeMessage {
 	const { taskId, timeoutSeconds, last, outage } = outcome;
-	const state = taskStateText(last, outcome.ahead);
+	const state = last ? ` (${taskStateText(last, outcome.ahead)})` : '';
 	if (outage)
 		return {
-			message: `Task ${taskId} did not finish within ${timeoutSeconds} seconds (${state})${outageNote(outage)}; the task may still run there: get its files with Get Results once Visionatrix is back`,
+			message: `Task ${taskId} did not finish within ${timeoutSeconds} seconds${state}${outageNote(outage)}; the task may still run there: get its files with Get Results once Visionatrix is back`,
 			description:
 				'The server did not answer (or its proxy answered 502/503/504) until the Timeout. Start Visionatrix again if it is down; its tasks are kept.',
 		};
 	if (outcome.limit === 'run')
 		return {
-			message: `Task ${taskId} ran longer than its Timeout of ${timeoutSeconds} seconds (${state}); ${whatBecomesOf(last, outcome.cancelled)}`,
+			message: `Task ${taskId} ran longer than its Timeout of ${timeoutSeconds} seconds${state}; ${whatBecomesOf(last, outcome.cancelled)}`,
 			description:
 				"Timeout counts each task's own run, from when a worker took it. Raise Timeout in the options (video flows can need far more than 10 minutes).",
 		};
 	const queued = last !== undefined && taskStatus(last) === 'queued';
 	return {
-		message: `Task ${taskId} did not finish within ${timeoutSeconds} seconds (${state}); ${whatBecomesOf(last, outcome.cancelled)}, or raise Timeout`,
+		message: `Task ${taskId} did not finish within ${timeoutSeconds} seconds${state}; ${whatBecomesOf(last, outcome.cancelled)}, or raise Timeout`,
 		description: queued
 			? "In this node version Timeout counts the time in the queue too: other tasks were ahead of it. Raise Timeout, or get its results later. Node version 1.2 counts each task's own run instead."
 			: 'The task goes on running on the server. Raise Timeout in the options (video flows can need far more than 10 minutes), or get its results later.',
