@@ -227,10 +227,12 @@ export class WaitPlan {
 		);
 	}
 
-	/** How many of the wait's queued tasks the line puts before each queued one. */
+	/** How many of the wait's tasks are ahead of each queued one: those running, and those the line puts before it. */
 	private ahead(): Map<number, number> {
-		const queued = [...this.tasks.values()].filter((task) => task.state === 'queued');
-		return new Map(this.line.rank(queued).map((task, index) => [task.id, index]));
+		const all = [...this.tasks.values()];
+		const running = all.filter((task) => task.state === 'running').length;
+		const queued = all.filter((task) => task.state === 'queued');
+		return new Map(this.line.rank(queued).map((task, index) => [task.id, running + index]));
 	}
 
 	private end(task: Tracked, outcome: WaitOutcome, ahead: Map<number, number>): Ended {
