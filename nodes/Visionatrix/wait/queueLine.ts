@@ -71,29 +71,34 @@ export class QueueLine {
 
 	/**
 	 * While the guess fails, a due queued task is read with the rest of its group: all of them in
-	 * one summary when that is cheaper than reading them one by one, else the few most likely.
+	 * one summary when that is cheaper than reading them one by one (`bySummary`), else the few
+	 * most likely on their own.
 	 */
 	wideLook(
 		now: number,
 		queued: readonly Tracked[],
 		due: ReadonlySet<Tracked>,
-		summaryCheaper: (flow: string, groupScope: number, count: number) => boolean,
-	): Tracked[] {
+		bySummary: (flow: string, groupScope: number, count: number) => boolean,
+	): { summaries: Tracked[][]; few: Tracked[] } {
+		const look = { summaries: [] as Tracked[][], few: [] as Tracked[] };
 		const lookAround = (this.lookAroundAt ?? Infinity) <= now + SAME_TICK_MS;
-		if (!this.wide || !(lookAround || queued.some((task) => due.has(task)))) return [];
+		if (!this.wide || !(lookAround || queued.some((task) => due.has(task)))) return look;
 		const groups = new Map<string, Tracked[]>();
 		for (const task of queued) {
 			const key = `${task.groupScope}\u0000${task.flow}`;
 			groups.set(key, [...(groups.get(key) ?? []), task]);
 		}
-		return [...groups.values()].flatMap((group) => {
+		for (const group of groups.values()) {
 			const { flow, groupScope } = group[0];
-			const all =
+			if (
 				flow !== undefined &&
 				groupScope !== undefined &&
-				summaryCheaper(flow, groupScope, group.length);
-			return all ? group : this.mostLikely(group);
-		});
+				bySummary(flow, groupScope, group.length)
+			)
+				look.summaries.push(group);
+			else look.few.push(...this.mostLikely(group));
+		}
+		return look;
 	}
 
 	/**

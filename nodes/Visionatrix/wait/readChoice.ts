@@ -72,14 +72,17 @@ export class ReadChoice {
 		return reads;
 	}
 
-	/** Whether one summary of a flow and group weighs less than reading `count` of its tasks one by one. */
-	summaryCheaper(
-		flow: string,
-		groupScope: number,
-		count: number,
-		highestId: () => number,
-	): boolean {
-		return this.summaryCost(groupKey(flow, groupScope), highestId) < count * this.taskCost(flow);
+	/**
+	 * Whether to look for the started one among `count` queued tasks of a flow and group with one
+	 * summary: when it weighs less than reading them one by one, or, never read yet, when at worst
+	 * (every task id up to the highest known in it) it weighs at most twice that: one try tells its size.
+	 */
+	lookBySummary(flow: string, groupScope: number, count: number, highestId: () => number): boolean {
+		const key = groupKey(flow, groupScope);
+		const singles = count * this.taskCost(flow);
+		return this.summaryBytes.has(key)
+			? this.summaryBytes.get(key)! < singles
+			: this.summaryCost(key, highestId) <= 2 * singles;
 	}
 
 	/** Learns what the answers of a read weighed. */

@@ -85,14 +85,25 @@ export class WaitPlan {
 			),
 		);
 		const queued = [...this.tasks.values()].filter((task) => task.state === 'queued');
-		const wide = this.line.wideLook(now, queued, due, (flow, groupScope, count) =>
-			this.reads.summaryCheaper(flow, groupScope, count, () => this.highestId()),
+		const { summaries, few } = this.line.wideLook(now, queued, due, (flow, groupScope, count) =>
+			this.reads.lookBySummary(flow, groupScope, count, () => this.highestId()),
 		);
-		for (const task of wide) due.add(task);
-		if (due.size === 0) return [];
-		const reads = this.reads.readsFor([...due], () => this.highestId());
-		for (const read of reads)
-			if (read.taskIds.some((id) => wide.some((task) => task.id === id))) this.wideReads.add(read);
+		const reads: TaskRead[] = summaries.map((group) => {
+			const { flow, groupScope } = group[0] as Required<Tracked>;
+			// The summary covers every task of its flow and group, the running ones too.
+			for (const task of this.tasks.values())
+				if (task.flow === flow && task.groupScope === groupScope) due.delete(task);
+			const read: TaskRead = { kind: 'summary', name: flow, groupScope, taskIds: [] };
+			read.taskIds.push(...group.map((task) => task.id));
+			this.wideReads.add(read);
+			return read;
+		});
+		for (const task of few) due.add(task);
+		if (due.size === 0) return reads;
+		for (const read of this.reads.readsFor([...due], () => this.highestId())) {
+			if (read.taskIds.some((id) => few.some((task) => task.id === id))) this.wideReads.add(read);
+			reads.push(read);
+		}
 		return reads;
 	}
 
