@@ -27,6 +27,8 @@ export interface SimTask {
 	durationMs: number;
 	/** Another user's task: taken by the workers, never readable by the wait. */
 	otherUser?: boolean;
+	/** Whose task, when several waits run as different users (each sees only its own). */
+	user?: string;
 	/** Queued at this time (default 0). */
 	queuedAt?: number;
 	/** Removed (cancelled or deleted) at this time. */
@@ -111,8 +113,7 @@ function playWorkers(tasks: readonly SimTask[], options: SimOptions): Map<number
 		}
 		runs.set(next.id, { start: at, end, worker });
 		lastFlow[worker] = next.flow;
-		free[worker] =
-			next.removedAt !== undefined && next.removedAt < end ? next.removedAt : end;
+		free[worker] = next.removedAt !== undefined && next.removedAt < end ? next.removedAt : end;
 	}
 	return runs;
 }
@@ -217,7 +218,8 @@ export function simulatedServer(tasks: SimTask[], options: SimOptions, clock = n
 	const reads: ReadLog[] = [];
 	const workerChecks: number[] = [];
 	const runs = playWorkers(tasks, options);
-	const byId = new Map(tasks.filter((t) => !t.otherUser).map((t) => [t.id, t]));
+	const visibleTo = (user?: string) =>
+		new Map(tasks.filter((t) => !t.otherUser && t.user === user).map((t) => [t.id, t]));
 	const history = options.history ?? 0;
 	/** The last time the server heard from each worker. */
 	const lastHeard = (worker: number, t: number) => {
@@ -228,7 +230,12 @@ export function simulatedServer(tasks: SimTask[], options: SimOptions, clock = n
 			.flatMap((run) => [run.start, Math.min(run.end, diedAt)]);
 		return Math.max(0, ...reports.filter((at) => at <= diedAt));
 	};
-	const deps = (): WaitDependencies => ({
+	/** A wait's dependencies, as `user` (default: the user every task without one belongs to). */
+	const deps = (user?: string): WaitDependencies => {
+		const byId = visibleTo(user);
+		return depsOf(byId);
+	};
+	const depsOf = (byId: Map<number, SimTask>): WaitDependencies => ({
 		now: () => clock.now,
 		sleep: clock.sleep,
 		fetchTasks: async (read): Promise<ReadResult> => {

@@ -20,10 +20,10 @@ interface Failure {
 	json: IDataObject;
 }
 
-/** `task 21 (running, 40%)`, from what the failed item's JSON says of its task. */
-function failedTaskText({ error, json }: Failure): string {
+/** What the failed item's JSON says of its task: `task 21 (running, 40%)`; undefined when it has none. */
+function failedTaskText({ error, json }: Failure): string | undefined {
 	const details = { ...json, ...((error as { itemJson?: IDataObject }).itemJson ?? {}) };
-	if (typeof details.task_id !== 'number') return withoutItemIndex(error.message);
+	if (typeof details.task_id !== 'number') return undefined;
 	const state =
 		details.status === 'queued'
 			? 'still queued, not started'
@@ -37,6 +37,23 @@ function failedTaskText({ error, json }: Failure): string {
 							? 'cancelled or deleted'
 							: 'state not known';
 	return `task ${details.task_id} (${state})`;
+}
+
+/** Each failed item once: its task and state, or (no task) its error with the items that had it. */
+function failureTexts(failures: readonly Failure[]): string[] {
+	const texts: string[] = [];
+	const withoutTask = new Map<string, number[]>();
+	for (const failure of failures) {
+		const task = failedTaskText(failure);
+		if (task) texts.push(task);
+		else {
+			const message = withoutItemIndex(failure.error.message);
+			withoutTask.set(message, [...(withoutTask.get(message) ?? []), failure.itemIndex]);
+		}
+	}
+	for (const [message, items] of withoutTask)
+		texts.push(`${message} (item${items.length > 1 ? 's' : ''} ${items.join(', ')})`);
+	return texts;
 }
 
 export class BatchOutput {
@@ -74,7 +91,7 @@ export class BatchOutput {
 
 	private batchError(): NodeOperationError {
 		const [first] = this.failures;
-		const named = this.failures.map(failedTaskText);
+		const named = failureTexts(this.failures);
 		const more = named.length - NAMED_IN_MESSAGE;
 		const total = this.failures.length + this.finished.length;
 		const message = `${this.failures.length} of ${total} results missing: ${named.slice(0, NAMED_IN_MESSAGE).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
