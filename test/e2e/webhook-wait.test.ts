@@ -380,7 +380,7 @@ describe('Wait Mode "On Webhook" in a real n8n', () => {
 			const errors = output(done, GENERATE, 1);
 			expect(errors).toHaveLength(1);
 			expect(String(errors[0].json.error)).toBe(
-				`Task ${task.id} did not finish within 3 seconds (last progress 0%); it goes on running on the Visionatrix server: get its files later with Get Results, or raise Timeout [item 0]`,
+				`Task ${task.id} did not finish within 3 seconds (still queued, not started); it stays queued on the Visionatrix server: get its files later with Get Results, or raise Timeout [item 0]`,
 			);
 			expect(output(done, FAILED)).toHaveLength(1);
 			timings.timeoutByFallbackLoop = {

@@ -140,6 +140,27 @@ describe('version 1.2: a queue that does not move ends the wait with its cause',
 		expect(server.workerChecks).toEqual([0]);
 	});
 
+	it('a flows list that cannot be read is no news: asked once at the first look, not at every tick, and the tasks complete', async () => {
+		const tasks = createdTasks(3, 3000);
+		const server = simulatedServer(tasks, { workers: 1 });
+		const deps = server.deps();
+		let asked = 0;
+		deps.checkWorkers = async () => {
+			asked++;
+			return new Map();
+		};
+		const targets = tasks.map((t) => ({ taskId: t.id, deadline: Infinity, runLimitMs: 600_000 }));
+		const [outcomes] = await server.clock.run([
+			async () => await waitForTasks(targets, DEFAULT_SCHEDULE, deps, { checkedFlows: [] }),
+		]);
+		expect([...outcomes.values()].map((o) => o.kind)).toEqual([
+			'completed',
+			'completed',
+			'completed',
+		]);
+		expect(asked).toBe(1);
+	});
+
 	it('the only worker dies mid-task: its task fails after 5 minutes without a report, the queued ones once the server stops counting the worker', async () => {
 		const tasks = createdTasks(5, 3000, { jitter: 0 });
 		// Tasks 1–3 run; task 4 starts at 9 s and its worker dies at 10 s (last report at 9.3 s).

@@ -31,7 +31,7 @@ async function tick(plan: WaitPlan, deps: WaitDependencies): Promise<boolean> {
 		}
 	}
 	const flows = deps.checkWorkers ? plan.workersCheckDue(deps.now()) : [];
-	if (flows.length > 0) plan.learnWorkers(await deps.checkWorkers!(flows), deps.now());
+	if (flows.length > 0) plan.learnWorkers(flows, await deps.checkWorkers!(flows), deps.now());
 	return reads.length > 0 || flows.length > 0;
 }
 

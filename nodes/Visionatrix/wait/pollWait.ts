@@ -15,6 +15,7 @@ import { outcomeMessage, type TaskOutcome } from '../shared/taskOutcomes';
 import { taskStatus } from '../shared/taskStatus';
 import { visionatrixRequest } from '../shared/transport';
 import type { Outage, TaskDetails } from '../shared/types';
+import type { OutageWatch } from './outage';
 import { keepPatience, outageWatch } from './patience';
 import { waitForTasks } from './pollLoop';
 import type { ReadResult, TaskRead } from './readChoice';
@@ -126,6 +127,39 @@ function waitTargets(tasks: TaskOfItem[], settingsOf: SettingsOf, start: number)
 	});
 }
 
+/**
+ * The wait's reads, with one outage watch for them and the downloads that follow: a read that
+ * finds the server down is tried again until it answers; at the nearest deadline (or after a quiet
+ * period, when the tasks have none) the wait sees no news and goes on. The downloads wait out an
+ * outage until the item's deadline, or (1.2) for Timeout.
+ */
+function outageReads(
+	this: IExecuteFunctions,
+	tasks: TaskOfItem[],
+	targets: WaitTarget[],
+	settingsOf: SettingsOf,
+	maxDelayMs: number,
+): { watch: OutageWatch; readStates: (read: TaskRead) => Promise<ReadResult> } {
+	const signal = this.getExecutionCancelSignal();
+	const deadlineOf = (taskId: number) => targets.find((t) => t.taskId === taskId)?.deadline ?? 0;
+	const watch = outageWatch(this, maxDelayMs);
+	keepPatience(this, {
+		watch,
+		deadlineOf: (itemIndex) =>
+			Math.min(
+				deadlineOf(tasks.find((t) => t.itemIndex === itemIndex)?.taskId ?? 0),
+				Date.now() + settingsOf(itemIndex).timeout * 1000,
+			),
+	});
+	const readStates = async (read: TaskRead): Promise<ReadResult> =>
+		await watch.read(
+			async () => await performRead.call(this, read, signal),
+			Math.min(Date.now() + QUIET_MS, ...read.taskIds.map(deadlineOf)),
+			() => ({ states: new Map<number, TaskDetails | null>() }),
+		);
+	return { watch, readStates };
+}
+
 /** Waits for all the tasks together; for each: its final state, or the item's error. */
 export async function waitStep(
 	this: IExecuteFunctions,
@@ -138,25 +172,7 @@ export async function waitStep(
 	const targets = waitTargets(tasks, settingsOf, start);
 	const maxDelayMs = longestPause(tasks, settingsOf);
 	const signal = this.getExecutionCancelSignal();
-	// The downloads that follow wait out an outage until the item's deadline, or (1.2) for Timeout.
-	const deadlineOf = (itemIndex: number) =>
-		Math.min(
-			targets[tasks.findIndex((t) => t.itemIndex === itemIndex)]?.deadline ?? start,
-			Date.now() + settingsOf(itemIndex).timeout * 1000,
-		);
-	// A read that finds the server down is tried again until it answers; at the nearest deadline
-	// (or after a quiet period, when the tasks have none) the wait sees no news and goes on.
-	const watch = outageWatch(this, maxDelayMs);
-	keepPatience(this, { watch, deadlineOf });
-	const readStates = async (read: TaskRead): Promise<ReadResult> =>
-		await watch.read(
-			async () => await performRead.call(this, read, signal),
-			Math.min(
-				Date.now() + QUIET_MS,
-				...read.taskIds.map((id) => targets.find((t) => t.taskId === id)?.deadline ?? start),
-			),
-			() => ({ states: new Map<number, TaskDetails | null>() }),
-		);
+	const { watch, readStates } = outageReads.call(this, tasks, targets, settingsOf, maxDelayMs);
 	const runTimeout = tasks.length > 0 && settingsOf(tasks[0].itemIndex).timeoutCounts === 'run';
 	const rules: QueueRules | undefined = runTimeout ? { checkedFlows } : undefined;
 

@@ -138,6 +138,25 @@ export function trackedTarget(target: WaitTarget, now: number): Tracked {
 	};
 }
 
+/** Giving up on a task at its deadline: the whole wait's, or (version 1.2) its own run's. */
+export function timeoutOf(task: Tracked): WaitOutcome {
+	return {
+		kind: 'timeout',
+		limit: task.runLimitMs !== undefined ? 'run' : 'wait',
+		last: task.last,
+	};
+}
+
+/** The line gave the task to a worker it counts on before the read was sent. */
+export function expectedStarted(task: Tracked, sentAt: number): boolean {
+	return (
+		task.state === 'queued' &&
+		!task.onSpareWorker &&
+		task.startedAt !== undefined &&
+		task.startedAt <= sentAt
+	);
+}
+
 /** A worker in the line's guess: free from `at`; `spare` when the wait has not seen it busy. */
 export interface Slot {
 	at: number;

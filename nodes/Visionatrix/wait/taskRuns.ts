@@ -51,6 +51,14 @@ export class TaskRuns {
 		return Number.isFinite(earliest) ? earliest : latest;
 	}
 
+	/** Version 1.2: a task's limit counts from when a worker took it, as late as the answers allow. */
+	setRunLimit(task: Tracked, news: TaskDetails, now: number): void {
+		if (task.runLimitMs === undefined) return;
+		const locked = this.clock.latestLocalTime(serverTime(news.locked_at));
+		const start = Math.min(now, locked ?? now - Math.max(0, news.execution_time) * 1000);
+		task.deadline = start + task.runLimitMs;
+	}
+
 	/** A finished task's run, from its estimated start for `runMs`, ending by `now` at the latest. */
 	finished(task: Tracked, from: number, runMs: number, now: number): void {
 		this.ran.push({ from, to: Math.min(now, from + runMs), flow: task.flow });

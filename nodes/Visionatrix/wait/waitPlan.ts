@@ -6,7 +6,9 @@ import { QueueLine } from './queueLine';
 import { QueueWatch } from './queueWatch';
 import { WorkerCount } from './workerCount';
 import {
+	expectedStarted,
 	SAME_TICK_MS,
+	timeoutOf,
 	type PollSchedule,
 	type QueueRules,
 	trackedTarget,
@@ -14,7 +16,7 @@ import {
 	type WaitOutcome,
 	type WaitTarget,
 } from './schedule';
-import { ServerClock, serverTime } from './serverClock';
+import { ServerClock } from './serverClock';
 import { TaskRuns } from './taskRuns';
 
 type Ended = { taskId: number; outcome: WaitOutcome };
@@ -88,16 +90,7 @@ export class WaitPlan {
 		const { summaries, few } = this.line.wideLook(now, queued, due, (flow, groupScope, count) =>
 			this.reads.lookBySummary(flow, groupScope, count, () => this.highestId()),
 		);
-		const reads: TaskRead[] = summaries.map((group) => {
-			const { flow, groupScope } = group[0] as Required<Tracked>;
-			// The summary covers every task of its flow and group, the running ones too.
-			for (const task of this.tasks.values())
-				if (task.flow === flow && task.groupScope === groupScope) due.delete(task);
-			const read: TaskRead = { kind: 'summary', name: flow, groupScope, taskIds: [] };
-			read.taskIds.push(...group.map((task) => task.id));
-			this.wideReads.add(read);
-			return read;
-		});
+		const reads = summaries.map((group) => this.groupSummary(group, due));
 		for (const task of few) due.add(task);
 		if (due.size === 0) return reads;
 		for (const read of this.reads.readsFor([...due], () => this.highestId())) {
@@ -105,6 +98,17 @@ export class WaitPlan {
 			reads.push(read);
 		}
 		return reads;
+	}
+
+	/** One summary for a group of queued tasks; it covers every task of its flow and group, so none of them is read otherwise. */
+	private groupSummary(group: Tracked[], due: Set<Tracked>): TaskRead {
+		const { flow, groupScope } = group[0] as Required<Tracked>;
+		for (const task of this.tasks.values())
+			if (task.flow === flow && task.groupScope === groupScope) due.delete(task);
+		const read: TaskRead = { kind: 'summary', name: flow, groupScope, taskIds: [] };
+		read.taskIds.push(...group.map((task) => task.id));
+		this.wideReads.add(read);
+		return read;
 	}
 
 	private highestId(): number {
@@ -161,7 +165,7 @@ export class WaitPlan {
 			// Not in its flow's summary: gone, or moved; its own read tells. Not read at all: no news.
 			if (read.kind === 'summary') task.ownRead = true;
 			task.dueAt = read.kind === 'summary' ? now : now + this.schedule.minDelayMs;
-			return read.kind === 'tasks' && now >= task.deadline ? this.timeout(task) : undefined;
+			return read.kind === 'tasks' && now >= task.deadline ? timeoutOf(task) : undefined;
 		}
 		task.ownRead = false;
 		if (news !== null) this.clock.read(task, news, now);
@@ -171,8 +175,8 @@ export class WaitPlan {
 		const status = taskStatus(news);
 		if (task.state === 'queued' && status !== 'queued') tick.started.push(task);
 		const silent = status === 'running' && this.watch?.silent(task, news, now);
-		if (task.state !== 'running' && status !== 'queued') this.setRunLimit(task, news, now);
-		if (status === 'queued' && this.expectedStarted(task, sentAt)) tick.missed = true;
+		if (task.state !== 'running' && status !== 'queued') this.runs.setRunLimit(task, news, now);
+		if (status === 'queued' && expectedStarted(task, sentAt)) tick.missed = true;
 		task.last = news;
 		task.flow = news.name ?? task.flow;
 		if (typeof news.group_scope === 'number') task.groupScope = news.group_scope;
@@ -185,38 +189,12 @@ export class WaitPlan {
 		if (status === 'running') this.seenRunning(task, news, now);
 		else this.seenQueued(task, now);
 		if (silent) return { kind: 'stalled', last: news };
-		return now >= task.deadline ? this.timeout(task) : undefined;
-	}
-
-	private timeout(task: Tracked): WaitOutcome {
-		return {
-			kind: 'timeout',
-			limit: task.runLimitMs !== undefined ? 'run' : 'wait',
-			last: task.last,
-		};
-	}
-
-	/** The line gave the task to a worker it counts on before the read was sent. */
-	private expectedStarted(task: Tracked, sentAt: number): boolean {
-		return (
-			task.state === 'queued' &&
-			!task.onSpareWorker &&
-			task.startedAt !== undefined &&
-			task.startedAt <= sentAt
-		);
-	}
-
-	/** Version 1.2: the task's limit counts from when a worker took it, as late as the answers allow. */
-	private setRunLimit(task: Tracked, news: TaskDetails, now: number): void {
-		if (task.runLimitMs === undefined) return;
-		const locked = this.clock.latestLocalTime(serverTime(news.locked_at));
-		const start = Math.min(now, locked ?? now - Math.max(0, news.execution_time) * 1000);
-		task.deadline = start + task.runLimitMs;
+		return now >= task.deadline ? timeoutOf(task) : undefined;
 	}
 
 	/** Ends the tasks of flows no connected worker can run that are still queued (version 1.2). */
-	learnWorkers(support: ReadonlyMap<string, boolean>, now: number): Ended[] {
-		this.watch?.checkedAt(now, [...support.keys()]);
+	learnWorkers(asked: string[], support: ReadonlyMap<string, boolean>, now: number): Ended[] {
+		this.watch?.checkedAt(now, asked);
 		const ahead = this.ahead();
 		const ended = [...this.tasks.values()]
 			.filter((task) => task.state === 'queued' && support.get(task.flow ?? '') === false)
