@@ -102,7 +102,7 @@ export const flowInputsField: INodeProperties = {
 	default: { mappingMode: 'defineBelow', value: null },
 	required: true,
 	description:
-		"The flow's inputs, as the server describes them. An input left out or empty takes the server's default, shown in its label.",
+		"The flow's inputs, as the server describes them. An input marked * needs a value; one left out or empty takes the flow's default, which a field shows when it is added.",
 	displayOptions: { show: showOnlyForCreate },
 	typeOptions: {
 		loadOptionsDependsOn: ['flow.value'],
