@@ -32,7 +32,7 @@ const TRANSLATE_OPTIONS = [
 /**
  * The field's label: the input's name as Visionatrix shows it, "(File)" for a file input, and "*"
  * when the node needs a value. Short, as the editor cuts long labels; an empty field sends nothing
- * and the flow's default applies. n8n draws no required mark of its own (see `required` below).
+ * and the flow's default applies.
  */
 function labelOf(param: FlowInputParam): string {
 	const name = param.display_name || param.name;
@@ -60,8 +60,7 @@ function inputField(param: FlowInputParam, prefilled: string | undefined): Resou
 	const field: ResourceMapperField = {
 		id: param.name,
 		displayName: labelOf(param),
-		// Not n8n's required: n8n would then check the field itself, by the input's id, and refuse to
-		// run or publish; the node checks it when it runs and names the input by its label.
+		// The mark is the label's "*": n8n draws none for a required field, and the node checks it.
 		required: false,
 		defaultMatch: false,
 		canBeUsedToMatch: false,

@@ -108,7 +108,9 @@ export const flowInputsField: INodeProperties = {
 		loadOptionsDependsOn: ['flow.value'],
 		resourceMapper: {
 			resourceMapperMethod: 'getFlowInputs',
-			mode: 'add',
+			// Not 'add': in that mode n8n checks required fields itself, by their ids, and refuses to run
+			// or publish, also with the field list older versions stored; the node checks every input.
+			mode: 'map',
 			valuesLabel: 'Flow Inputs',
 			fieldWords: { singular: 'input', plural: 'inputs' },
 			addAllFields: true,
