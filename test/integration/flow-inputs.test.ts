@@ -3,7 +3,9 @@
  * label and id and what to do, before anything is sent; never n8n's check of the fields by their
  * ids, whatever field list an older workflow stored with its values.
  */
-import type { INodeParameters } from 'n8n-workflow';
+import { NodeHelpers, type INode, type INodeParameters } from 'n8n-workflow';
+
+import { Visionatrix } from '../../nodes/Visionatrix/Visionatrix.node';
 
 import { builtInFlows, startEmulator, type VisionatrixEmulator } from '../emulator';
 import { EVERY_TYPE_FLOW, INPAINT_FLOW } from './everyTypeFlow';
@@ -127,6 +129,40 @@ describe("n8n's own check of the typed fields never answers instead of the node"
 			description:
 				'Give the name of the binary field that holds the file (for example "data"), or another task\'s output as {"task_id": 1, "node_id": 9}.',
 		});
+	});
+});
+
+describe("the editor's and publishing's check of the node (n8n's node issues)", () => {
+	it('finds nothing to say about an empty required input, even with the field list an older version stored: the run says it', () => {
+		const { description } = new Visionatrix();
+		const node: INode = {
+			id: '1',
+			name: 'Create',
+			type: 'n8n-nodes-visionatrix.visionatrix',
+			typeVersion: 1.1,
+			position: [0, 0],
+			parameters: NodeHelpers.getNodeParameters(
+				description.properties,
+				{
+					resource: 'task',
+					operation: 'create',
+					flow: flow('every_input_type'),
+					flowInputs: {
+						mappingMode: 'defineBelow',
+						value: { source: 'data' },
+						matchingColumns: [],
+						schema: STORED_SCHEMA,
+					},
+				},
+				true,
+				false,
+				null,
+				description,
+			)!,
+		};
+		expect(NodeHelpers.getNodeParametersIssues(description.properties, node, description)).toBe(
+			null,
+		);
 	});
 });
 

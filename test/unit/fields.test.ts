@@ -1,9 +1,10 @@
-import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { forAgentsToo } from '../../nodes/Visionatrix/shared/toolOutput';
 import { searchFlows } from '../../nodes/Visionatrix/listSearch/searchFlows';
 import { getFlowInputs } from '../../nodes/Visionatrix/resourceMapping/getFlowInputs';
 import { builtInFlows, startEmulator, type VisionatrixEmulator } from '../emulator';
+import { editorContext as editorContextOf } from '../integration/editorContext';
 import { EVERY_TYPE_FLOW, INPAINT_FLOW, TWO_PHOTOS_FLOW } from '../integration/everyTypeFlow';
 
 let emulator: VisionatrixEmulator;
@@ -14,35 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => await emulator.stop());
 
-/** What the editor gives a load-options method: the node's parameters and an authenticated request helper. */
-function editorContext(flow: string): ILoadOptionsFunctions {
-	return {
-		getNode: () => ({
-			id: 'n1',
-			name: 'Visionatrix',
-			type: 'x',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		}),
-		getNodeParameter: (name: string) => (name === 'flow' ? flow : undefined),
-		getCredentials: async () => ({
-			baseUrl: emulator.url,
-			apiVersion: 'current',
-			username: 'alice',
-			password: 'alice',
-		}),
-		helpers: {
-			httpRequestWithAuthentication: async (_type: string, options: IHttpRequestOptions) => {
-				const url = new URL(`${options.baseURL}${options.url}`);
-				const response = await fetch(url, {
-					headers: { authorization: `Basic ${Buffer.from('alice:alice').toString('base64')}` },
-				});
-				return { statusCode: response.status, headers: {}, body: await response.json() };
-			},
-		},
-	} as unknown as ILoadOptionsFunctions;
-}
+const editorContext = (flow: string) => editorContextOf(emulator, flow);
 
 describe("the flow's inputs as fields in the editor", () => {
 	it('gives each input type its field: string, number, options with the keys, boolean; files take a binary field name', async () => {
