@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { builtInFlows } from './flows';
+import { markFloat } from './http/pyjson';
 import { recordingsDir } from './recordings';
 import type {
 	BuiltInGenerator,
@@ -149,19 +150,23 @@ function saveNodesGraph(outputs: readonly EmulatedFlowOutput[]): Record<string, 
 }
 
 /**
- * The list as the server wrote it, with the number inputs whose step is written as a whole number
- * (`1`, not `1.0`): ComfyUI INT inputs. JSON.parse with the source text of each value (Node 21+);
- * without it, a whole-number step counts.
+ * The list as the server wrote it, from the source text of each number (JSON.parse gives it from
+ * Node 21): the number inputs whose step is a whole number (`1`, not `1.0`), ComfyUI INT inputs;
+ * and the numbers written as floats, to be written back the same way. Without the source text a
+ * whole-number step counts, and floats are written as JavaScript writes them.
  */
 function parseInstalledList(text: string): { flows: FlowInfo[]; whole: Set<object> } {
 	const whole = new Set<object>();
 	const body = (
 		JSON.parse(text, function (this: object, key, value: unknown, context?: { source?: string }) {
-			if (key === 'step' && typeof value === 'number') {
-				const source = context?.source;
-				if (source === undefined ? Number.isInteger(value) : /^-?\d+$/.test(source))
-					whole.add(this);
-			}
+			if (typeof value !== 'number') return value;
+			const source = context?.source;
+			if (source !== undefined && /[.eE]/.test(source)) markFloat(this, key);
+			if (
+				key === 'step' &&
+				(source === undefined ? Number.isInteger(value) : /^-?\d+$/.test(source))
+			)
+				whole.add(this);
 			return value;
 		}) as { response: { body: FlowInfo[] } }
 	).response.body;
