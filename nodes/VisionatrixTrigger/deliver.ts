@@ -1,8 +1,4 @@
-import {
-	NodeOperationError,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { concurrencyLimit, DEFAULT_CONCURRENCY } from '../Visionatrix/shared/concurrency';
 import { DEFAULT_BINARY_PROPERTY } from '../Visionatrix/shared/descriptions';

@@ -5,13 +5,7 @@ import { DEFAULT_CONCURRENCY, mapWithConcurrency } from '../Visionatrix/shared/c
 import { readTask } from '../Visionatrix/shared/taskClient';
 import { visionatrixJson, type RequestContext } from '../Visionatrix/shared/transport';
 import type { ProgressSummary, TaskDetails } from '../Visionatrix/shared/types';
-import {
-	byId,
-	isFinished,
-	matchesFilters,
-	type PollState,
-	type TaskFilters,
-} from './pollState';
+import { byId, isFinished, matchesFilters, type PollState, type TaskFilters } from './pollState';
 
 /**
  * How a poll finds the tasks that finished since the last one, at a cost that does not grow with
@@ -125,8 +119,7 @@ async function fullLookPlan(
 		read: tasks
 			.filter(
 				(task) =>
-					isFinished(task) &&
-					(task.task_id > state.lastTaskId || wasUnfinished.has(task.task_id)),
+					isFinished(task) && (task.task_id > state.lastTaskId || wasUnfinished.has(task.task_id)),
 			)
 			.map((task) => task.task_id),
 		keep: tasks.filter((task) => !isFinished(task)).map((task) => task.task_id),
@@ -140,8 +133,7 @@ export async function scanTasks(
 	state: PollState,
 	filters: TaskFilters,
 ): Promise<{ finished: TaskDetails[]; state: PollState }> {
-	const fullLook =
-		state.sinceFullLook === undefined || state.sinceFullLook + 1 >= FULL_LOOK_EVERY;
+	const fullLook = state.sinceFullLook === undefined || state.sinceFullLook + 1 >= FULL_LOOK_EVERY;
 	const plan = fullLook ? await fullLookPlan.call(this, state, filters) : rereadPlan(state);
 	const known = await readTasks.call(this, [...new Set([...plan.read, ...state.holes])]);
 	const sweep = await sweepFrom.call(this, plan.lastTaskId);
