@@ -22,6 +22,12 @@ export const FULL_LOOK_EVERY = 30;
 export const SWEEP_GAP = 20;
 /** Unfinished tasks re-read per poll, oldest first (workers take tasks in order, mostly). */
 export const REREADS_PER_POLL = 20;
+/**
+ * Tasks read per poll at most, beyond the re-reads: after a long outage or a re-publish, the next
+ * polls go on where one stopped. It keeps a poll short (n8n starts the next one on time even when
+ * the last is still running) and an execution within a few hundred items.
+ */
+export const MAX_READS_PER_POLL = 200;
 
 /** Group Scope 0: tasks of every group (the server's own default is group 1 only). */
 export const EVERY_GROUP = 0;
@@ -62,14 +68,15 @@ interface Sweep {
 }
 
 /**
- * Asks for the ids above `from` until {@link SWEEP_GAP} of them in a row answer 404. The 404s
- * below a task found are other users' tasks, or ones being created: they become holes.
+ * Asks for the ids above `from` until {@link SWEEP_GAP} of them in a row answer 404, or `budget`
+ * tasks are found. The 404s below a task found are other users' tasks, or ones being created:
+ * they become holes.
  */
-async function sweepFrom(this: IPollFunctions, from: number): Promise<Sweep> {
+async function sweepFrom(this: IPollFunctions, from: number, budget: number): Promise<Sweep> {
 	const sweep: Sweep = { tasks: [], lastTaskId: from, holes: [] };
 	let pending: number[] = [];
 	let next = from + 1;
-	for (;;) {
+	while (sweep.tasks.length < budget) {
 		const end = sweep.lastTaskId + SWEEP_GAP;
 		const ids = Array.from({ length: end - next + 1 }, (_, index) => next + index);
 		const { tasks, missing } = await readTasks.call(this, ids);
@@ -81,6 +88,7 @@ async function sweepFrom(this: IPollFunctions, from: number): Promise<Sweep> {
 		pending = pending.filter((id) => id > sweep.lastTaskId);
 		next = end + 1;
 	}
+	return sweep;
 }
 
 /** Which known tasks this poll reads, which it keeps as unfinished unread, and where the sweep starts. */
@@ -88,6 +96,8 @@ interface ReadPlan {
 	read: number[];
 	keep: number[];
 	lastTaskId: number;
+	/** More tasks finished than a poll reads: the next poll looks again. */
+	capped?: boolean;
 }
 
 function rereadPlan(state: PollState): ReadPlan {
@@ -115,16 +125,18 @@ async function fullLookPlan(
 	);
 	const wasUnfinished = new Set(state.unfinished);
 	const tasks = all.filter((task) => matchesFilters(task, filters));
-	return {
-		read: tasks
-			.filter(
-				(task) =>
-					isFinished(task) && (task.task_id > state.lastTaskId || wasUnfinished.has(task.task_id)),
-			)
-			.map((task) => task.task_id),
-		keep: tasks.filter((task) => !isFinished(task)).map((task) => task.task_id),
-		lastTaskId: Math.max(state.lastTaskId, all.at(-1)?.task_id ?? 0),
-	};
+	const read = tasks
+		.filter(
+			(task) =>
+				isFinished(task) && (task.task_id > state.lastTaskId || wasUnfinished.has(task.task_id)),
+		)
+		.map((task) => task.task_id);
+	const keep = tasks.filter((task) => !isFinished(task)).map((task) => task.task_id);
+	if (read.length <= MAX_READS_PER_POLL)
+		return { read, keep, lastTaskId: Math.max(state.lastTaskId, all.at(-1)?.task_id ?? 0) };
+	// The oldest first; the ones above the last read are new to the next look.
+	const first = read.slice(0, MAX_READS_PER_POLL);
+	return { read: first, keep, lastTaskId: Math.max(state.lastTaskId, first.at(-1)!), capped: true };
 }
 
 /** The tasks matching the filters that finished since the last poll (oldest first), and the next state. */
@@ -136,7 +148,7 @@ export async function scanTasks(
 	const fullLook = state.sinceFullLook === undefined || state.sinceFullLook + 1 >= FULL_LOOK_EVERY;
 	const plan = fullLook ? await fullLookPlan.call(this, state, filters) : rereadPlan(state);
 	const known = await readTasks.call(this, [...new Set([...plan.read, ...state.holes])]);
-	const sweep = await sweepFrom.call(this, plan.lastTaskId);
+	const sweep = await sweepFrom.call(this, plan.lastTaskId, MAX_READS_PER_POLL - plan.read.length);
 	const read = new Map<number, TaskDetails>();
 	for (const task of [...known.tasks, ...sweep.tasks])
 		if (matchesFilters(task, filters)) read.set(task.task_id, task);
@@ -150,7 +162,11 @@ export async function scanTasks(
 			lastTaskId: sweep.lastTaskId,
 			unfinished: [...unfinished].sort((a, b) => a - b),
 			holes: sweep.holes,
-			sinceFullLook: fullLook ? 0 : (state.sinceFullLook ?? 0) + 1,
+			sinceFullLook: plan.capped
+				? state.sinceFullLook
+				: fullLook
+					? 0
+					: (state.sinceFullLook ?? 0) + 1,
 		},
 	};
 }

@@ -4,6 +4,7 @@ import { VisionatrixApi } from '../../credentials/VisionatrixApi.credentials';
 import { VisionatrixTrigger } from '../../nodes/VisionatrixTrigger/VisionatrixTrigger.node';
 import {
 	FULL_LOOK_EVERY,
+	MAX_READS_PER_POLL,
 	REREADS_PER_POLL,
 	SWEEP_GAP,
 } from '../../nodes/VisionatrixTrigger/taskScan';
@@ -58,8 +59,9 @@ async function queue(client: VisionatrixTestClient, count = 1): Promise<number[]
 	return response.json().tasks_ids as number[];
 }
 
+/** Waits until the tasks have finished (a backlog of hundreds takes the two workers a while). */
 async function finished(ids: number[]): Promise<number[]> {
-	await Promise.all(ids.map(async (id) => await emulator.waitForTask(id)));
+	await Promise.all(ids.map(async (id) => await emulator.waitForTask(id, 120_000)));
 	return ids;
 }
 
@@ -143,6 +145,39 @@ describe('Visionatrix Trigger polls on a server with 2,000 past tasks', () => {
 		const emitted = await poll(workflow, 4);
 		expect(emitted.flat()).toEqual(queued);
 		expect(emitted.at(-1)).toEqual([]);
+	});
+
+	it('after a long outage, starts the workflow for at most a few hundred tasks per poll, the next polls going on: each task once, oldest first', async () => {
+		const workflow = activeWorkflow();
+		await workflow.activate();
+		emulator.configure({ taskDurationMs: 1 });
+		const backlog = await finished(await queue(alice, 2 * MAX_READS_PER_POLL + 50));
+
+		const emitted = await poll(workflow, 4);
+		expect(emitted.flat()).toEqual(backlog);
+		expect(emitted.map((ids) => ids.length <= MAX_READS_PER_POLL + SWEEP_GAP)).toEqual([
+			true,
+			true,
+			true,
+			true,
+		]);
+		expect(emitted.at(-1)).toEqual([]);
+	});
+
+	it('does the same when the full look finds the backlog behind a run of another user’s tasks', async () => {
+		const workflow = activeWorkflow();
+		await workflow.activate();
+		await queue(admin, SWEEP_GAP + 5);
+		emulator.configure({ taskDurationMs: 1 });
+		const backlog = await finished(await queue(alice, MAX_READS_PER_POLL + 50));
+
+		const emitted = await poll(workflow, FULL_LOOK_EVERY + 2);
+		expect(emitted.flat()).toEqual(backlog);
+		expect(emitted.slice(FULL_LOOK_EVERY - 1).map((ids) => ids.length)).toEqual([
+			MAX_READS_PER_POLL,
+			50,
+			0,
+		]);
 	});
 
 	it('starts the workflow again for a failed task restarted in Visionatrix, once a full look saw it queued', async () => {
