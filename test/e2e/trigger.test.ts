@@ -51,9 +51,9 @@ describe('examples/task-finished-trigger.json published in a real n8n', () => {
 	let outDir: string;
 	let failed = false;
 
-	/** Every file in n8n's binary data folder, relative to it. */
+	/** Every file in n8n's binary data folder (`~/.n8n/storage` in 2.41), relative to it. */
 	const storedFiles = (): string[] => {
-		const root = join(session!.instance.userFolder, '.n8n', 'binaryData');
+		const root = join(session!.instance.userFolder, '.n8n', 'storage');
 		if (!existsSync(root)) return [];
 		return readdirSync(root, { recursive: true, withFileTypes: true })
 			.filter((entry) => entry.isFile())
@@ -146,7 +146,7 @@ describe('examples/task-finished-trigger.json published in a real n8n', () => {
 			username: 'admin',
 			password: 'admin',
 		});
-	}, 120_000);
+	}, 300_000);
 
 	afterAll(async () => await session?.stop({ failed }));
 
@@ -230,9 +230,12 @@ describe('examples/task-finished-trigger.json published in a real n8n', () => {
 		await server.stop();
 		await startN8n(PRUNE_AT_ONCE);
 		const task = await completedTask('pruned soon after');
-		await until('its execution to save the image', () =>
-			existsSync(join(outDir, `${task}_9_00001.png`)) ? true : undefined,
-		);
+		let filesSeen = 0;
+		await until('its execution to save the image', () => {
+			filesSeen = Math.max(filesSeen, storedFiles().length);
+			return existsSync(join(outDir, `${task}_9_00001.png`)) ? true : undefined;
+		});
+		expect(filesSeen).toBe(2);
 
 		await until(
 			'every execution pruned',
