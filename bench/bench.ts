@@ -5,9 +5,10 @@
  *
  *   node scripts/node24.js .cache/bench/bench/bench.js [--quick] [--only X,...] [--jitter F] [--strict] [--json PATH]
  *
- * (default) about 20 minutes on 2 cores: histories 0, 2,000 and 10,000 tasks × (T = 2 s, K = 4,
+ * (default) about 35 minutes on 2 cores: histories 0, 2,000 and 10,000 tasks × (T = 2 s, K = 4,
  *           N = 1, 20, 50; T = 0.5 s, N = 200) × the node, the built-in loop and per-task polling;
- *           the vendor guide's loop for N = 1; downloads and uploads of 16, 64 and 256 MB (256 MB three times)
+ *           the vendor guide's loop for N = 1; downloads and uploads of 16, 64 and 256 MB (256 MB three times);
+ *           a server others share (plan.ts `shared`: behind 30 others, 3 × 10, a batch, no worker); the trigger
  * --quick   about 4 minutes: T = 1 s, N = 1, 20, histories 0 and 10,000, 16 and 256 MB downloads and uploads
  * --only X  only the scenarios whose id contains X (comma-separated; ids like node-n50-t2000-h10000,
  *            loop-n200-t500-h0, node-download-256mb-1, stream-ref-download-16mb-1, node-upload-256mb-1)
@@ -41,6 +42,13 @@ import {
 	throughputTable,
 	type ScenarioResult,
 } from './report';
+import {
+	runTriggerRow,
+	triggerPolls,
+	triggerTable,
+	triggerTargets,
+	type TriggerRow,
+} from './trigger';
 import type { ClientMeasurement, EmulatorReport, ScenarioSpec } from './types';
 
 interface Options {
@@ -300,6 +308,13 @@ async function main(): Promise<void> {
 		await Promise.all(held.map(async (run) => await run.emulator.stop()));
 		await warmup.stop();
 	}
+	const triggerRows: TriggerRow[] = [];
+	for (const history of [2000, 10_000]) {
+		if (options.only.length && !options.only.some((part) => `trigger-h${history}`.includes(part)))
+			continue;
+		log(`Visionatrix Trigger, history ${history}: ${triggerPolls(options.quick)} polls`);
+		triggerRows.push(await runTriggerRow(history, triggerPolls(options.quick)));
+	}
 	const elapsedMs = Date.now() - started;
 	const otherLoadCores = otherLoad(cpuAtStart, cpuSnapshot(), machine.cores);
 
@@ -309,6 +324,7 @@ async function main(): Promise<void> {
 	const checks = [
 		...checkTargets(throughput, memory, plan.name === 'quick'),
 		...checkSharedTargets(sharedRows),
+		...triggerTargets(triggerRows),
 	];
 	const series = [
 		...new Set(
@@ -390,6 +406,18 @@ async function main(): Promise<void> {
 		);
 	}
 	out.push('');
+	out.push('## Visionatrix Trigger: what a poll costs');
+	out.push('');
+	out.push(triggerTable(triggerRows));
+	out.push('');
+	out.push(
+		[
+			"- summary of the history: one `GET …/tasks/progress-summary?group_scope=0` of the user, read before the polls: what every poll of the trigger's first release read (the full look reads it, filtered by the trigger's Flow and Group Scope, every 30th poll).",
+			"- per poll: the trigger's answers (body bytes, requests, the emulator's time building them) over the polls after activation, ÷ polls; median poll: the bytes of the median poll, one without the full look. Between two polls the user queues one task and another user two (before and after it); tasks run 20 ms on 2 workers, so some are still running at the poll.",
+			"- tasks started: the user's tasks that started the workflow (each counted once), after the run's tasks finished and two more polls.",
+		].join('\n'),
+	);
+	out.push('');
 	out.push('## Targets');
 	out.push('');
 	out.push(targetsTable(checks));
@@ -420,6 +448,7 @@ async function main(): Promise<void> {
 				},
 				targets: checks,
 				scenarios: results,
+				trigger: triggerRows,
 			},
 			null,
 			'\t',
