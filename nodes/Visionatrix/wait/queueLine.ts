@@ -51,6 +51,8 @@ export class QueueLine {
 	private readonly visible = new Map<number, VisibleRun>();
 	/** Other tasks whose run time the wait has learnt, so each counts once. */
 	private readonly otherRuns = new Set<number>();
+	/** The last summary listed unfinished tasks of the user that are not the wait's: they share its workers. */
+	private othersUnfinished = false;
 
 	/** While the guess fails, each look reads all the queued tasks of a group at once (or the few most likely). */
 	get wide(): boolean {
@@ -78,7 +80,7 @@ export class QueueLine {
 		now: number,
 		queued: readonly Tracked[],
 		due: ReadonlySet<Tracked>,
-		bySummary: (flow: string, groupScope: number, count: number) => boolean,
+		bySummary: (flow: string, groupScope: number, count: number, showsOthers: boolean) => boolean,
 	): { summaries: Tracked[][]; few: Tracked[] } {
 		const look = { summaries: [] as Tracked[][], few: [] as Tracked[] };
 		const lookAround = (this.lookAroundAt ?? Infinity) <= now + SAME_TICK_MS;
@@ -93,7 +95,7 @@ export class QueueLine {
 			if (
 				flow !== undefined &&
 				groupScope !== undefined &&
-				bySummary(flow, groupScope, group.length)
+				bySummary(flow, groupScope, group.length, this.othersUnfinished)
 			)
 				look.summaries.push(group);
 			else look.few.push(...this.mostLikely(group));
@@ -111,10 +113,12 @@ export class QueueLine {
 		now: number,
 		wait: { clock: ServerClock; pace: FlowPace; isWaits(taskId: number): boolean },
 	): void {
+		this.othersUnfinished = false;
 		for (const [taskId, news] of states) {
 			if (!news || wait.isWaits(taskId)) continue;
 			wait.clock.answered(news, now);
 			const status = taskStatus(news);
+			if (status === 'queued' || status === 'running') this.othersUnfinished = true;
 			this.visible.delete(taskId);
 			if (status === 'running') {
 				const locked = wait.clock.localTime(serverTime(news.locked_at));

@@ -87,8 +87,12 @@ export class WaitPlan {
 			),
 		);
 		const queued = [...this.tasks.values()].filter((task) => task.state === 'queued');
-		const { summaries, few } = this.line.wideLook(now, queued, due, (flow, groupScope, count) =>
-			this.reads.lookBySummary(flow, groupScope, count, () => this.highestId()),
+		const { summaries, few } = this.line.wideLook(
+			now,
+			queued,
+			due,
+			(flow, groupScope, count, showsOthers) =>
+				this.reads.lookBySummary(flow, groupScope, count, () => this.highestId(), showsOthers),
 		);
 		const reads = summaries.map((group) => this.groupSummary(group, due));
 		for (const task of few) due.add(task);
