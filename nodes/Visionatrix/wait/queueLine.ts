@@ -59,6 +59,14 @@ export class QueueLine {
 		return this.misses > 0 || this.unordered || this.lookAroundAt !== undefined;
 	}
 
+	/**
+	 * Whether the line's guess of when a task started can stand for its start: not while the guess
+	 * fails, nor while other tasks of the user (other executions) may take the workers first.
+	 */
+	get trusted(): boolean {
+		return !this.wide && !this.othersUnfinished;
+	}
+
 	/** The queued tasks in the order a worker would take them, as far as the wait knows. */
 	rank(queued: readonly Tracked[]): Tracked[] {
 		const direction = this.newestFirst ? -1 : 1;

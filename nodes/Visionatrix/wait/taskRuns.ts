@@ -17,7 +17,7 @@ export class TaskRuns {
 
 	/**
 	 * The start of a task first read running or done, within what its reports allow: the server's
-	 * lock time once the clock is known, else the line's guess while the line holds (`lineGuess`),
+	 * lock time once the clock is known, else the line's guess while it can be trusted (`lineGuess`),
 	 * else the lock time as late as the answers allow, else when a worker last became free.
 	 */
 	startOf(

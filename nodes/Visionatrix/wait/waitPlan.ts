@@ -247,7 +247,7 @@ export class WaitPlan {
 			this.pace.finished(task.flow, runMs);
 		this.runs.finished(
 			task,
-			this.runs.startOf(task, runMs, now, news, !this.line.wide),
+			this.runs.startOf(task, runMs, now, news, this.line.trusted),
 			runMs,
 			now,
 		);
@@ -258,7 +258,7 @@ export class WaitPlan {
 		const reportedMs = Math.max(0, news.execution_time) * 1000;
 		const wasOnSpare = task.state === 'queued' && task.onSpareWorker;
 		this.workers.running(task.id, news);
-		task.startedAt = this.runs.startOf(task, reportedMs, now, news, !this.line.wide);
+		task.startedAt = this.runs.startOf(task, reportedMs, now, news, this.line.trusted);
 		// Given to a spare worker, but it started when a known worker became free: no sign of a spare one.
 		if (wasOnSpare && this.runs.endedAt(task.startedAt)) this.workers.noSpare = true;
 		task.state = 'running';
