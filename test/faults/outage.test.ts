@@ -85,10 +85,10 @@ function stateText(message: string): string {
 	return state === undefined ? '' : ` (${state})`;
 }
 
-/** What the item's JSON says of that state: its status and progress, or `unknown` when never read. */
+/** What the item's JSON says of that state: its status and progress, or nothing when never read. */
 function lastState(message: string): Record<string, unknown> {
 	const state = stateText(message);
-	if (state === '') return { status: 'unknown' };
+	if (state === '') return {};
 	const running = /running, ([\d.]+)%/.exec(state);
 	return running
 		? { status: 'running', progress: Number(running[1]) }

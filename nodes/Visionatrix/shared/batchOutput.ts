@@ -33,7 +33,7 @@ function failedTaskText({ error, json }: Failure): string | undefined {
 					? 'failed'
 					: details.status === 'completed'
 						? 'completed, its files not downloaded'
-						: details.status === 'missing'
+						: /cancelled or deleted/.test(error.message)
 							? 'cancelled or deleted'
 							: 'state not known';
 	return `task ${details.task_id} (${state})`;

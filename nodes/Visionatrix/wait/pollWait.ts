@@ -93,12 +93,13 @@ function outcomeError(
 	const { message, description } = outcomeMessage(
 		taskOutcome(taskId, outcome, timeoutSeconds, extra),
 	);
+	// Its last state as read (a task never read, or gone from the server, has none).
 	const last = 'task' in outcome ? outcome.task : outcome.kind !== 'missing' ? outcome.last : null;
+	const name = last?.name ?? flow;
 	return withItemJson(itemError(this.getNode(), itemIndex, message, description), {
 		task_id: taskId,
-		flow: last?.name ?? flow,
-		status: outcome.kind === 'missing' ? 'missing' : last ? taskStatus(last) : 'unknown',
-		...(last ? { progress: last.progress } : {}),
+		...(name !== undefined ? { flow: name } : {}),
+		...(last ? { status: taskStatus(last), progress: last.progress } : {}),
 	});
 }
 
