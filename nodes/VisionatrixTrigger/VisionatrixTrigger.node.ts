@@ -216,9 +216,11 @@ async function withFiles(
 						async (file) => await gate(async () => await downloadResultFile.call(this, file, 0)),
 					),
 				);
-				return resultItems(files, task, 0, settings).map(
-					({ pairedItem: _trigger, ...item }) => item,
-				);
+				// A trigger's items start the execution: no input item to pair with.
+				return resultItems(files, task, 0, settings).map((item) => {
+					delete item.pairedItem;
+					return item;
+				});
 			} catch (error) {
 				return [
 					{ json: { ...taskProgressJson(task, true), download_error: (error as Error).message } },
