@@ -1,11 +1,13 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals
+	-- test code, run by Node.js and never shipped */
 /**
  * In-process workers. Each takes the next queued task (highest priority, then oldest), reports
  * progress 10 and 55.5 while it "runs", then stores the result files and reports 100, all within
  * `taskDurationMs`. A task that is cancelled, deleted or restarted meanwhile is dropped at once.
  * Workers that talk HTTP (`POST /tasks/next` …) are tracked by `WorkerRegistry`.
  */
-import type { WorkerDevice } from './catalog';
-import type { FlowCatalog } from './catalog';
+import type { FlowCatalog, WorkerDevice } from './catalog';
 import { generateResults } from './outputs';
 import type { TaskRecord, TaskStore } from './state';
 import { executionDetailsJson } from './taskView';
