@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /** `startEmulator`: wires state, workers, webhooks and routes to a `node:http` server. */
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
