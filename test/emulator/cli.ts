@@ -6,10 +6,10 @@
  * Runs a Visionatrix emulator until SIGINT/SIGTERM.
  *
  *   node cli.js [--port N] [--no-auth] [--legacy] [--task-ms N] [--workers N]
- *               [--output-bytes N] [--user name:password[:admin]]...
+ *               [--output-bytes N] [--picture-size N] [--user name:password[:admin]]...
  *
  * Environment (flags win): VIX_EMULATOR_PORT, VIX_EMULATOR_AUTH=0, VIX_EMULATOR_LEGACY=1,
- * VIX_EMULATOR_TASK_MS, VIX_EMULATOR_WORKERS, VIX_EMULATOR_OUTPUT_BYTES,
+ * VIX_EMULATOR_TASK_MS, VIX_EMULATOR_WORKERS, VIX_EMULATOR_OUTPUT_BYTES, VIX_EMULATOR_PICTURE_SIZE,
  * VIX_EMULATOR_USERS="admin:admin:admin,alice:alice".
  */
 import { startEmulator } from './emulator';
@@ -17,7 +17,7 @@ import type { EmulatorOptions, EmulatorUser, VisionatrixEmulator } from './types
 import { DEFAULT_USERS } from './users';
 
 const USAGE =
-	'Usage: cli [--port N] [--no-auth] [--legacy] [--task-ms N] [--workers N] [--output-bytes N] [--user name:password[:admin]]...';
+	'Usage: cli [--port N] [--no-auth] [--legacy] [--task-ms N] [--workers N] [--output-bytes N] [--picture-size N] [--user name:password[:admin]]...';
 
 class UsageError extends Error {}
 
@@ -60,6 +60,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Emula
 	if (env.VIX_EMULATOR_OUTPUT_BYTES) {
 		options.outputBytes = parseCount('VIX_EMULATOR_OUTPUT_BYTES', env.VIX_EMULATOR_OUTPUT_BYTES);
 	}
+	if (env.VIX_EMULATOR_PICTURE_SIZE)
+		options.pictureSize = parseCount('VIX_EMULATOR_PICTURE_SIZE', env.VIX_EMULATOR_PICTURE_SIZE);
 	if (env.VIX_EMULATOR_USERS)
 		options.users = env.VIX_EMULATOR_USERS.split(',').filter(Boolean).map(parseUser);
 
@@ -94,6 +96,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Emula
 				break;
 			case '--output-bytes':
 				options.outputBytes = parseCount('--output-bytes', value());
+				break;
+			case '--picture-size':
+				options.pictureSize = parseCount('--picture-size', value());
 				break;
 			case '--user':
 				cliUsers.push(parseUser(value()));

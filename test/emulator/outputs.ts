@@ -16,7 +16,7 @@ export function resultFileName(
 export function generateResults(
 	task: TaskRecord,
 	flow: EmulatedFlow,
-	outputBytes: number,
+	settings: { outputBytes: number; pictureSize: number },
 ): StoredFile[] {
 	const inputFiles = new Map(
 		task.inputFiles.map((file) => [file.param, { fileName: file.fileName, data: file.data }]),
@@ -35,7 +35,8 @@ export function generateResults(
 			inputParams: task.inputParams,
 			seed: task.seed,
 			inputFiles,
-			minBytes: output.outputBytes ?? outputBytes,
+			minBytes: output.outputBytes ?? settings.outputBytes,
+			pictureSize: settings.pictureSize,
 		});
 		produced.forEach((file, index) => {
 			files.push({

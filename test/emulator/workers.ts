@@ -28,6 +28,7 @@ const STEPS = [
 export interface PoolSettings {
 	readonly taskDurationMs: number;
 	readonly outputBytes: number;
+	readonly pictureSize: number;
 }
 
 interface Job {
@@ -163,10 +164,7 @@ export class WorkerPool {
 		const flow = this.catalog.find(task.flow);
 		try {
 			if (!flow) throw new Error(`Flow \`${task.flow}\` is not installed.`);
-			const missing = this.store.storeResults(
-				task,
-				generateResults(task, flow, this.settings.outputBytes),
-			);
+			const missing = this.store.storeResults(task, generateResults(task, flow, this.settings));
 			if (missing) throw new Error(`No results found for: ${missing}`);
 			this.store.applyProgress(task, {
 				progress: 100,
