@@ -62,10 +62,17 @@ export async function startScreencast(
 		await new Promise((resolve) => setTimeout(resolve, ms));
 	};
 	let stopped = false;
+	// A frame that cannot be written fails the recording at stop(), not the process from here.
+	let failure: Error | undefined;
 	cdp.on('Page.screencastFrame', ({ data, sessionId }) => {
-		if (stopped) return;
+		if (stopped || failure) return;
 		const file = join(dir, `frame-${String(frames.length).padStart(5, '0')}.jpg`);
-		writeFileSync(file, Buffer.from(data, 'base64'));
+		try {
+			writeFileSync(file, Buffer.from(data, 'base64'));
+		} catch (error) {
+			failure = error as Error;
+			return;
+		}
 		frames.push({ file, at: now() });
 		cdp.send('Page.screencastFrameAck', { sessionId }).catch(() => undefined);
 	});
@@ -83,6 +90,7 @@ export async function startScreencast(
 			await hold(holdSeconds * 1000);
 			stopped = true;
 			await cdp.send('Page.stopScreencast');
+			if (failure) throw failure;
 			return { frames, end: now(), holds };
 		},
 	};
