@@ -14,6 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { stripVTControlCharacters } from 'node:util';
 import { dirname, join, posix } from 'node:path';
 import { checkNodesApiVersion } from 'n8n-workflow';
 
@@ -89,7 +90,7 @@ describe('n8n Cloud eligibility', () => {
 	it("is on: strict mode, and @n8n/node-cli's ESLint config unchanged (n8n-node cloud-support)", () => {
 		const cli = join(REPO_ROOT, 'node_modules', '@n8n', 'node-cli', 'bin', 'n8n-node.mjs');
 		const result = node24([cli, 'cloud-support']);
-		const text = result.output.replace(/\x1b\[[0-9;]*m/g, '');
+		const text = stripVTControlCharacters(result.output);
 		expect(text).toContain('Cloud support is ENABLED');
 		expect(text).toContain('Strict mode: enabled');
 		expect(text).toContain('ESLint config: using default config');
