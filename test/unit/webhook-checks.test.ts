@@ -150,8 +150,11 @@ describe('the checks of a webhook wait: a stored sub-execution', () => {
 		// No answer (n8n down, refused), or n8n's own 5xx: the next check is due all the same.
 		expect(againAfter(p, { error: { message: 'connect ECONNREFUSED 127.0.0.1:5678' } })).toBe(true);
 		expect(againAfter(p, answered(503, 'Service Unavailable'))).toBe(true);
-		// Resumed, ignored (another node waits now), the execution is over or gone.
-		expect(againAfter(p, answered(200, { status: 'resumed' }))).toBe(false);
+		// Resumed: once more, in case n8n refused the resume (its startup recovery can hold the execution).
+		expect(againAfter(p, answered(200, { status: 'resumed' }))).toBe(true);
+		const resuming = { code: 409, message: 'The execution "42" is running already.' };
+		expect(againAfter(p, answered(409, resuming))).toBe(true);
+		// Ignored (another node waits now), the execution is over or gone.
 		expect(againAfter(p, answered(200, { status: 'ignored', reason: 'x' }))).toBe(false);
 		const over = { code: 409, message: 'The execution "42 has finished already.' };
 		expect(againAfter(p, answered(409, over))).toBe(false);

@@ -41,13 +41,21 @@ function nextCheckExpression({ everyMs, deadline }: CheckPlan): string {
 }
 
 /**
- * Whether to check again, as an n8n expression: the execution still waits (or the check did not
- * get through: no answer, or n8n's 5xx), and a next check would come before `stopAt`. Anything
- * else ends the checks: resumed, ignored, or n8n's 404/409 for an execution that is gone or over.
+ * Whether to check again, as an n8n expression, if a next check would come before `stopAt`: while
+ * the execution waits, is being resumed ("running already"), or the check did not get through (no
+ * answer, n8n's 5xx); and once after "resumed", which n8n may still refuse (its recovery at startup
+ * can hold the execution as it resumes), for the next check to find it over or resume it again.
+ * The checks end on n8n's 404/409 for an execution that is gone or over, or "ignored" (another
+ * node of it waits now).
  */
 function againExpression({ stopAt }: CheckPlan): string {
-	const waiting = `$json.body?.status === 'waiting' || $json.error !== undefined || Number($json.statusCode) >= 500`;
-	return `={{ (${waiting}) && $now.toMillis() + ${SHORTEST_STORED_WAIT_MS} < ${stopAt} }}`;
+	const open = [
+		`['waiting', 'resumed'].includes($json.body?.status)`,
+		`$json.error !== undefined`,
+		`Number($json.statusCode) >= 500`,
+		`/running already/.test(String($json.body?.message))`,
+	].join(' || ');
+	return `={{ (${open}) && $now.toMillis() + ${SHORTEST_STORED_WAIT_MS} < ${stopAt} }}`;
 }
 
 function checkNodes(plan: CheckPlan): INode[] {
