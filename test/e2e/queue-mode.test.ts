@@ -26,6 +26,7 @@ import {
 	queueModeEnv,
 	startQueueMode,
 	startRedis,
+	startWorker,
 	type QueueModeCluster,
 	type RedisServer,
 } from '../n8n/queue-mode';
@@ -200,6 +201,10 @@ describe('queue mode: n8n main, two workers, Redis', () => {
 	}, 120_000);
 
 	test('the polling worker and the main process killed while every task finishes: the webhook wait ends with its six files, nothing is created twice', async () => {
+		// Two live workers again (the test before stopped one): the one that polls dies, the other stays.
+		cluster.workers.push(
+			await startWorker(session!.instance, { name: 'worker-3', webhookUrl: `${cluster.url}/` }),
+		);
 		emulator.configure({ workers: 0 });
 		const webhook = await startByWebhook(cluster.main.url, 'vix-queue-six-webhook', {
 			prompt: 'queue: on webhook',
@@ -213,6 +218,7 @@ describe('queue mode: n8n main, two workers, Redis', () => {
 		});
 		const polled = await untilTasksWithPrompt(emulator, 'queue: polled', SIX);
 		const polling = cluster.workers.find((w) => w.startedExecutions().includes(poll))!;
+		expect(polling).toBeDefined();
 		const killedAt = Date.now();
 		polling.process.kill('SIGKILL');
 		cluster.main.process.kill('SIGKILL');
