@@ -143,7 +143,7 @@ export function checkWorkflow(
 			// Kept while it waits (n8n must), gone once it ends; kept if it fails, to be looked at.
 			saveDataSuccessExecution: 'none',
 			saveDataErrorExecution: 'all',
-			saveManualExecutions: false,
+			// It runs under the waiting workflow's id: allowed whatever the instance's default caller policy.
 			callerPolicy: 'workflowsFromSameOwner',
 		},
 	};

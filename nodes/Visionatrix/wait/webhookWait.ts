@@ -35,8 +35,9 @@ import {
  *   `error`, which On Error → "Continue (using error output)" routes to the error output.
  * - When `waitTill` passes, n8n resumes without running node code: the waiting node passes its
  *   input items through. The node therefore replaces its input (the stack entry that n8n stores
- *   with the waiting execution) with one item per output slot: a timeout error for each task, which
- *   is also where `webhook()` reads which tasks it waits for and how to output them.
+ *   with the waiting execution) with one item per output slot: for each task, an item naming it
+ *   and how to collect it, which is also where `webhook()` reads which tasks it waits for and how
+ *   to output them.
  * - Nothing in n8n calls a waiting node at intervals, and Visionatrix calls only on a worker's
  *   progress report (no retry): calls lost while n8n was down are not sent again. The checks are
  *   therefore a sub-execution that n8n stores (checkExecution.ts): at each Fallback Check interval
@@ -44,7 +45,7 @@ import {
  *   with every file if they are done. Stored, it goes on through restarts of any n8n process; a
  *   check that fell due while n8n was down runs when n8n is back.
  * - n8n's own resume comes a grace after the Timeout, for the check at the Timeout to end the wait
- *   first; it outputs what the node stored: per task, an item naming it and how to collect it.
+ *   first; it outputs what the node stored.
  */
 
 export type WaitMode = 'poll' | 'webhook';
