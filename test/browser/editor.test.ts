@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * The first five minutes in the real n8n editor (n8n 2.41 in headless Debian Chromium, against the
  * emulator): finding the node, picking a flow, the Create fields and what they send, the Output

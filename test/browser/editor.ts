@@ -1,3 +1,8 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/require-node-api-error,
+	@n8n/community-nodes/no-hardcoded-secrets
+	-- test code, run by Node.js and never shipped */
 /**
  * A real n8n editor for the browser suite: the emulator in this process (so tests read its request
  * log), one `n8n start` with the built package linked in, an owner signed in, the credential and

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * End to end: n8n stopped and started again while Create Task waits, in a real n8n (`n8n start`,
  * the package linked in, the same port and WEBHOOK_URL before and after, as a restarted server

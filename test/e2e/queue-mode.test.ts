@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * End to end in n8n's queue mode, for real: Debian's redis-server on loopback, n8n's main process,
  * two `n8n worker` processes, binary data in the database (n8n's queue-mode default), one sqlite

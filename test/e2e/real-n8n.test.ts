@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports,
+	no-console
+	-- test code, run by Node.js and never shipped */
 /**
  * End to end: examples/generate-and-remove-background-step-by-step.json runs in a real n8n (the one
  * scripts/install-n8n.sh puts into .cache/n8n/<version>/) with the built package linked in as a

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * End to end from the tarball users get: `npm pack` of this checkout, installed into a fresh n8n
  * user folder's nodes folder with npm as n8n's Community Nodes panel installs it (test/release/

@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * End to end: a Visionatrix restart during Wait Mode "On Webhook", in a real n8n (`n8n start`, the
  * package linked in) against the emulator. The example workflow (its Manual Trigger swapped for a

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * End to end: Wait Mode "On Webhook" in a real n8n (`n8n start`, the package linked in) against the
  * emulator, whose workers call the task's webhook URL as the real server does (httpx's join, no

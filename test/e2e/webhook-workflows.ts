@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * The example workflows, started by a Webhook trigger instead of their Manual Trigger (as
  * production workflows are, and as a running n8n in queue mode hands them to its workers), and the

@@ -1,11 +1,13 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals
+	-- test code, run by Node.js and never shipped */
 /**
  * In-process workers. Each takes the next queued task (highest priority, then oldest), reports
  * progress 10 and 55.5 while it "runs", then stores the result files and reports 100, all within
  * `taskDurationMs`. A task that is cancelled, deleted or restarted meanwhile is dropped at once.
  * Workers that talk HTTP (`POST /tasks/next` …) are tracked by `WorkerRegistry`.
  */
-import type { WorkerDevice } from './catalog';
-import type { FlowCatalog } from './catalog';
+import type { FlowCatalog, WorkerDevice } from './catalog';
 import { generateResults } from './outputs';
 import type { TaskRecord, TaskStore } from './state';
 import { executionDetailsJson } from './taskView';
@@ -26,6 +28,7 @@ const STEPS = [
 export interface PoolSettings {
 	readonly taskDurationMs: number;
 	readonly outputBytes: number;
+	readonly pictureSize: number;
 }
 
 interface Job {
@@ -161,10 +164,7 @@ export class WorkerPool {
 		const flow = this.catalog.find(task.flow);
 		try {
 			if (!flow) throw new Error(`Flow \`${task.flow}\` is not installed.`);
-			const missing = this.store.storeResults(
-				task,
-				generateResults(task, flow, this.settings.outputBytes),
-			);
+			const missing = this.store.storeResults(task, generateResults(task, flow, this.settings));
 			if (missing) throw new Error(`No results found for: ${missing}`);
 			this.store.applyProgress(task, {
 				progress: 100,

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * A server restart and a reverse proxy's 502 while the node waits, through n8n's engine: the
  * emulator is stopped and started again on the same port with its tasks kept. A wait outlasts an

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /** The workflows in examples/, made runnable against a given credential and output folder. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /** A fresh n8n user folder with this package linked in, and the environment every n8n command for it uses. */
 import { randomBytes } from 'node:crypto';
 import {

@@ -1,3 +1,9 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/no-dangerous-functions,
+	@n8n/community-nodes/require-node-api-error
+	-- test code, run by Node.js and never shipped */
 /**
  * n8n in queue mode, for real, on loopback: Debian's `redis-server`, n8n's main process (`n8n
  * start`: editor, REST API, webhooks, waiting webhooks, the wait tracker) and `n8n worker`

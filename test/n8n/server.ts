@@ -1,3 +1,8 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/no-dangerous-functions
+	-- test code, run by Node.js and never shipped */
 /** A running n8n (`n8n start`) on loopback, for hand testing, screenshots and the tests that need one. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
