@@ -10,7 +10,7 @@ import {
 
 import { searchFlows } from '../Visionatrix/listSearch/searchFlows';
 import { taskProgressJson } from '../Visionatrix/shared/taskProgress';
-import { progressSummaryRoute } from '../Visionatrix/shared/api';
+import { installedFlowsRoute, progressSummaryRoute } from '../Visionatrix/shared/api';
 import { concurrencyLimit, DEFAULT_CONCURRENCY } from '../Visionatrix/shared/concurrency';
 import {
 	allFilesInOneItemOption,
@@ -21,7 +21,8 @@ import { resultItems } from '../Visionatrix/shared/outputItems';
 import { downloadResultFile, resultFiles } from '../Visionatrix/shared/results';
 import { taskStatus } from '../Visionatrix/shared/taskStatus';
 import { CREDENTIAL_TYPE, visionatrixJson } from '../Visionatrix/shared/transport';
-import type { ProgressSummary, TaskDetails } from '../Visionatrix/shared/types';
+import { flowNotInstalledMessage } from '../Visionatrix/shared/itemErrors';
+import type { InstalledFlow, ProgressSummary, TaskDetails } from '../Visionatrix/shared/types';
 import {
 	mostRecentFinished,
 	newlyFinished,
@@ -58,7 +59,10 @@ export class VisionatrixTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "Task " + $parameter["event"] }}',
-		description: 'Starts the workflow when a task finishes on a Visionatrix server',
+		// n8n's node panel lists the node and this trigger as one entry with the trigger's description
+		// (generateMergedNodesAndActions in the editor): so it describes the app first, as the node does.
+		description:
+			'Run AI flows (image, video, audio, text) on a self-hosted Visionatrix server, and start workflows when its tasks finish',
 		defaults: { name: 'Visionatrix Trigger' },
 		polling: true,
 		inputs: [],
@@ -161,19 +165,7 @@ export class VisionatrixTrigger implements INodeType {
 		let tasks: TaskDetails[];
 		if (this.getMode() === 'manual') {
 			const latest = mostRecentFinished(summary, event);
-			if (!latest) {
-				const of = [flow && `of flow '${flow}'`, groupScope && `in group ${groupScope}`]
-					.filter(Boolean)
-					.join(' ');
-				throw new NodeOperationError(
-					this.getNode(),
-					`No task ${of ? `${of} ` : ''}has ${EVENT_NAMES[event]} on the Visionatrix server yet`,
-					{
-						description:
-							'A test run shows the most recent one. Run a task in Visionatrix, then test again.',
-					},
-				);
-			}
+			if (!latest) throw await noFinishedTask.call(this, event, flow, groupScope);
 			tasks = [latest];
 		} else {
 			const filter = JSON.stringify({ flow, groupScope });
@@ -191,6 +183,36 @@ export class VisionatrixTrigger implements INodeType {
 				: tasks.map((task) => ({ json: taskProgressJson(task, true) })),
 		];
 	}
+}
+
+/** The error of a test run that found nothing: the flow is not installed (and which was meant), or no task finished yet. */
+async function noFinishedTask(
+	this: IPollFunctions,
+	event: TaskEvent,
+	flow: string,
+	groupScope: number,
+): Promise<NodeOperationError> {
+	if (flow) {
+		const installed = (await visionatrixJson.call(this, installedFlowsRoute(), {
+			doing: 'list the installed flows',
+		})) as InstalledFlow[];
+		if (!installed.some((f) => f.name === flow))
+			return new NodeOperationError(this.getNode(), flowNotInstalledMessage(flow, installed), {
+				description:
+					'Pick the flow from the Flow list, or give its id (for example sdxl_lighting), not its display name.',
+			});
+	}
+	const of = [flow && `of flow '${flow}'`, groupScope && `in group ${groupScope}`]
+		.filter(Boolean)
+		.join(' ');
+	return new NodeOperationError(
+		this.getNode(),
+		`No task ${of ? `${of} ` : ''}has ${EVENT_NAMES[event]} on the Visionatrix server yet`,
+		{
+			description:
+				'A test run shows the most recent one. Run a task in Visionatrix, then test again.',
+		},
+	);
 }
 
 /**

@@ -77,9 +77,10 @@ function inputField(param: FlowInputParam): ResourceMapperField {
 export async function getFlowInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	const flowName = String(this.getNodeParameter('flow', undefined, { extractValue: true }) ?? '');
 	if (!flowName) return { fields: [], emptyFieldsNotice: 'Pick a flow first' };
-	const flow = (await installedFlows.call(this)).find((f) => f.name === flowName);
+	const installed = await installedFlows.call(this);
+	const flow = installed.find((f) => f.name === flowName);
 	if (!flow) {
-		return { fields: [], emptyFieldsNotice: flowNotInstalledMessage(flowName) };
+		return { fields: [], emptyFieldsNotice: flowNotInstalledMessage(flowName, installed) };
 	}
 	const inputs = [...flow.input_params].sort((a, b) => a.order - b.order).map(inputField);
 	const reserved = reservedInputsOf(flow).map(
