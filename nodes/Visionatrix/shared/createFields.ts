@@ -125,7 +125,11 @@ export const fileInputNotice: INodeProperties = {
 	name: 'fileInputNotice',
 	type: 'notice',
 	default: '',
-	displayOptions: { show: showOnlyForCreate },
+	// Once the picked flow's inputs are there. Which of them are files n8n cannot tell: displayOptions
+	// test a value at one path, and the inputs are entries of one array (flowInputs.schema).
+	displayOptions: {
+		show: { ...showOnlyForCreate, 'flowInputs.schema': [{ _cnd: { exists: true } }] },
+	},
 };
 
 /** Version 1's Inputs by Name, shown whatever the Flow. */
