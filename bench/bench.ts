@@ -38,6 +38,13 @@ import {
 	throughputTable,
 	type ScenarioResult,
 } from './report';
+import {
+	runTriggerRow,
+	triggerPolls,
+	triggerTable,
+	triggerTargets,
+	type TriggerRow,
+} from './trigger';
 import type { ClientMeasurement, EmulatorReport, ScenarioSpec } from './types';
 
 interface Options {
@@ -286,12 +293,22 @@ async function main(): Promise<void> {
 		await Promise.all(held.map(async (run) => await run.emulator.stop()));
 		await warmup.stop();
 	}
+	const triggerRows: TriggerRow[] = [];
+	for (const history of [2000, 10_000]) {
+		if (options.only.length && !options.only.some((part) => `trigger-h${history}`.includes(part)))
+			continue;
+		log(`Visionatrix Trigger, history ${history}: ${triggerPolls(options.quick)} polls`);
+		triggerRows.push(await runTriggerRow(history, triggerPolls(options.quick)));
+	}
 	const elapsedMs = Date.now() - started;
 	const otherLoadCores = otherLoad(cpuAtStart, cpuSnapshot(), machine.cores);
 
 	const throughput = results.filter((r) => r.scenario.group === 'throughput');
 	const memory = results.filter((r) => r.scenario.group === 'memory');
-	const checks = checkTargets(throughput, memory, plan.name === 'quick');
+	const checks = [
+		...checkTargets(throughput, memory, plan.name === 'quick'),
+		...triggerTargets(triggerRows),
+	];
 	const series = [
 		...new Set(
 			throughput.map((r) => {
@@ -355,6 +372,18 @@ async function main(): Promise<void> {
 		].join('\n'),
 	);
 	out.push('');
+	out.push('## Visionatrix Trigger: what a poll costs');
+	out.push('');
+	out.push(triggerTable(triggerRows));
+	out.push('');
+	out.push(
+		[
+			"- summary of the history: one `GET …/tasks/progress-summary?group_scope=0` of the user, read before the polls: what every poll of the trigger's first release read (the full look reads it, filtered by the trigger's Flow and Group Scope, every 30th poll).",
+			"- per poll: the trigger's answers (body bytes, requests, the emulator's time building them) over the polls after activation, ÷ polls; median poll: the bytes of the median poll, one without the full look. Between two polls the user queues one task and another user two (before and after it); tasks run 20 ms on 2 workers, so some are still running at the poll.",
+			"- tasks started: the user's tasks that started the workflow (each counted once), after the run's tasks finished and two more polls.",
+		].join('\n'),
+	);
+	out.push('');
 	out.push('## Targets');
 	out.push('');
 	out.push(targetsTable(checks));
@@ -385,6 +414,7 @@ async function main(): Promise<void> {
 				},
 				targets: checks,
 				scenarios: results,
+				trigger: triggerRows,
 			},
 			null,
 			'\t',

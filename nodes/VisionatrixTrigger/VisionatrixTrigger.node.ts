@@ -1,7 +1,8 @@
 import {
+	NodeApiError,
 	NodeConnectionTypes,
-	NodeOperationError,
-	type IDataObject,
+	type IExecuteFunctions,
+	type INode,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
@@ -9,44 +10,18 @@ import {
 } from 'n8n-workflow';
 
 import { searchFlows } from '../Visionatrix/listSearch/searchFlows';
+import { noAnswerCause } from '../Visionatrix/shared/networkErrors';
 import { taskProgressJson } from '../Visionatrix/shared/taskProgress';
-import { installedFlowsRoute, progressSummaryRoute } from '../Visionatrix/shared/api';
-import { concurrencyLimit, DEFAULT_CONCURRENCY } from '../Visionatrix/shared/concurrency';
 import {
 	allFilesInOneItemOption,
 	DEFAULT_BINARY_PROPERTY,
 	flowField,
 } from '../Visionatrix/shared/descriptions';
-import { resultItems } from '../Visionatrix/shared/outputItems';
-import { downloadResultFile, resultFiles } from '../Visionatrix/shared/results';
-import { taskStatus } from '../Visionatrix/shared/taskStatus';
-import { CREDENTIAL_TYPE, visionatrixJson } from '../Visionatrix/shared/transport';
-import { flowNotInstalledMessage } from '../Visionatrix/shared/itemErrors';
-import type { InstalledFlow, ProgressSummary, TaskDetails } from '../Visionatrix/shared/types';
-import {
-	mostRecentFinished,
-	newlyFinished,
-	readSeen,
-	stateOf,
-	writeSeen,
-	type TaskEvent,
-} from './finishedTasks';
-
-interface TriggerOptions {
-	downloadResults?: boolean;
-	binaryPropertyName?: string;
-	allFilesInOneItem?: boolean;
-}
-
-const EVENT_NAMES: Record<TaskEvent, string> = {
-	completed: 'completed',
-	failed: 'failed',
-	finished: 'finished (completed or failed)',
-};
-
-const DEFAULT_EVENT: TaskEvent = 'completed';
-/** Group Scope 0: tasks of every group (the server's own default is group 1 only). */
-const EVERY_GROUP = 0;
+import { CREDENTIAL_TYPE } from '../Visionatrix/shared/transport';
+import { deliverTasks } from './deliver';
+import { firstState, matchesEvent, readState, writeState } from './pollState';
+import { DEFAULT_EVENT, readSettings } from './settings';
+import { EVERY_GROUP, readSummary, scanTasks } from './taskScan';
 
 export class VisionatrixTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -141,112 +116,52 @@ export class VisionatrixTrigger implements INodeType {
 	};
 
 	/**
-	 * One read of the progress summary per poll (filtered by flow and group on the server), compared
-	 * with what the last poll saw. The first poll after activation only takes note of what is there:
-	 * nothing that finished before it starts the workflow. A manual test run returns the most recent
-	 * finished task, whatever was seen.
+	 * Finds the tasks that finished since the last poll (taskScan.ts) and starts one execution with
+	 * them, oldest first; the execution's execute() downloads their files if asked (deliver.ts). The
+	 * first poll after publishing, or after the filters changed, only takes note of what is there.
 	 */
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const event = this.getNodeParameter('event', DEFAULT_EVENT) as TaskEvent;
-		const flow = String(this.getNodeParameter('flow', '', { extractValue: true }) ?? '').trim();
-		const { groupScope = EVERY_GROUP } = this.getNodeParameter('filters', {}) as {
-			groupScope?: number;
-		};
-		const options = this.getNodeParameter('options', {}) as TriggerOptions;
-
-		// group_scope 0: every group (the server's default is group 1 only).
-		const qs: IDataObject = { group_scope: groupScope };
-		if (flow) qs.name = flow;
-		const summary = (await visionatrixJson.call(this, progressSummaryRoute(qs), {
-			doing: 'list the tasks',
-			...(flow && { flow }),
-		})) as ProgressSummary;
-
-		let tasks: TaskDetails[];
-		if (this.getMode() === 'manual') {
-			const latest = mostRecentFinished(summary, event);
-			if (!latest) throw await noFinishedTask.call(this, event, flow, groupScope);
-			tasks = [latest];
-		} else {
-			const filter = JSON.stringify({ flow, groupScope });
-			const staticData = this.getWorkflowStaticData('node');
-			const seen = readSeen(staticData, filter);
-			writeSeen(staticData, stateOf(summary, filter, seen));
-			// First poll since activation (or since the filters changed): nothing old is replayed.
-			if (!seen) return null;
-			tasks = newlyFinished(summary, seen, event);
-			if (tasks.length === 0) return null;
+		const { event, filters } = readSettings((name, fallback, options) =>
+			this.getNodeParameter(name, fallback, options),
+		);
+		const filter = JSON.stringify(filters);
+		const staticData = this.getWorkflowStaticData('node');
+		const state = readState(staticData, filter);
+		try {
+			if (!state) {
+				const everything = await readSummary.call(this, { flow: '', groupScope: EVERY_GROUP });
+				writeState(staticData, firstState(everything, filters, filter));
+				return null;
+			}
+			const scan = await scanTasks.call(this, state, filters);
+			writeState(staticData, scan.state);
+			const tasks = scan.finished.filter((task) => matchesEvent(task, event));
+			return tasks.length ? [tasks.map((task) => ({ json: taskProgressJson(task, true) }))] : null;
+		} catch (error) {
+			throw asTriggerError(this.getNode(), error, state === undefined);
 		}
-		return [
-			options.downloadResults
-				? await withFiles.call(this, tasks, options)
-				: tasks.map((task) => ({ json: taskProgressJson(task, true) })),
-		];
 	}
-}
 
-/** The error of a test run that found nothing: the flow is not installed (and which was meant), or no task finished yet. */
-async function noFinishedTask(
-	this: IPollFunctions,
-	event: TaskEvent,
-	flow: string,
-	groupScope: number,
-): Promise<NodeOperationError> {
-	if (flow) {
-		const installed = (await visionatrixJson.call(this, installedFlowsRoute(), {
-			doing: 'list the installed flows',
-		})) as InstalledFlow[];
-		if (!installed.some((f) => f.name === flow))
-			return new NodeOperationError(this.getNode(), flowNotInstalledMessage(flow, installed), {
-				description:
-					'Pick the flow from the Flow list, or give its id (for example sdxl_lighting), not its display name.',
-			});
+	/** Runs in the execution a poll started, with the poll's items (or by hand: see deliver.ts). */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await deliverTasks.call(this);
 	}
-	const of = [flow && `of flow '${flow}'`, groupScope && `in group ${groupScope}`]
-		.filter(Boolean)
-		.join(' ');
-	return new NodeOperationError(
-		this.getNode(),
-		`No task ${of ? `${of} ` : ''}has ${EVENT_NAMES[event]} on the Visionatrix server yet`,
-		{
-			description:
-				'A test run shows the most recent one. Run a task in Visionatrix, then test again.',
-		},
-	);
 }
 
 /**
- * Each completed task's files, as Get Results outputs them; a failed task as its state. A download
- * that fails does not hold the trigger back: that task goes out as its state with the error.
+ * A poll that could not reach Visionatrix says what a trigger does about it. A poll that fails
+ * keeps nothing of what it read, so the next one asks for the same tasks again: nothing is lost.
+ * The first poll is the one n8n makes when it publishes the workflow: it fails the publishing.
  */
-async function withFiles(
-	this: IPollFunctions,
-	tasks: TaskDetails[],
-	options: TriggerOptions,
-): Promise<INodeExecutionData[]> {
-	const gate = concurrencyLimit(DEFAULT_CONCURRENCY);
-	const settings = {
-		binaryPropertyName: options.binaryPropertyName || DEFAULT_BINARY_PROPERTY,
-		allFilesInOneItem: options.allFilesInOneItem === true,
-	};
-	const perTask = await Promise.all(
-		tasks.map(async (task): Promise<INodeExecutionData[]> => {
-			if (taskStatus(task) !== 'completed') return [{ json: taskProgressJson(task, true) }];
-			try {
-				const files = await Promise.all(
-					resultFiles(task).map(
-						async (file) => await gate(async () => await downloadResultFile.call(this, file, 0)),
-					),
-				);
-				return resultItems(files, task, 0, settings).map(
-					({ pairedItem: _trigger, ...item }) => item,
-				);
-			} catch (error) {
-				return [
-					{ json: { ...taskProgressJson(task, true), download_error: (error as Error).message } },
-				];
-			}
-		}),
-	);
-	return perTask.flat();
+function asTriggerError(node: INode, error: unknown, first: boolean): unknown {
+	const cause = noAnswerCause(error);
+	if (cause === undefined) return error;
+	const message = first
+		? `Cannot reach Visionatrix to take note of the tasks already there (${cause}), so the trigger did not start: publish the workflow again once the server answers`
+		: `Cannot reach Visionatrix to look for finished tasks (${cause}): the trigger tries again at its next poll`;
+	const description = first
+		? 'Check the Base URL of the Visionatrix credential and that the server is running and reachable from n8n. When n8n itself starts with the workflow published, it retries publishing by itself.'
+		: 'Nothing is lost: tasks that finish while the server cannot be reached start the workflow at the first poll that reaches it. Check the Base URL of the Visionatrix credential and that the server is running and reachable from n8n.';
+	// Not `code`: NodeApiError would swap the message for its generic one for known codes.
+	return new NodeApiError(node, { unreachable: cause }, { message, description });
 }

@@ -1,5 +1,7 @@
 /** The installed-flows list, compared byte for byte with what a 2.7 server returned. */
 import {
+	builtInFlows,
+	loadPublishedFlows,
 	REMOVE_BACKGROUND_BIREFNET,
 	SDXL_LIGHTING,
 	startEmulator,
@@ -7,7 +9,7 @@ import {
 } from '../emulator';
 import { recorded, testWithRecordings } from '../fixtures/recorded';
 import { VisionatrixTestClient } from './client';
-import { expectRecordedExactly } from './expectations';
+import { expectRecordedExactly, expectRecordedJson } from './expectations';
 
 const ALICE = { username: 'alice', password: 'alice' };
 const running: VisionatrixEmulator[] = [];
@@ -41,6 +43,37 @@ describe('listing installed flows', () => {
 		async () => {
 			const client = await clientFor({ workers: 0 });
 			expectRecordedExactly(await client.get('/flows/installed'), recorded(12));
+		},
+	);
+
+	testWithRecordings(
+		'with every published flow installed, the list matches the full-catalog recording (14)',
+		async () => {
+			const client = await clientFor({ workers: 0, flows: loadPublishedFlows() });
+			// Not its size: the recorded content-length (203,828) is not that of the recorded body as the
+			// server writes JSON (190,306 bytes; 08 and 12 match theirs).
+			expectRecordedJson(await client.get('/flows/installed'), recorded(14));
+		},
+	);
+
+	testWithRecordings("the built-in flows are the published catalog's, input for input", () => {
+		const published = new Map(loadPublishedFlows()!.map((flow) => [flow.info.name, flow.info]));
+		for (const flow of builtInFlows) expect(published.get(flow.info.name)).toEqual(flow.info);
+	});
+
+	testWithRecordings(
+		"a number input is a whole number when the list writes its step as one: Ace Step's length (step 1.0) takes 45.5, its steps (step 1) do not",
+		async () => {
+			const client = await clientFor({ workers: 0, flows: loadPublishedFlows() });
+			const create = (fields: Array<[string, string]>) =>
+				client.createTask('ace_step', [['lyrics', 'la la'], ['prompt', 'x'], ...fields]);
+			expect((await create([['length', '45.5']])).status).toBe(200);
+			const refused = await create([['steps_count', '50.5']]);
+			expect(refused.status).toBe(400);
+			expect(refused.json().detail).toMatch(
+				/^Bad Flow: `\{'type': 'prompt_outputs_failed_validation'/,
+			);
+			expect((await create([['steps_count', '50']])).status).toBe(200);
 		},
 	);
 

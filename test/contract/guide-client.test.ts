@@ -214,6 +214,11 @@ describe('a client following the getting-started guide', () => {
 
 		const answer = await result(text, 54);
 		expect(answer.headers['content-type']).toBe('text/plain; charset=utf-8');
+		// pysssss' SaveText writes the one file Visionatrix names, {task_id}_{node_id}_.txt.
+		expect(answer.headers['content-disposition']).toBe(`attachment; filename="${text}_54.txt"`);
+		expect(zipEntries((await result(text, 54, -1)).body).map((entry) => entry.name)).toEqual([
+			`${text}_54_.txt`,
+		]);
 		expect(answer.text()).toContain('hello my dear friend');
 		expect((await alice.get(`/tasks/progress/${text}`)).json().hidden).toBe(true);
 	});
@@ -327,6 +332,46 @@ describe('a client following the getting-started guide', () => {
 		}
 		const [after] = await create('sdxl_lighting', [['prompt', 'after']]);
 		expect(after).toBe(before + 3); // two ids used by the 500s after flow lookup, none by bad headers
+	});
+
+	test("a number a flow's ComfyUI node cannot take is a 400 Bad Flow that still uses up a task id", async () => {
+		const [before] = await create('sdxl_lighting', [['prompt', 'before']]);
+		const refused = [
+			// Batch size is a whole number (INT): Python's int() takes neither a fraction nor "2.0".
+			await alice.createTask('sdxl_lighting', [
+				['prompt', 'x'],
+				['batch_size', '1.5'],
+			]),
+			await alice.createTask('sdxl_lighting', [
+				['prompt', 'x'],
+				['batch_size', '2.0'],
+			]),
+			// Prompt strength is a FLOAT: words are refused, fractions are not.
+			await alice.createTask('stable_audio_open', [
+				['prompt', 'x'],
+				['prompt_strength', 'strong'],
+			]),
+		];
+		for (const response of refused) {
+			expect(response.status).toBe(400);
+			expect(response.json()).toEqual({
+				detail:
+					"Bad Flow: `{'type': 'prompt_outputs_failed_validation', 'message': 'Prompt outputs failed validation', 'details': '', 'extra_info': {}}`",
+			});
+		}
+		const [whole, fraction, after] = [
+			await create('sdxl_lighting', [
+				['prompt', 'x'],
+				['batch_size', ' 2 '],
+			]),
+			await create('stable_audio_open', [
+				['prompt', 'x'],
+				['prompt_strength', '2.5'],
+			]),
+			await create('sdxl_lighting', [['prompt', 'after']]),
+		].map(([id]) => id);
+		expect([whole, fraction, after]).toEqual([before + 4, before + 5, before + 6]);
+		expect((await alice.waitForTask(whole)).outputs[0].batch_size).toBe(2);
 	});
 
 	test('results can be made large for download tests', async () => {

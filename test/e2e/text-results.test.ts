@@ -35,12 +35,12 @@ describe('examples/ask-ai-text.json in a real n8n', () => {
 		expect(asked.json).toMatchObject({
 			task_id: task.id,
 			type: 'text',
-			file_name: `${task.id}_54_00001.txt`,
+			file_name: `${task.id}_54.txt`,
 			mime_type: 'text/plain',
 			text: `${answer}\n`,
 		});
 		expect(asked.binary?.data).toMatchObject({
-			fileName: `${task.id}_54_00001.txt`,
+			fileName: `${task.id}_54.txt`,
 			mimeType: 'text/plain',
 		});
 		expect(nodeOutput(run, 'Caption').map((item) => item.json.caption)).toEqual([answer]);

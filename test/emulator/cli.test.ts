@@ -1,5 +1,7 @@
 /** The command line of the stand-alone emulator (`cli.ts`). */
 import { describe as describeListening, parseCli } from './cli';
+import { builtInFlows } from './flows';
+import { loadPublishedFlows } from './publishedCatalog';
 
 describe('emulator command line', () => {
 	test('reads every flag', () => {
@@ -51,6 +53,19 @@ describe('emulator command line', () => {
 				{ username: 'c', password: 'd', isAdmin: false },
 			],
 		});
+	});
+
+	test('installs the published catalog with --catalog when the recordings are there, else the built-in flows', () => {
+		const names = (loadPublishedFlows() ?? builtInFlows).map((flow) => flow.info.name);
+		for (const options of [
+			parseCli(['--catalog'], {}),
+			parseCli([], { VIX_EMULATOR_CATALOG: '1' }),
+		])
+			expect(options.flows!.map((flow) => flow.info.name)).toEqual(names);
+		expect(parseCli([], { VIX_EMULATOR_CATALOG: '0' }).flows).toBeUndefined();
+		expect(describeListening('http://127.0.0.1:1', parseCli(['--catalog'], {}))).toMatch(
+			new RegExp(`, users admin, alice, ${names.length} flows\\)$`),
+		);
 	});
 
 	test('refuses unknown flags and malformed values', () => {

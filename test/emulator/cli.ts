@@ -2,18 +2,24 @@
  * Runs a Visionatrix emulator until SIGINT/SIGTERM.
  *
  *   node cli.js [--port N] [--no-auth] [--legacy] [--task-ms N] [--workers N]
- *               [--output-bytes N] [--user name:password[:admin]]...
+ *               [--output-bytes N] [--catalog] [--user name:password[:admin]]...
+ *
+ * `--catalog`: every flow of the published catalog installed (publishedCatalog.ts), when the
+ * recordings are there; the built-in flows otherwise.
  *
  * Environment (flags win): VIX_EMULATOR_PORT, VIX_EMULATOR_AUTH=0, VIX_EMULATOR_LEGACY=1,
- * VIX_EMULATOR_TASK_MS, VIX_EMULATOR_WORKERS, VIX_EMULATOR_OUTPUT_BYTES,
+ * VIX_EMULATOR_TASK_MS, VIX_EMULATOR_WORKERS, VIX_EMULATOR_OUTPUT_BYTES, VIX_EMULATOR_CATALOG=1,
  * VIX_EMULATOR_USERS="admin:admin:admin,alice:alice".
  */
 import { startEmulator } from './emulator';
+import { publishedOrBuiltInFlows } from './publishedCatalog';
 import type { EmulatorOptions, EmulatorUser, VisionatrixEmulator } from './types';
 import { DEFAULT_USERS } from './users';
 
 const USAGE =
-	'Usage: cli [--port N] [--no-auth] [--legacy] [--task-ms N] [--workers N] [--output-bytes N] [--user name:password[:admin]]...';
+	'Usage: cli [--port N] [--no-auth] [--legacy] [--task-ms N] [--workers N] [--output-bytes N] [--catalog] [--user name:password[:admin]]...';
+
+const isOff = (value: string) => ['0', 'false', 'off', 'no'].includes(value.toLowerCase());
 
 class UsageError extends Error {}
 
@@ -41,14 +47,10 @@ function parseCount(name: string, text: string | undefined): number {
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): EmulatorOptions {
 	const options: EmulatorOptions = {};
 	if (env.VIX_EMULATOR_PORT) options.port = parseCount('VIX_EMULATOR_PORT', env.VIX_EMULATOR_PORT);
-	if (env.VIX_EMULATOR_AUTH)
-		options.auth = !['0', 'false', 'off', 'no'].includes(env.VIX_EMULATOR_AUTH.toLowerCase());
-	if (
-		env.VIX_EMULATOR_LEGACY &&
-		!['0', 'false', 'off', 'no'].includes(env.VIX_EMULATOR_LEGACY.toLowerCase())
-	) {
-		options.apiVersion = 'legacy';
-	}
+	if (env.VIX_EMULATOR_AUTH) options.auth = !isOff(env.VIX_EMULATOR_AUTH);
+	if (env.VIX_EMULATOR_LEGACY && !isOff(env.VIX_EMULATOR_LEGACY)) options.apiVersion = 'legacy';
+	if (env.VIX_EMULATOR_CATALOG && !isOff(env.VIX_EMULATOR_CATALOG))
+		options.flows = publishedOrBuiltInFlows();
 	if (env.VIX_EMULATOR_TASK_MS)
 		options.taskDurationMs = parseCount('VIX_EMULATOR_TASK_MS', env.VIX_EMULATOR_TASK_MS);
 	if (env.VIX_EMULATOR_WORKERS)
@@ -91,6 +93,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Emula
 			case '--output-bytes':
 				options.outputBytes = parseCount('--output-bytes', value());
 				break;
+			case '--catalog':
+				options.flows = publishedOrBuiltInFlows();
+				break;
 			case '--user':
 				cliUsers.push(parseUser(value()));
 				break;
@@ -108,7 +113,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Emula
 export function describe(url: string, options: EmulatorOptions): string {
 	const prefix = options.apiVersion === 'legacy' ? '/api' : '/vapi';
 	const users = (options.users ?? DEFAULT_USERS).map((user) => user.username).join(', ');
-	return `Visionatrix emulator listening on ${url} (prefix ${prefix}, auth ${options.auth === false ? 'off' : 'on'}, users ${users})`;
+	const flows = options.flows ? `, ${options.flows.length} flows` : '';
+	return `Visionatrix emulator listening on ${url} (prefix ${prefix}, auth ${options.auth === false ? 'off' : 'on'}, users ${users}${flows})`;
 }
 
 async function main(): Promise<void> {

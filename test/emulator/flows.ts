@@ -427,7 +427,7 @@ export const ASK_AI_INTERNAL: EmulatedFlow = {
 		'54': {
 			inputs: {
 				root_dir: 'output',
-				file: 'visionatrix/{{task_id}}_54.txt',
+				file: 'visionatrix/{{task_id}}_54_.txt',
 				append: 'overwrite',
 				insert: true,
 				text: ['61', 0],

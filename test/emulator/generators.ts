@@ -5,8 +5,10 @@
 import { createHash } from 'node:crypto';
 
 import { encodeFlac } from './media/flac';
+import { encodeGlb } from './media/glb';
 import { decodePng, encodePng, type RgbaImage } from './media/png';
 import { encodeAnimatedWebp } from './media/webp';
+import { encodeWebm } from './media/webm';
 import type { BuiltInGenerator, GeneratedFile, GeneratorInput, OutputGenerator } from './types';
 
 /** Deterministic bytes derived from the given parts. */
@@ -57,9 +59,8 @@ function promptPicture(hash: Buffer, size = 64): RgbaImage {
 }
 
 const promptImage: OutputGenerator = (input) => {
-	const count = intParam(input, 'batch_size', 1, 1, 10);
 	const files: GeneratedFile[] = [];
-	for (let index = 0; index < count; index++) {
+	for (let index = 0; index < input.batchSize; index++) {
 		const hash = digest(
 			input.flow,
 			textParam(input, 'prompt'),
@@ -163,15 +164,20 @@ const toneAudio: OutputGenerator = (input) => {
 	];
 };
 
+/** How many frames a short clip of the flow's frame count gets: one per 8, from 2 to 12. */
+function clipFrames(input: GeneratorInput, fallback: number): number {
+	return Math.min(
+		Math.max(Math.round(intParam(input, 'frames_count', fallback, 8, 256) / 8), 2),
+		12,
+	);
+}
+
 /** A short animated WebP: a few solid-colour frames at 24 fps, sized by the flow's width/height. */
 const animatedWebp: OutputGenerator = (input) => {
 	const hash = digest(input.flow, textParam(input, 'prompt'), input.seed);
 	const width = intParam(input, 'width', 768, 16, 1024);
 	const height = intParam(input, 'height', 512, 16, 1024);
-	const frameCount = Math.min(
-		Math.max(Math.round(intParam(input, 'frames_count', 48, 8, 256) / 8), 2),
-		12,
-	);
+	const frameCount = clipFrames(input, 48);
 	const frames = Array.from({ length: frameCount }, (_, index) => ({
 		color: [hash[index % 32], hash[(index + 7) % 32], hash[(index + 13) % 32], 255] as [
 			number,
@@ -189,6 +195,43 @@ const animatedWebp: OutputGenerator = (input) => {
 	];
 };
 
+/** A short WebM (VP9) clip at 24 fps, its title following prompt and seed. */
+const webmVideo: OutputGenerator = (input) => {
+	const hash = digest(input.flow, textParam(input, 'prompt'), input.seed);
+	return [
+		{
+			extension: '.webm',
+			data: encodeWebm({
+				frames: clipFrames(input, 24),
+				framesPerSecond: 24,
+				title: `emulated ${hash.toString('hex', 0, 8)}`,
+				minBytes: input.minBytes,
+			}),
+		},
+	];
+};
+
+/** A box whose proportions follow the input files and seed (a 3D model from pictures). */
+const glbModel: OutputGenerator = (input) => {
+	const hash = digest(
+		input.flow,
+		input.seed,
+		...[...input.inputFiles.values()].map((file) =>
+			createHash('sha256').update(file.data).digest('hex'),
+		),
+	);
+	const side = (byte: number) => 0.5 + byte / 255;
+	return [
+		{
+			extension: '.glb',
+			data: encodeGlb({
+				size: [side(hash[0]), side(hash[1]), side(hash[2])],
+				minBytes: input.minBytes,
+			}),
+		},
+	];
+};
+
 /** A plain-text "answer" that quotes the prompt. */
 const textAnswer: OutputGenerator = (input) => {
 	let text = `Emulated answer (seed ${input.seed}): you asked "${textParam(input, 'prompt')}".\n`;
@@ -202,5 +245,7 @@ export const BUILT_IN_GENERATORS: Record<BuiltInGenerator, OutputGenerator> = {
 	'background-removal': backgroundRemoval,
 	'tone-audio': toneAudio,
 	'animated-webp': animatedWebp,
+	'webm-video': webmVideo,
+	'glb-model': glbModel,
 	'text-answer': textAnswer,
 };

@@ -4,9 +4,11 @@ import { deflateSync, crc32 as zlibCrc32 } from 'node:zlib';
 import { crc32 } from './media/crc32';
 import { crc16, crc8, encodeFlac } from './media/flac';
 import { decodePng, encodePng, PngFormatError, readPngHeader } from './media/png';
+import { encodeGlb } from './media/glb';
 import { encodeAnimatedWebp } from './media/webp';
+import { encodeWebm, WEBM_FRAME_SIDE } from './media/webm';
 import { createZip } from './media/zip';
-import { pythonFloat, toPythonJson } from './http/pyjson';
+import { markFloat, pythonFloat, toPythonJson } from './http/pyjson';
 import { pngInfo, pngRgba, zipEntries } from '../fixtures/media';
 
 const CHECK = Buffer.from('123456789');
@@ -241,6 +243,123 @@ describe('animated WebP writer', () => {
 	});
 });
 
+/** An EBML element: its ID (length marker kept), where its payload starts and how long it is. */
+interface EbmlElement {
+	id: number;
+	start: number;
+	size: number;
+}
+
+function readVint(
+	data: Buffer,
+	at: number,
+	keepMarker: boolean,
+): { value: number; length: number } {
+	const length = Math.clz32(data[at]) - 23;
+	let value = keepMarker ? data[at] : data[at] & (0xff >> length);
+	for (let i = 1; i < length; i++) value = value * 256 + data[at + i];
+	return { value, length };
+}
+
+function ebmlChildren(data: Buffer, start = 0, end = data.length): EbmlElement[] {
+	const children: EbmlElement[] = [];
+	for (let at = start; at < end; ) {
+		const id = readVint(data, at, true);
+		const size = readVint(data, at + id.length, false);
+		const payload = at + id.length + size.length;
+		children.push({ id: id.value, start: payload, size: size.value });
+		at = payload + size.value;
+	}
+	return children;
+}
+
+function child(data: Buffer, parent: EbmlElement, id: number): EbmlElement {
+	return ebmlChildren(data, parent.start, parent.start + parent.size).find((e) => e.id === id)!;
+}
+
+const payloadOf = (data: Buffer, element: EbmlElement) =>
+	data.subarray(element.start, element.start + element.size);
+
+describe('WebM writer', () => {
+	test('writes a Matroska file of doctype webm with one VP9 track and a key frame per block', () => {
+		const data = encodeWebm({ frames: 3, framesPerSecond: 24, title: 'waves' });
+		const [header, segment, ...rest] = ebmlChildren(data);
+		expect(rest).toEqual([]);
+		expect(header.id).toBe(0x1a45dfa3);
+		expect(payloadOf(data, child(data, header, 0x4282)).toString()).toBe('webm');
+		expect(segment.id).toBe(0x18538067);
+		expect(segment.start + segment.size).toBe(data.length);
+		const info = child(data, segment, 0x1549a966);
+		expect(payloadOf(data, child(data, info, 0x7ba9)).toString()).toBe('waves');
+		expect(payloadOf(data, child(data, info, 0x4489)).readDoubleBE()).toBeCloseTo(125);
+		const track = child(data, child(data, segment, 0x1654ae6b), 0xae);
+		expect(payloadOf(data, child(data, track, 0x86)).toString()).toBe('V_VP9');
+		const video = child(data, track, 0xe0);
+		expect(payloadOf(data, child(data, video, 0xb0))[0]).toBe(WEBM_FRAME_SIDE);
+		const cluster = child(data, segment, 0x1f43b675);
+		const blocks = ebmlChildren(data, cluster.start, cluster.start + cluster.size).filter(
+			(e) => e.id === 0xa3,
+		);
+		expect(blocks).toHaveLength(3);
+		for (const [index, block] of blocks.entries()) {
+			const bytes = payloadOf(data, block);
+			expect(bytes[0]).toBe(0x81); // track 1
+			expect(bytes.readInt16BE(1)).toBe(Math.round((index * 1000) / 24));
+			expect(bytes[3]).toBe(0x80); // key frame
+			// VP9: frame marker, profile 0, shown key frame; then the sync code and the 64×64 size.
+			expect([...bytes.subarray(4, 8)]).toEqual([0x82, 0x49, 0x83, 0x42]);
+			expect((bytes.readUInt32BE(8) >>> 12) & 0xffff).toBe(WEBM_FRAME_SIDE - 1);
+		}
+	});
+
+	test('grows to a minimum size with a Void element, and titles make different files', () => {
+		const big = encodeWebm({ frames: 2, framesPerSecond: 24, minBytes: 5000 });
+		expect(big.length).toBeGreaterThanOrEqual(5000);
+		expect(big.length).toBeLessThan(5010);
+		const segment = ebmlChildren(big)[1];
+		expect(ebmlChildren(big, segment.start, big.length).at(-1)!.id).toBe(0xec);
+		expect(encodeWebm({ frames: 2, framesPerSecond: 24, title: 'a' })).not.toEqual(
+			encodeWebm({ frames: 2, framesPerSecond: 24, title: 'b' }),
+		);
+	});
+});
+
+describe('GLB writer', () => {
+	test('writes a glTF 2.0 binary: a box whose positions lie within the bounds it declares', () => {
+		const data = encodeGlb({ size: [1, 2, 0.5] });
+		expect(data.toString('latin1', 0, 4)).toBe('glTF');
+		expect(data.readUInt32LE(4)).toBe(2);
+		expect(data.readUInt32LE(8)).toBe(data.length);
+		const jsonLength = data.readUInt32LE(12);
+		expect(data.toString('latin1', 16, 20)).toBe('JSON');
+		const gltf = JSON.parse(data.toString('utf8', 20, 20 + jsonLength));
+		const binAt = 20 + jsonLength;
+		expect(data.toString('latin1', binAt + 4, binAt + 8)).toBe('BIN\0');
+		const bin = data.subarray(binAt + 8, binAt + 8 + data.readUInt32LE(binAt));
+		expect(bin.length).toBe(gltf.buffers[0].byteLength);
+		expect([jsonLength % 4, bin.length % 4]).toEqual([0, 0]);
+		const [positions, indices] = gltf.accessors;
+		expect(positions).toMatchObject({ count: 8, type: 'VEC3', min: [-0.5, -1, -0.25] });
+		const corners = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + 96));
+		for (let i = 0; i < 24; i++) {
+			expect(corners[i]).toBeGreaterThanOrEqual(positions.min[i % 3]);
+			expect(corners[i]).toBeLessThanOrEqual(positions.max[i % 3]);
+		}
+		const view = gltf.bufferViews[indices.bufferView];
+		const triangles = new Uint16Array(
+			bin.buffer.slice(bin.byteOffset + view.byteOffset, bin.byteOffset + view.byteOffset + 72),
+		);
+		expect(triangles).toHaveLength(indices.count);
+		expect(Math.max(...triangles)).toBe(7);
+	});
+
+	test('grows to a minimum size inside its buffer', () => {
+		const data = encodeGlb({ size: [1, 1, 1], minBytes: 3000 });
+		expect(data.length).toBeGreaterThanOrEqual(3000);
+		expect(data.readUInt32LE(8)).toBe(data.length);
+	});
+});
+
 describe('Python-style JSON', () => {
 	test.each([
 		[0, '0.0'],
@@ -255,6 +374,12 @@ describe('Python-style JSON', () => {
 		[-0.5, '-0.5'],
 	])('writes the float %p as %s', (value, text) => {
 		expect(pythonFloat(value)).toBe(text);
+	});
+
+	test('writes a number read as a float from a recording as a float', () => {
+		const param = { name: 'length', default: 45, step: 1, min: 5.5 };
+		markFloat(param, 'default');
+		expect(toPythonJson([param])).toBe('[{"name":"length","default":45.0,"step":1,"min":5.5}]');
 	});
 
 	test('writes float fields with a fraction and other numbers as they are, compactly', () => {

@@ -194,6 +194,8 @@ export type BuiltInGenerator =
 	| 'background-removal'
 	| 'tone-audio'
 	| 'animated-webp'
+	| 'webm-video'
+	| 'glb-model'
 	| 'text-answer';
 
 export interface GeneratorInput {
@@ -206,6 +208,8 @@ export interface GeneratorInput {
 	seed: number;
 	/** Input files by flow parameter name. */
 	inputFiles: ReadonlyMap<string, { fileName: string; data: Buffer }>;
+	/** Pictures an image output makes: the flow's `batch_size` as sent, else its default, else 1. */
+	batchSize: number;
 	/** Minimum size of each produced file (0 = natural size). */
 	minBytes: number;
 }
@@ -242,6 +246,12 @@ export interface EmulatedFlow {
 	 * (which also carries each text input and the seed). Unset: no filler.
 	 */
 	comfyGraphBytes?: number;
+	/**
+	 * The number inputs ComfyUI reads as INT (the flow's `VixUiRangeInt` nodes); the others are
+	 * FLOAT. A value that does not convert fails the create with ComfyUI's validation error (400).
+	 * Unset: those whose step is a whole number.
+	 */
+	integerInputs?: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -52,3 +52,27 @@ export const EVERY_TYPE_FLOW: EmulatedFlow = {
 	outputs: [{ comfy_node_id: 7, type: 'image', generator: 'prompt-image' }],
 	comfyGraph: { '1': { inputs: { text: 'x' }, class_type: 'Anything' } },
 };
+
+function fileInputsFlow(name: string, inputs: FlowInputParam[]): EmulatedFlow {
+	return {
+		...EVERY_TYPE_FLOW,
+		info: { ...EVERY_TYPE_FLOW.info, name, display_name: name, input_params: inputs },
+	};
+}
+
+/** An inpainting flow: the photo, its required mask and an optional second picture. */
+export const INPAINT_FLOW = fileInputsFlow('inpaint_like', [
+	input('source_image', 'image', { optional: false, order: 1 }),
+	input('mask_redraw', 'image-mask', {
+		optional: false,
+		order: 2,
+		source_input_name: 'source_image',
+	}),
+	input('style_image', 'image', { order: 3 }),
+]);
+
+/** A flow that needs two pictures: which one the incoming file is, only the user knows. */
+export const TWO_PHOTOS_FLOW = fileInputsFlow('two_photos', [
+	input('person_image', 'image', { optional: false, order: 1 }),
+	input('style_image', 'image', { optional: false, order: 2 }),
+]);

@@ -37,7 +37,7 @@ describe('a text flow', () => {
 				flow: 'ask_ai_internal',
 				node_id: 54,
 				type: 'text',
-				file_name: `${taskId}_54_00001.txt`,
+				file_name: `${taskId}_54.txt`,
 				mime_type: 'text/plain',
 				text: answerOf(taskId, prompt),
 			});

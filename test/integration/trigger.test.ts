@@ -7,6 +7,7 @@ import { VisionatrixTestClient } from '../contract/client';
 import { startEmulator, type VisionatrixEmulator } from '../emulator';
 import { runWorkflow } from '../harness';
 import { PolledTrigger } from '../harness/poll';
+import { FULL_LOOK_EVERY } from '../../nodes/VisionatrixTrigger/taskScan';
 import { NODE_TYPE, credentialFor, flow, getResults, jsonOf, pngFacts } from './visionatrix';
 
 /**
@@ -30,8 +31,12 @@ beforeEach(async () => {
 });
 afterEach(async () => await emulator.stop());
 
-function activeWorkflow(parameters: INodeParameters = {}): PolledTrigger {
+function activeWorkflow(
+	parameters: INodeParameters = {},
+	binaryDataMode: 'default' | 'filesystem' = 'default',
+): PolledTrigger {
 	return new PolledTrigger({
+		binaryDataMode,
 		trigger: {
 			name: TRIGGER,
 			type: TRIGGER_TYPE,
@@ -75,6 +80,11 @@ const taskIdsOf = (emitted: INodeExecutionData[][] | null) =>
 	emitted ? emitted[0].map((item) => item.json.task_id) : null;
 const summaryReads = () =>
 	emulator.requests.filter((r) => r.path === '/vapi/tasks/progress-summary');
+/** The ids the trigger asked for one by one (`GET /tasks/progress/{id}`). */
+const taskReads = () =>
+	emulator.requests
+		.filter((r) => r.path.startsWith('/vapi/tasks/progress/'))
+		.map((r) => Number(r.path.split('/').at(-1)));
 
 describe('Visionatrix Trigger in an active workflow', () => {
 	it('replays nothing at activation, then starts the workflow once for a task that finishes between polls', async () => {
@@ -109,18 +119,14 @@ describe('Visionatrix Trigger in an active workflow', () => {
 			file_name: `${taskId}_9_00001.png`,
 		});
 
-		// One read per poll (six polls), all tasks of every group, and nothing else.
-		expect(summaryReads().map((r) => r.query)).toEqual(Array(6).fill({ group_scope: '0' }));
-		expect(
-			emulator.requests
-				.filter(
-					(r) =>
-						r.method === 'GET' &&
-						!r.path.startsWith('/vapi/tasks/progress-summary') &&
-						!r.path.startsWith('/vapi/tasks/progress/'),
-				)
-				.map((r) => r.path),
-		).toEqual(['/vapi/tasks/results']);
+		// The summary of every task once, at activation; each poll after it asks for the ids above
+		// the last task seen, one by one, and reads the task that was unfinished: nothing else.
+		expect(summaryReads().map((r) => r.query)).toEqual([{ group_scope: '0' }]);
+		const otherReads = emulator.requests.filter(
+			(r) => r.method === 'GET' && !r.path.startsWith('/vapi/tasks/progress'),
+		);
+		expect(otherReads.map((r) => r.path)).toEqual(['/vapi/tasks/results']);
+		expect(taskReads().every((id) => id > before)).toBe(true);
 	});
 
 	it('emits a task that finished while n8n was down once n8n is back, and no task it already emitted', async () => {
@@ -156,7 +162,7 @@ describe('Visionatrix Trigger in an active workflow', () => {
 		expect(taskIdsOf(await onFinished.tick())).toEqual([ok, failed]);
 	});
 
-	it('asks the server only for the flow and group set, and starts the workflow only for those tasks', async () => {
+	it('starts the workflow only for tasks of the flow and group set, and asks the summary for them alone', async () => {
 		const workflow = activeWorkflow({ flow: flow('sdxl_lighting'), filters: { groupScope: 2 } });
 		await workflow.activate();
 
@@ -171,13 +177,19 @@ describe('Visionatrix Trigger in an active workflow', () => {
 		]);
 
 		expect(taskIdsOf(await workflow.tick())).toEqual([inGroup]);
-		expect(summaryReads().map((r) => r.query)).toEqual(
-			Array(2).fill({ name: 'sdxl_lighting', group_scope: '2' }),
-		);
+		// The full look, every 30th poll, asks the server for the flow and group alone.
+		for (let poll = 2; poll <= FULL_LOOK_EVERY; poll++) expect(await workflow.tick()).toBeNull();
+		expect(summaryReads().map((r) => r.query)).toEqual([
+			{ group_scope: '0' },
+			{ name: 'sdxl_lighting', group_scope: '2' },
+		]);
 	});
 
 	it("with Download Results, outputs each completed task's files as Get Results does, and a failed task as its state", async () => {
-		const workflow = activeWorkflow({ event: 'finished', options: { downloadResults: true } });
+		const workflow = activeWorkflow(
+			{ event: 'finished', options: { downloadResults: true } },
+			'filesystem',
+		);
 		await workflow.activate();
 		const image = await webUiTask('sdxl_lighting', [['prompt', 'a red boat']]);
 		const answer = await webUiTask('ask_ai_internal', [['prompt', 'Say hi']]);
@@ -208,6 +220,10 @@ describe('Visionatrix Trigger in an active workflow', () => {
 			hasAlpha: false,
 		});
 		expect(items[2].binary).toBeUndefined();
+		// The files are the execution's (n8n deletes them with it), not a poll's under executions/temp.
+		expect(emitted![0].every((item) => item.binary === undefined)).toBe(true);
+		for (const item of items.slice(0, 2))
+			expect(item.binary!.data.id).toMatch(/executions\/\d+\/binary_data\//);
 	});
 
 	it('does not hold back a task whose files cannot be downloaded: it goes out once, as its state with the error', async () => {
@@ -227,7 +243,10 @@ describe('Visionatrix Trigger in an active workflow', () => {
 		const kept = await webUiTask();
 
 		const emitted = await workflow.tick();
-		expect(jsonOf(emitted![0])).toEqual([
+		const result = await workflow.run(emitted!);
+		expect(result.status).toBe('success');
+		const items = result.outputOf(TRIGGER);
+		expect(jsonOf(items)).toEqual([
 			expect.objectContaining({
 				task_id: lost,
 				status: 'completed',
@@ -235,7 +254,7 @@ describe('Visionatrix Trigger in an active workflow', () => {
 			}),
 			expect.objectContaining({ task_id: kept, file_name: `${kept}_9_00001.png` }),
 		]);
-		expect(emitted![0][0].binary).toBeUndefined();
+		expect(items[0].binary).toBeUndefined();
 		removeFault();
 		expect(await workflow.tick()).toBeNull();
 	});

@@ -79,6 +79,37 @@ export class N8nRestClient {
 		return ((await response.json()) as { data: unknown }).data;
 	}
 
+	private async post(path: string, body: unknown): Promise<unknown> {
+		const response = await fetch(`${this.url}${path}`, {
+			method: 'POST',
+			headers: {
+				cookie: this.cookie,
+				'browser-id': 'vix-tests',
+				'content-type': 'application/json',
+			},
+			body: JSON.stringify(body),
+		});
+		if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+		return ((await response.json()) as { data: unknown }).data;
+	}
+
+	/** Publishes the workflow's current version, as the editor's Publish button does. */
+	async publish(workflowId: string): Promise<void> {
+		const path = `/rest/workflows/${encodeURIComponent(workflowId)}`;
+		const { versionId } = (await this.get(path)) as { versionId: string };
+		await this.post(`${path}/activate`, { versionId });
+	}
+
+	/** Unpublishes the workflow: its triggers stop. */
+	async unpublish(workflowId: string): Promise<void> {
+		await this.post(`/rest/workflows/${encodeURIComponent(workflowId)}/deactivate`, {});
+	}
+
+	/** Deletes executions, their binary data with them, as the editor's Delete does. */
+	async deleteExecutions(ids: string[]): Promise<void> {
+		await this.post('/rest/executions/delete', { ids });
+	}
+
 	/** One execution with its data. */
 	async execution(id: string): Promise<N8nExecution> {
 		const raw = (await this.get(`/rest/executions/${encodeURIComponent(id)}`)) as N8nExecution & {

@@ -131,8 +131,8 @@ export interface N8nSession<S extends ServedN8n = N8nServer> {
 	outDir: string;
 	/** The imported workflows' ids, in the order `workflows` gave them. */
 	workflowIds: string[];
-	/** Starts n8n (again, after `server.stop()`) and signs in as the owner. */
-	start(): Promise<{ server: S; n8n: N8nRestClient }>;
+	/** Starts n8n (again, after `server.stop()`, with `env` added this time) and signs in as the owner. */
+	start(env?: Record<string, string>): Promise<{ server: S; n8n: N8nRestClient }>;
 	/**
 	 * Stops n8n and the emulator. `failed` (or E2E_SHOW_N8N_LOG=1) prints the end of n8n's log;
 	 * `failed` keeps the user folder for a post-mortem, else it is deleted.
@@ -172,8 +172,8 @@ export async function startN8nSession<S extends ServedN8n = N8nServer>(
 			credential,
 			outDir: out(instance.filesDir),
 			workflowIds,
-			start: async () => {
-				server = await serve(instance);
+			start: async (env = {}) => {
+				server = await serve({ ...instance, env: { ...instance.env, ...env } });
 				const n8n = new N8nRestClient(server.url, installation);
 				await n8n.login(options.owner);
 				return { server, n8n };

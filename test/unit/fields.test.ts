@@ -1,63 +1,29 @@
-import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { forAgentsToo } from '../../nodes/Visionatrix/shared/toolOutput';
 import { searchFlows } from '../../nodes/Visionatrix/listSearch/searchFlows';
 import { getFlowInputs } from '../../nodes/Visionatrix/resourceMapping/getFlowInputs';
 import { builtInFlows, startEmulator, type VisionatrixEmulator } from '../emulator';
-import { EVERY_TYPE_FLOW } from '../integration/everyTypeFlow';
+import { editorContext as editorContextOf } from '../integration/editorContext';
+import { EVERY_TYPE_FLOW, INPAINT_FLOW, TWO_PHOTOS_FLOW } from '../integration/everyTypeFlow';
 
 let emulator: VisionatrixEmulator;
 beforeAll(async () => {
-	emulator = await startEmulator({ flows: [...builtInFlows, EVERY_TYPE_FLOW] });
+	emulator = await startEmulator({
+		flows: [...builtInFlows, EVERY_TYPE_FLOW, INPAINT_FLOW, TWO_PHOTOS_FLOW],
+	});
 });
 afterAll(async () => await emulator.stop());
 
-/** What the editor gives a load-options method: the node's parameters and an authenticated request helper. */
-function editorContext(flow: string): ILoadOptionsFunctions {
-	return {
-		getNode: () => ({
-			id: 'n1',
-			name: 'Visionatrix',
-			type: 'x',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		}),
-		getNodeParameter: (name: string) => (name === 'flow' ? flow : undefined),
-		getCredentials: async () => ({
-			baseUrl: emulator.url,
-			apiVersion: 'current',
-			username: 'alice',
-			password: 'alice',
-		}),
-		helpers: {
-			httpRequestWithAuthentication: async (_type: string, options: IHttpRequestOptions) => {
-				const url = new URL(`${options.baseURL}${options.url}`);
-				const response = await fetch(url, {
-					headers: { authorization: `Basic ${Buffer.from('alice:alice').toString('base64')}` },
-				});
-				return { statusCode: response.status, headers: {}, body: await response.json() };
-			},
-		},
-	} as unknown as ILoadOptionsFunctions;
-}
+const editorContext = (flow: string) => editorContextOf(emulator, flow);
 
 describe("the flow's inputs as fields in the editor", () => {
 	it('gives each input type its field: string, number, options with the keys, boolean; files take a binary field name', async () => {
 		const { fields } = await getFlowInputs.call(editorContext('every_input_type'));
 		const byId = Object.fromEntries(fields.map((f) => [f.id, f]));
-		expect(byId.prompt).toMatchObject({
-			type: 'string',
-			required: true,
-			display: true,
-			removed: false,
-		});
-		expect(byId.strength).toMatchObject({ type: 'number', required: false, defaultValue: 0.5 });
-		expect(byId.width).toMatchObject({
-			type: 'number',
-			displayName: 'Width (64–2048, default 512)',
-			defaultValue: 512,
-		});
+		expect(byId.prompt).toMatchObject({ type: 'string', display: true, removed: false });
+		expect(byId.strength).toMatchObject({ type: 'number', defaultValue: 0.5 });
+		expect(byId.width).toMatchObject({ type: 'number', defaultValue: 512 });
 		expect(byId.style).toMatchObject({
 			type: 'options',
 			options: [
@@ -66,11 +32,54 @@ describe("the flow's inputs as fields in the editor", () => {
 			],
 		});
 		expect(byId.upscale).toMatchObject({ type: 'boolean', removed: true });
-		expect(byId.source).toMatchObject({ type: 'string', required: true, defaultValue: 'data' });
-		// A short label; what a file input takes is the Inputs field's hint.
-		expect(byId.source.displayName).toBe('Source (File)');
+		expect(byId.source).toMatchObject({ type: 'string', defaultValue: 'data' });
 		expect(byId.internal_seed).toMatchObject({ display: false });
 		expect(fields.map((f) => f.id)).not.toContain('seed');
+	});
+
+	it('labels each input with its name only, "(File)" for a file and "*" when it needs a value; n8n checks none of them itself', async () => {
+		const { fields } = await getFlowInputs.call(editorContext('every_input_type'));
+		expect(Object.fromEntries(fields.map((f) => [f.id, f.displayName]))).toEqual({
+			prompt: 'Prompt *',
+			strength: 'Strength',
+			width: 'Width',
+			scale: 'Scale',
+			style: 'Style',
+			upscale: 'Upscale',
+			source: 'Source (File) *',
+			mask: 'Mask (File)',
+			clip: 'Clip (File)',
+			internal_seed: 'Internal seed',
+		});
+		// n8n's own check of a required field names it by id and stops the run: the node checks instead.
+		expect(fields.filter((f) => f.required)).toEqual([]);
+		const sdxl = await getFlowInputs.call(editorContext('sdxl_lighting'));
+		expect(Object.fromEntries(sdxl.fields.map((f) => [f.id, f.displayName]))).toMatchObject({
+			prompt: 'Prompt *',
+			steps_number: 'Number of steps',
+			negative_prompt: 'Negative Prompt',
+		});
+		// The default is what the field holds when it is shown, not part of its label.
+		expect(sdxl.fields.find((f) => f.id === 'negative_prompt')).toMatchObject({
+			defaultValue: 'ugly',
+		});
+	});
+
+	it('starts only the one required picture at "data": never a mask, a second picture or an optional one', async () => {
+		const startValues = async (flow: string) =>
+			Object.fromEntries(
+				(await getFlowInputs.call(editorContext(flow))).fields.map((f) => [f.id, f.defaultValue]),
+			);
+		expect(await startValues('inpaint_like')).toEqual({
+			source_image: 'data',
+			mask_redraw: undefined,
+			style_image: undefined,
+		});
+		expect(await startValues('two_photos')).toEqual({
+			person_image: undefined,
+			style_image: undefined,
+		});
+		expect(await startValues('remove_background_birefnet')).toEqual({ input_image: 'data' });
 	});
 
 	it('adds seed, count and translation only for flows that support them', async () => {
@@ -84,11 +93,6 @@ describe("the flow's inputs as fields in the editor", () => {
 			['count', 'number'],
 			['translate', 'options'],
 		]);
-		// "Add All Inputs" leaves fields empty (nothing sent): the label says what the server then uses.
-		expect(Object.fromEntries(fields.map((f) => [f.id, f.displayName]))).toMatchObject({
-			steps_number: 'Number of steps (default 8 steps)',
-			negative_prompt: 'Negative Prompt (default ugly)',
-		});
 		const none = await getFlowInputs.call(editorContext('remove_background_birefnet'));
 		expect(none.fields.map((f) => f.id)).toEqual(['input_image']);
 	});

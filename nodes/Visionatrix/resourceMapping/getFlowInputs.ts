@@ -6,6 +6,8 @@ import type {
 } from 'n8n-workflow';
 
 import { installedFlows } from '../shared/flowCatalog';
+import { DEFAULT_BINARY_PROPERTY } from '../shared/descriptions';
+import { needsValue } from '../shared/flowInputs';
 import { flowNotInstalledMessage } from '../shared/itemErrors';
 import { RESERVED_INPUTS, reservedInputsOf } from '../shared/reservedInputs';
 import type { FlowInputParam } from '../shared/types';
@@ -27,34 +29,39 @@ const TRANSLATE_OPTIONS = [
 	{ name: 'Off', value: 'off' },
 ];
 
-/** A default as a label shows it: short, on one line. */
-function shortDefault(value: unknown): string {
-	const text = String(value).replace(/\s+/g, ' ').trim();
-	return text.length > 24 ? `${text.slice(0, 23)}…` : text;
+/**
+ * The field's label: the input's name as Visionatrix shows it, "(File)" for a file input, and "*"
+ * when the node needs a value. Short, as the editor cuts long labels; an empty field sends nothing
+ * and the flow's default applies.
+ */
+function labelOf(param: FlowInputParam): string {
+	const name = param.display_name || param.name;
+	const file = FILE_INPUT_TYPES.includes(param.type) ? ' (File)' : '';
+	return `${name}${file}${needsValue(param) ? ' *' : ''}`;
 }
 
 /**
- * The field's label, with the server's default: "Add All Inputs" leaves fields empty, and an empty
- * field sends nothing, so the server's default applies. What a file input takes is the notice below
- * the inputs (a label is cut at its width).
+ * The one input that gets `data` (the incoming item's usual binary field) to start with: the flow's
+ * only required image. A mask, a second image or a video is left for the user to map.
  */
-function describe(param: FlowInputParam): string {
-	const name = param.display_name || param.name;
-	if (FILE_INPUT_TYPES.includes(param.type)) return `${name} (File)`;
-	const parts: string[] = [];
-	if (param.min !== undefined || param.max !== undefined)
-		parts.push(`${param.min ?? ''}–${param.max ?? ''}`);
-	if (param.default !== undefined && param.default !== '')
-		parts.push(`default ${shortDefault(param.default)}`);
-	return parts.length ? `${name} (${parts.join(', ')})` : name;
+function prefilledFileInput(params: FlowInputParam[]): string | undefined {
+	const images = params.filter((param) => param.type === 'image' && needsValue(param));
+	return images.length === 1 ? images[0].name : undefined;
 }
 
-function inputField(param: FlowInputParam): ResourceMapperField {
-	const isFile = FILE_INPUT_TYPES.includes(param.type);
+/** What a field holds when it is first shown or added: the flow's default, or `data` for the prefilled file. */
+function startValue(param: FlowInputParam, prefilled: string | undefined) {
+	if (FILE_INPUT_TYPES.includes(param.type))
+		return param.name === prefilled ? DEFAULT_BINARY_PROPERTY : undefined;
+	return param.default === '' ? undefined : param.default;
+}
+
+function inputField(param: FlowInputParam, prefilled: string | undefined): ResourceMapperField {
 	const field: ResourceMapperField = {
 		id: param.name,
-		displayName: describe(param),
-		required: !param.optional,
+		displayName: labelOf(param),
+		// The mark is the label's "*": n8n draws none for a required field, and the node checks it.
+		required: false,
 		defaultMatch: false,
 		canBeUsedToMatch: false,
 		display: !param.hidden,
@@ -65,11 +72,8 @@ function inputField(param: FlowInputParam): ResourceMapperField {
 	if (param.type === 'list') {
 		field.options = Object.keys(param.options ?? {}).map((key) => ({ name: key, value: key }));
 	}
-	if (isFile) {
-		if (!param.optional) field.defaultValue = 'data';
-	} else if (param.default !== undefined && param.default !== '') {
-		field.defaultValue = param.default;
-	}
+	const start = startValue(param, prefilled);
+	if (start !== undefined) field.defaultValue = start;
 	return field;
 }
 
@@ -82,7 +86,10 @@ export async function getFlowInputs(this: ILoadOptionsFunctions): Promise<Resour
 	if (!flow) {
 		return { fields: [], emptyFieldsNotice: flowNotInstalledMessage(flowName, installed) };
 	}
-	const inputs = [...flow.input_params].sort((a, b) => a.order - b.order).map(inputField);
+	const prefilled = prefilledFileInput(flow.input_params);
+	const inputs = [...flow.input_params]
+		.sort((a, b) => a.order - b.order)
+		.map((param) => inputField(param, prefilled));
 	const reserved = reservedInputsOf(flow).map(
 		(name): ResourceMapperField => ({
 			id: name,

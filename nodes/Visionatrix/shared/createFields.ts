@@ -102,13 +102,15 @@ export const flowInputsField: INodeProperties = {
 	default: { mappingMode: 'defineBelow', value: null },
 	required: true,
 	description:
-		"The flow's inputs, as the server describes them. An input left out or empty takes the server's default, shown in its label.",
+		"The flow's inputs, as the server describes them. An input marked * needs a value; one left out or empty takes the flow's default, which a field shows when it is added.",
 	displayOptions: { show: showOnlyForCreate },
 	typeOptions: {
 		loadOptionsDependsOn: ['flow.value'],
 		resourceMapper: {
 			resourceMapperMethod: 'getFlowInputs',
-			mode: 'add',
+			// Not 'add': in that mode n8n checks required fields itself, by their ids, and refuses to run
+			// or publish, also with the field list older versions stored; the node checks every input.
+			mode: 'map',
 			valuesLabel: 'Flow Inputs',
 			fieldWords: { singular: 'input', plural: 'inputs' },
 			addAllFields: true,

@@ -49,12 +49,23 @@ function webhookHeadersJson(
 	return JSON.stringify(headers);
 }
 
+/**
+ * The typed fields' values; none when they are stored as `null` (the field list never loaded).
+ * Read as the whole parameter without n8n's check: n8n would check `flowInputs.value` against the
+ * field list stored with the workflow and name inputs by their ids; prepareFlowInputs checks every
+ * value against the server's flow and names the input by its label.
+ */
+function mappedValues(this: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
+	const mapper = this.getNodeParameter('flowInputs', itemIndex, null, {
+		skipValidation: true,
+	}) as { value?: Record<string, unknown> | null } | null;
+	const values = mapper?.value;
+	return typeof values === 'object' && values !== null ? values : {};
+}
+
 /** The input values of one item: the typed fields, then the inputs given by name. */
 function inputValues(this: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
-	const mapped = (this.getNodeParameter('flowInputs.value', itemIndex, null) ?? {}) as Record<
-		string,
-		unknown
-	>;
+	const mapped = mappedValues.call(this, itemIndex);
 	const byName = this.getNodeParameter('inputs.input', itemIndex, []) as Array<{
 		name: string;
 		value: unknown;

@@ -38,6 +38,33 @@ function label(param: FlowInputParam): string {
 		: `'${param.name}'`;
 }
 
+function hasDefault(param: FlowInputParam): boolean {
+	return param.default !== undefined && param.default !== '';
+}
+
+/**
+ * An input the node needs a value for: one the flow does not mark optional and that has no default
+ * to fall back on (a file input never has one).
+ */
+export function needsValue(param: FlowInputParam): boolean {
+	return !param.optional && (FILE_INPUT_TYPES.includes(param.type) || !hasDefault(param));
+}
+
+/**
+ * A whole-number input: its step is a whole number. The server fills such an input into a ComfyUI
+ * INT (`VixUiRangeInt`), which refuses "1.5" with a 400; the flow list writes their steps as 1, 8,
+ * 32 (its float inputs' as 0.1, 0.01 and, once, 1.0, which JSON cannot tell from 1).
+ */
+function isWholeNumberInput(param: FlowInputParam): boolean {
+	return param.step !== undefined && Number.isInteger(param.step);
+}
+
+function rangeText({ min, max }: FlowInputParam): string {
+	if (min !== undefined && max !== undefined) return ` from ${min} to ${max}`;
+	if (min !== undefined) return ` of at least ${min}`;
+	return max !== undefined ? ` of at most ${max}` : '';
+}
+
 function isEmpty(value: unknown): boolean {
 	return (
 		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
@@ -69,29 +96,44 @@ function parseTaskReference(
 	return undefined;
 }
 
+/** A number input's value as the server reads it, inside the flow's range, whole where the flow counts in whole steps. */
+function numberValue(param: FlowInputParam, value: unknown, flow: string): string {
+	const whole = isWholeNumberInput(param);
+	const kind = whole ? 'a whole number' : 'a number';
+	const number = typeof value === 'number' ? value : Number(String(value).trim());
+	const given = typeof value === 'string' ? `'${value}'` : String(value);
+	const hint = `Give ${kind}${rangeText(param)}.`;
+	if (!Number.isFinite(number)) {
+		throw new FlowInputError(
+			param.name,
+			`Input ${label(param)} of flow '${flow}' must be ${kind}, not ${given}`,
+			hint,
+		);
+	}
+	if (whole && !Number.isInteger(number)) {
+		throw new FlowInputError(
+			param.name,
+			`Input ${label(param)} of flow '${flow}' must be a whole number, not ${number}`,
+			`${hint} The server counts it in whole steps and refuses fractions.`,
+		);
+	}
+	const { min, max } = param;
+	if ((min !== undefined && number < min) || (max !== undefined && number > max)) {
+		throw new FlowInputError(
+			param.name,
+			`Input ${label(param)} of flow '${flow}' must be between ${min ?? '-∞'} and ${max ?? '∞'}, not ${number}`,
+			hint,
+		);
+	}
+	return String(number);
+}
+
 function textValue(param: FlowInputParam, value: unknown, flow: string): string {
 	switch (param.type) {
 		case 'number':
 		case 'range':
-		case 'range_scale': {
-			const number = typeof value === 'number' ? value : Number(String(value).trim());
-			if (!Number.isFinite(number)) {
-				throw new FlowInputError(
-					param.name,
-					`Input ${label(param)} of flow '${flow}' must be a number, not '${String(value)}'`,
-					'Give a number, for example 1.5.',
-				);
-			}
-			const { min, max } = param;
-			if ((min !== undefined && number < min) || (max !== undefined && number > max)) {
-				throw new FlowInputError(
-					param.name,
-					`Input ${label(param)} of flow '${flow}' must be between ${min ?? '-∞'} and ${max ?? '∞'}, not ${number}`,
-					'Give a value inside the range the flow allows.',
-				);
-			}
-			return String(number);
-		}
+		case 'range_scale':
+			return numberValue(param, value, flow);
 		case 'bool': {
 			if (typeof value === 'boolean') return value ? 'true' : 'false';
 			const word = String(value).trim().toLowerCase();
@@ -100,7 +142,7 @@ function textValue(param: FlowInputParam, value: unknown, flow: string): string 
 			throw new FlowInputError(
 				param.name,
 				`Input ${label(param)} of flow '${flow}' must be true or false, not '${String(value)}'`,
-				'Give true or false.',
+				'Give true or false (yes/no, on/off and 1/0 are read too).',
 			);
 		}
 		case 'list': {
@@ -180,14 +222,13 @@ export function prepareFlowInputs(
 		const value = values[param.name];
 		const isFile = FILE_INPUT_TYPES.includes(param.type);
 		if (isEmpty(value)) {
-			const hasDefault = !isFile && param.default !== undefined && param.default !== '';
-			if (!param.optional && !hasDefault) {
+			if (needsValue(param)) {
 				throw new FlowInputError(
 					param.name,
 					`Input ${label(param)} of flow '${flow.name}' is required`,
 					isFile
 						? 'Give the name of the binary field that holds the file (for example "data"), or another task\'s output as {"task_id": 1, "node_id": 9}.'
-						: 'Give it a value.',
+						: 'Fill it in under Inputs, or map it from the incoming item with an expression.',
 				);
 			}
 			continue;

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { taskProgressRoute } from './api';
@@ -15,8 +15,8 @@ import type { TaskDetails } from './types';
  * wait's reads are made in wait/waitReads.ts.
  */
 
-/** Where tasks are read from: an operation, or n8n handling a webhook call for a waiting node. */
-export type TaskReader = IExecuteFunctions | IWebhookFunctions;
+/** Where tasks are read from: an operation, n8n handling a webhook call for a waiting node, or the trigger's poll. */
+export type TaskReader = IExecuteFunctions | IWebhookFunctions | IPollFunctions;
 
 /** Per-task reads of one tick go out this many at a time. */
 export const READ_CONCURRENCY = 8;

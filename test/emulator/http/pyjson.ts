@@ -14,6 +14,18 @@ export const FLOAT_KEYS: ReadonlySet<string> = new Set([
 	'nodes_execution_time',
 ]);
 
+/**
+ * Numbers read from a recording that the server wrote as floats (`45.0`) under keys not listed
+ * above: per object, the keys (see `markFloat`).
+ */
+const floatFields = new WeakMap<object, Set<string>>();
+
+/** `holder[key]` is written as a float, as the server wrote it. */
+export function markFloat(holder: object, key: string): void {
+	const keys = floatFields.get(holder) ?? new Set<string>();
+	floatFields.set(holder, keys.add(key));
+}
+
 /** Python's `repr(float)`: shortest round-trip digits, exponent outside 1e-4 ≤ |x| < 1e16. */
 export function pythonFloat(value: number): string {
 	if (Number.isNaN(value)) return 'NaN';
@@ -52,7 +64,8 @@ function encode(value: unknown, asFloat: boolean): string {
 			const parts: string[] = [];
 			for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
 				if (item === undefined) continue;
-				parts.push(`${JSON.stringify(key)}:${encode(item, FLOAT_KEYS.has(key))}`);
+				const asFloat = FLOAT_KEYS.has(key) || floatFields.get(value)?.has(key) === true;
+				parts.push(`${JSON.stringify(key)}:${encode(item, asFloat)}`);
 			}
 			return `{${parts.join(',')}}`;
 		}

@@ -5,10 +5,12 @@
  * The order of checks follows the server, because it decides which error a client sees and
  * whether a task id is used up: reserved fields (422) → flow lookup (404) → file references
  * (400) → `webhook_headers` (500) → then per task: take an id, resolve text inputs (unknown list
- * key or bad bool: 500) and files (missing required: 400), `child_task` checks (400), store.
+ * key or bad bool: 500) and files (missing required: 400), ComfyUI's check of the number inputs
+ * (a value that does not convert: 400), `child_task` checks (400), store.
  */
 import { randomInt } from 'node:crypto';
 
+import { validateGraphInputs } from '../comfyValidation';
 import type { EmulatedFlow, FlowInputParam, StoredFile } from '../types';
 import { FILE_INPUT_TYPES, TEXT_INPUT_TYPES } from '../types';
 import { lastEntries, type FormEntry, type FormFile } from '../http/multipart';
@@ -321,6 +323,7 @@ async function createTasks(context: RequestContext, services: Services, name: st
 			param,
 			...materializeInput(taskId, param, source),
 		}));
+		validateGraphInputs(flow, inputParams);
 
 		let parentTaskId: number | null = null;
 		let parentTaskNodeId: number | null = null;
