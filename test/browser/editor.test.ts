@@ -185,7 +185,9 @@ describe('the Create node of the flagship example', () => {
 		expect(await subtitle('Remove Background')).toContain('Create: remove_background_birefnet');
 		ndv = await openNode(page, 'Generate Image');
 		// The flow's inputs are there: the notice on (File) inputs shows.
-		await ndv.getByText('A (File) input takes the name of a binary field').waitFor();
+		await ndv
+			.getByText('(File) inputs, if the flow has any, take the name of a binary field')
+			.waitFor();
 		await expect(
 			ndv.locator('[data-test-id="parameter-input-output"] input').inputValue(),
 		).resolves.toBe('Files');

@@ -123,7 +123,7 @@ export const flowInputsField: INodeProperties = {
 export const fileInputNotice: INodeProperties = {
 	// The resource mapper shows no hint of its own: what a file input takes is said here.
 	displayName:
-		'A (File) input takes the name of a binary field of the incoming item (e.g. data), or another task\'s output as {"task_id": N, "node_id": M}',
+		'(File) inputs, if the flow has any, take the name of a binary field of the incoming item (e.g. data), or another task\'s output as {"task_id": N, "node_id": M}',
 	name: 'fileInputNotice',
 	type: 'notice',
 	default: '',
