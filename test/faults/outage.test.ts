@@ -346,7 +346,7 @@ describe('a server restart while the node waits (On Webhook)', () => {
 		expect(kept.map((item) => item.json.error)).toEqual(
 			taskIds.map(
 				(taskId, item) =>
-					`Task ${taskId} did not report completion within 4 seconds; it may still be running on the Visionatrix server: check it with Get Progress, and get its files with Get Results once it is done [item ${item}]`,
+					`Task ${taskId} (flow sdxl_lighting) was not seen done before the wait ended at its Timeout (4 seconds); it may have finished meanwhile: get its files with Get Results (task ID ${taskId}) rather than retrying the execution, which creates the task again [item ${item}]`,
 			),
 		);
 		expect(result.run.waitTill!.getTime()).toBeGreaterThan(downAt);

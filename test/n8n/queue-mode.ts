@@ -170,6 +170,7 @@ export async function startWorker(
 }
 
 export interface QueueModeCluster {
+	/** The main process (the one running now, after `restartMain`). */
 	main: N8nServer;
 	/** The main process's URL. */
 	url: string;
@@ -178,6 +179,8 @@ export interface QueueModeCluster {
 	workersOf(executionId: string): string[];
 	/** The end of each process's log (60 lines each), main first, then the workers. */
 	log(): string;
+	/** Starts the main process again on its port (as a restarted server), once the last one has exited. */
+	restartMain(): Promise<N8nServer>;
 	stop(): Promise<void>;
 }
 
@@ -193,7 +196,7 @@ export async function startQueueMode(
 		throw new Error(
 			'the n8n instance is not set up for queue mode: create it with queueModeEnv(redis) in extraEnv',
 		);
-	const main = await startN8nServer(instance, { port: options.port, echo: options.echo });
+	let main = await startN8nServer(instance, { port: options.port, echo: options.echo });
 	let workers: N8nWorker[] = [];
 	try {
 		workers = await Promise.all(
@@ -212,9 +215,16 @@ export async function startQueueMode(
 		throw error;
 	}
 	return {
-		main,
+		get main() {
+			return main;
+		},
 		url: main.url,
 		workers,
+		restartMain: async () => {
+			await main.stop();
+			main = await startN8nServer(instance, { port: main.port, echo: options.echo });
+			return main;
+		},
 		log: () =>
 			[['main', main.log()], ...workers.map((w) => [w.name, w.log()])]
 				.map(([name, log]) => `--- ${name} (last 60 lines)\n${tail(log, 60)}`)

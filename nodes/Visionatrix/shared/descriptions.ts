@@ -105,7 +105,7 @@ export const fallbackIntervalOption: INodeProperties = {
 	typeOptions: { minValue: 0, numberPrecision: 0 },
 	default: DEFAULT_FALLBACK_INTERVAL_SECONDS,
 	description:
-		'How often n8n checks the tasks itself in case a call from Visionatrix was lost (the server does not retry). 0: no checks; Timeout still ends the wait.',
+		'How often n8n checks the tasks itself in case a call from Visionatrix was lost (the server does not retry, and its calls do not reach a stopped n8n); at least every 70 seconds. n8n also checks once at the Timeout. 0: only that check.',
 	displayOptions: { show: { waitMode: ['webhook'] } },
 };
 
