@@ -32,6 +32,7 @@ const N8N_TIMEOUT_MS = 120_000;
 
 // Node names in the example, in execution order.
 const TRIGGER = 'When clicking ‘Execute workflow’';
+const OUTPUT_FOLDER = 'Output Folder';
 const GENERATE = 'Generate Image';
 const WAIT_1 = 'Wait for Image';
 const RESULTS_1 = 'Get Image';
@@ -42,6 +43,7 @@ const RESULTS_2 = 'Get Image Without Background';
 const SAVE_2 = 'Save Image Without Background';
 const ALL_NODES = [
 	TRIGGER,
+	OUTPUT_FOLDER,
 	GENERATE,
 	WAIT_1,
 	RESULTS_1,

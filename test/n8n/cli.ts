@@ -44,10 +44,10 @@ export async function runN8nCli(
 	args: string[],
 	options: { timeoutMs?: number; allowFailure?: boolean } = {},
 ): Promise<CliResult> {
-	const { node, bin, dir } = instance.installation;
+	const { node, bin } = instance.installation;
 	const started = Date.now();
 	const child = spawn(node, [bin, ...args], {
-		cwd: dir,
+		cwd: instance.cwd,
 		env: instance.env,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});

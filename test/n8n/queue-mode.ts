@@ -134,7 +134,7 @@ export async function startWorker(
 		webhookUrl?: string;
 	} = {},
 ): Promise<N8nWorker> {
-	const { node, bin, dir } = instance.installation;
+	const { node, bin } = instance.installation;
 	const name = options.name ?? 'worker';
 	const healthPort = await freePort();
 	const env = {
@@ -148,7 +148,7 @@ export async function startWorker(
 		...(options.webhookUrl ? { WEBHOOK_URL: options.webhookUrl } : {}),
 	};
 	const child = spawn(node, [bin, 'worker', `--concurrency=${options.concurrency ?? 5}`], {
-		cwd: dir,
+		cwd: instance.cwd,
 		env,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});

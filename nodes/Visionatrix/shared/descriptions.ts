@@ -40,16 +40,9 @@ export function flowField(displayOptions: IDisplayOptions, description: string):
 				name: 'name',
 				type: 'string',
 				placeholder: 'e.g. sdxl_lighting',
-				hint: 'The flow ID, as in the URL of the flow in Visionatrix',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^[A-Za-z0-9_.-]+$',
-							errorMessage: 'A flow ID has only letters, digits, "_", "-" and "."',
-						},
-					},
-				],
+				// No pattern check: a display name given here ("SDXL Lighting") must reach the node, which
+				// knows the installed flows and names the id meant (see flowNames.ts).
+				hint: 'The flow ID, as in the URL of the flow in Visionatrix (sdxl_lighting, not "SDXL Lighting")',
 			},
 		],
 	};
