@@ -1,3 +1,8 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/require-node-api-error
+	-- benchmark code, run by Node.js and never shipped */
 /**
  * `npm run bench`: how this node waits for and fetches Visionatrix tasks, next to the vendor
  * guide's loop and per-task polling, against the emulator. Prints markdown tables and target
@@ -351,7 +356,7 @@ async function main(): Promise<void> {
 		`## Many tasks: wait and fetch (emulator ${series.join('; ')}; task run times T ± ${Math.round(options.jitter * 100)} %; every result file ${THROUGHPUT_OUTPUT_BYTES / MB} MB)`,
 	);
 	out.push('');
-	out.push(throughputTable(throughput, plan.guideMaxN));
+	out.push(throughputTable(throughput));
 	out.push('');
 	out.push(
 		[

@@ -1,3 +1,8 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/no-dangerous-functions
+	-- benchmark code, run by Node.js and never shipped */
 /** The orchestrator's side of its child processes: emulators and scenario clients. */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';

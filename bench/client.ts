@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- benchmark code, run by Node.js and never shipped */
 /**
  * Child process: runs ONE scenario's client (the node, the guide's loop or the peer-node loop)
  * against an emulator in another process, and measures itself: wall time, CPU time, peak RSS.

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals
+	-- benchmark code, run by Node.js and never shipped */
 /**
  * Child process: one Visionatrix emulator, driven by the orchestrator over IPC. It runs apart from
  * the client so the emulator's memory (every result file is held in RAM) and CPU are not counted

@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- benchmark code, run by Node.js and never shipped */
 /**
  * Imported first by the client process: n8n-core reads these when it loads, so they must be set
  * before anything imports it (as test/setup-env.ts does for jest). The folders are removed on exit.

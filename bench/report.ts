@@ -71,7 +71,7 @@ function kilobytes(bytes: number): string {
 const THROUGHPUT_CLIENTS: ClientKind[] = ['node', 'loop', 'peer', 'guide'];
 
 /** The throughput table: per history, N and T, each client that ran. */
-export function throughputTable(results: ScenarioResult[], _guideMaxN?: number): string {
+export function throughputTable(results: ScenarioResult[]): string {
 	const header = [
 		'client',
 		'history',

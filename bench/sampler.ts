@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- benchmark code, run by Node.js and never shipped */
 /** Resource use of this process during a scenario: CPU time and peak RSS. */
 import { readFileSync, writeFileSync } from 'node:fs';
 

@@ -7,7 +7,10 @@ import type {
 } from 'n8n-workflow';
 
 import { WHOAMI_PATH } from '../nodes/Visionatrix/shared/api';
-import { API_BASE_URL_EXPRESSION } from '../nodes/Visionatrix/shared/transport';
+import { API_BASE_URL_EXPRESSION, baseUrlProblem } from '../nodes/Visionatrix/shared/transport';
+
+/** A Base URL on this machine's loopback: localhost, 127.x.x.x, [::1] or 0.0.0.0, with or without http(s)://. */
+const LOOPBACK_URL = '^\\s*(https?://)?(localhost|127\\.|\\[::1\\]|0\\.0\\.0\\.0)';
 
 export class VisionatrixApi implements ICredentialType {
 	name = 'visionatrixApi';
@@ -29,9 +32,17 @@ export class VisionatrixApi implements ICredentialType {
 			default: '',
 			placeholder: 'e.g. http://192.168.1.20:8288',
 			required: true,
-			description: 'Address of the Visionatrix server, without the API path (/vapi or /api)',
-			// Also the fix-it message of an unreachable server: n8n shows only its error code for that.
-			hint: "Unreachable (ECONNREFUSED, ENOTFOUND, ETIMEDOUT)? n8n in Docker: localhost is n8n's own container; use the host's address or http://host.docker.internal:8288.",
+			description:
+				'Address of the Visionatrix server, without the API path (/vapi or /api). Visionatrix listens on port 8288 unless told otherwise.',
+		},
+		{
+			// Shown only for a loopback address: the one mistake n8n's test can only answer with ECONNREFUSED.
+			displayName:
+				"n8n in Docker? There localhost is n8n's own container: give the address of the machine Visionatrix runs on, or http://host.docker.internal:8288",
+			name: 'dockerNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { baseUrl: [{ _cnd: { regex: LOOPBACK_URL } }] } },
 		},
 		{
 			displayName: 'API Version',
@@ -69,17 +80,23 @@ export class VisionatrixApi implements ICredentialType {
 		},
 	];
 
-	/** HTTP Basic, and no Authorization header at all when both fields are empty (auth off). */
+	/**
+	 * HTTP Basic, and no Authorization header at all when both fields are empty (auth off). n8n calls
+	 * this before every request with the credential, the credential test's too: a Base URL that
+	 * cannot work is refused here with what to write instead (the test shows this message).
+	 */
 	authenticate: IAuthenticate = async (credentials, requestOptions) => {
+		const problem = baseUrlProblem(String(credentials.baseUrl ?? ''));
+		if (problem) throw new Error(`${problem.message}. ${problem.hint}`);
 		const username = String(credentials.username ?? '');
 		const password = String(credentials.password ?? '');
 		if (username === '' && password === '') return requestOptions;
 		return { ...requestOptions, auth: { username, password } };
 	};
 
-	// n8n shows a failed test's answer as the message; these say what to fix instead. An
-	// unreachable server has no answer to map (n8n shows its error code, e.g. ECONNREFUSED): the Base
-	// URL's hint covers that case.
+	// n8n shows a failed test's answer as its message: these say what to fix instead. A server that
+	// does not answer at all (ECONNREFUSED, ENOTFOUND, ETIMEDOUT) has no answer to map: n8n 2.41 shows
+	// the bare code for it (CredentialsTester.runRequestTest), whatever the credential declares.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: API_BASE_URL_EXPRESSION,
@@ -99,7 +116,7 @@ export class VisionatrixApi implements ICredentialType {
 				properties: {
 					value: 404,
 					message:
-						'The server has no Visionatrix API at this address (404). Check API Version (Current for Visionatrix 1.7 and later, Legacy before), and give the Base URL without /vapi or /api at its end.',
+						'The server answered 404: it has no Visionatrix API for the chosen API Version. Choose Current for Visionatrix 1.7 and later, Legacy for 1.6 and earlier; and check that the Base URL is the Visionatrix server (with its reverse-proxy sub-path, if any).',
 				},
 			},
 		],

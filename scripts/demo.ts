@@ -1,3 +1,9 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/require-node-api-error,
+	no-console
+	-- a developer script, run by Node.js and never shipped */
 /**
  * The n8n half of `npm run demo` (scripts/demo.sh builds, installs n8n and starts the emulator, then
  * runs this under Node 24): imports the credential and examples/generate-and-remove-background.json

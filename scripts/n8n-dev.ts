@@ -1,3 +1,10 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/require-node-api-error,
+	@n8n/community-nodes/no-hardcoded-secrets,
+	no-console
+	-- a developer script, run by Node.js and never shipped */
 /**
  * Hand testing (`npm run n8n:dev`, through scripts/n8n-dev.sh): the Visionatrix emulator plus a real
  * n8n editor on 127.0.0.1 with this package linked in, the credential and both examples imported,

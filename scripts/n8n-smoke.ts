@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	no-console
+	-- a developer script, run by Node.js and never shipped */
 /**
  * Checks the cached n8n install on its own (no Visionatrix node): runs Manual Trigger → Edit Fields
  * headlessly and prints the output. `node scripts/node24.js .cache/tools/scripts/n8n-smoke.js`

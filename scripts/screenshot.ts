@@ -1,3 +1,8 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports,
+	no-console
+	-- a developer script, run by Node.js and never shipped */
 /**
  * Screenshots for the README (`npm run screenshot`, through scripts/screenshot.sh): starts the
  * emulator and a real n8n editor with the examples (as `npm run n8n:dev` does, in a fresh user

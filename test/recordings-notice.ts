@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * jest's globalSetup: without the recorded exchanges, says once, before the tests run, which suites
  * skip their replays and how to get the recordings (test/fixtures/recorded.ts).

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals
+	-- benchmark code, run by Node.js and never shipped */
 /**
  * (b) The loop users build from n8n's own nodes: HTTP Request creates each item's task (one item
  * after the other), then Wait 5 s → HTTP Request reads the progress of every task still pending,

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- benchmark code, run by Node.js and never shipped */
 /**
  * (a) This node uploading a big file: Create Task of a flow with a file input, given as the binary
  * data of an item stored in n8n's binary data store (`filesystem` mode), as a pipeline hands one

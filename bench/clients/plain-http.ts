@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- benchmark code, run by Node.js and never shipped */
 /**
  * The few Visionatrix calls the baseline clients make, with plain `fetch` (no n8n): what the
  * vendor's guide does with httpx, in TypeScript.

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- benchmark code, run by Node.js and never shipped */
 /**
  * Reference for the download memory rows: one task created and polled with `fetch`, then its
  * result fetched with plain `node:http` and piped straight into a file (`stream.pipeline`), no

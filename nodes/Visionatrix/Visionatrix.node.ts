@@ -32,9 +32,10 @@ export class Visionatrix implements INodeType {
 		// gives up on (see wait/pollWait.ts); 1 and 1.1 keep one Timeout for the whole wait.
 		version: [1, 1.1, 1.2],
 		defaultVersion: 1.2,
-		// The operation as the panel names it (a test keeps this in step with the Operation options).
+		// The operation as the panel names it (a test keeps this in step with the Operation options);
+		// a Create with a picked or typed flow names the flow instead, e.g. "Create: sdxl_lighting".
 		subtitle:
-			'={{ {"task.cancel":"Task: Cancel","task.create":"Task: Create","task.delete":"Task: Delete","task.getMany":"Task: Get Many","task.getProgress":"Task: Get Progress","task.getResults":"Task: Get Results","task.restart":"Task: Restart","task.setPriority":"Task: Set Priority","task.waitForCompletion":"Task: Wait for Completion","flow.get":"Flow: Get","flow.getMany":"Flow: Get Many"}[$parameter["resource"] + "." + $parameter["operation"]] }}',
+			'={{ $parameter["resource"] + "." + $parameter["operation"] === "task.create" && /^[^=]/.test($rawParameter["flow"] || "") ? "Create: " + $rawParameter["flow"] : {"task.cancel":"Task: Cancel","task.create":"Task: Create","task.delete":"Task: Delete","task.getMany":"Task: Get Many","task.getProgress":"Task: Get Progress","task.getResults":"Task: Get Results","task.restart":"Task: Restart","task.setPriority":"Task: Set Priority","task.waitForCompletion":"Task: Wait for Completion","flow.get":"Flow: Get","flow.getMany":"Flow: Get Many"}[$parameter["resource"] + "." + $parameter["operation"]] }}',
 		description: 'Run AI flows (image, video, audio, text) on a self-hosted Visionatrix server',
 		defaults: { name: 'Visionatrix' },
 		inputs: [NodeConnectionTypes.Main],

@@ -34,7 +34,10 @@ export class VisionatrixTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "Task " + $parameter["event"] }}',
-		description: 'Starts the workflow when a task finishes on a Visionatrix server',
+		// n8n's node panel lists the node and this trigger as one entry with the trigger's description
+		// (generateMergedNodesAndActions in the editor): so it describes the app first, as the node does.
+		description:
+			'Run AI flows (image, video, audio, text) on a self-hosted Visionatrix server, and start workflows when its tasks finish',
 		defaults: { name: 'Visionatrix Trigger' },
 		polling: true,
 		inputs: [],

@@ -2,6 +2,8 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 
 import { concurrencyLimit, DEFAULT_CONCURRENCY } from '../Visionatrix/shared/concurrency';
 import { DEFAULT_BINARY_PROPERTY } from '../Visionatrix/shared/descriptions';
+import { installedFlows } from '../Visionatrix/shared/flowCatalog';
+import { flowNotInstalledMessage } from '../Visionatrix/shared/itemErrors';
 import { resultItems } from '../Visionatrix/shared/outputItems';
 import { downloadResultFile, resultFiles } from '../Visionatrix/shared/results';
 import { readTask } from '../Visionatrix/shared/taskClient';
@@ -48,6 +50,7 @@ async function latestFinished(
 ): Promise<TaskDetails> {
 	const latest = mostRecentFinished(await readSummary.call(this, filters), event);
 	if (!latest) {
+		await checkFlowInstalled.call(this, filters.flow);
 		const of = [
 			filters.flow && `of flow '${filters.flow}'`,
 			filters.groupScope && `in group ${filters.groupScope}`,
@@ -65,6 +68,17 @@ async function latestFinished(
 	}
 	// The summary leaves out some details (created_at, finished_at, …) that a poll's read has.
 	return (await readTask.call(this, latest.task_id)).task ?? latest;
+}
+
+/** A test run that found nothing for a flow not installed (its display name given, say) names the flow meant. */
+async function checkFlowInstalled(this: IExecuteFunctions, flow: string): Promise<void> {
+	if (!flow) return;
+	const installed = await installedFlows.call(this);
+	if (installed.some((f) => f.name === flow)) return;
+	throw new NodeOperationError(this.getNode(), flowNotInstalledMessage(flow, installed), {
+		description:
+			'Pick the flow from the Flow list, or give its id (for example sdxl_lighting), not its display name.',
+	});
 }
 
 /**

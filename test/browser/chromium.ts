@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * Debian's Chromium as every browser test and `npm run screenshot` start it: headless, and with
  * nothing off loopback (this machine has no other network, and a test must not depend on one).

@@ -1,10 +1,16 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/require-node-api-error,
+	@n8n/community-nodes/no-hardcoded-secrets
+	-- test code, run by Node.js and never shipped */
 /**
  * A real n8n editor for the browser suite: the emulator in this process (so tests read its request
- * log), one `n8n start` with the built package linked in, an owner signed in, the credential and
- * the examples imported, and Debian's Chromium driven by playwright-core. Loopback only: the
+ * log), one `n8n start` with the built package linked in (started from its home folder, with n8n's
+ * default file folder), an owner signed in, the credential and the examples imported as a user
+ * imports them, and Debian's Chromium driven by playwright-core. Loopback only: the
  * browser aborts every request for another host.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -66,7 +72,9 @@ export async function startEditor(
 	checkPrerequisites();
 	const installation = locateN8n();
 	const emulator = await startEmulator({ auth: true, taskDurationMs: 200, workers: 2 });
-	const userFolder = mkdtempSync(join(tmpdir(), 'vix-browser-'));
+	// n8n as on a fresh npm install started from the home folder: its working directory is HOME, its
+	// file folder its default ~/.n8n-files (not there yet). n8n compares real paths: HOME is one.
+	const userFolder = realpathSync(mkdtempSync(join(tmpdir(), 'vix-browser-')));
 	let server: N8nServer | undefined;
 	try {
 		const connection = {
@@ -80,13 +88,12 @@ export async function startEditor(
 			owner: OWNER,
 			connection,
 			credentials: credentials.map(({ id, name }) => visionatrixCredential(connection, id, name)),
-			workflows: (credential, filesDir) => [
-				...examples.map((file) =>
-					prepareWorkflow(loadExample(file), { credential, outputDir: filesDir }),
-				),
+			// The examples as a user imports them: only the credential picked.
+			workflows: (credential) => [
+				...examples.map((file) => prepareWorkflow(loadExample(file), { credential })),
 				...extra.map((workflow) => prepareWorkflow(workflow, { credential })),
 			],
-			instance: { userFolder, logLevel: 'warn' },
+			instance: { userFolder, cwd: userFolder, filesDir: 'home', logLevel: 'warn' },
 		});
 		const workflows = new Map(
 			[...examples, ...extra.map((workflow) => workflow.name)].map((name, i) => [

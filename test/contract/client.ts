@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@typescript-eslint/no-explicit-any
+	-- test code, run by Node.js and never shipped */
 /**
  * The contract tests' HTTP client: axios + form-data, used the way the vendor's getting-started
  * guide uses its client (multipart PUT to create, GET progress, GET results). Bodies are kept as

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@typescript-eslint/no-explicit-any
+	-- test code, run by Node.js and never shipped */
 /** Assertions that compare a live response with a recorded one. */
 import type { RecordedExchange } from '../fixtures/recorded';
 import type { RawResponse } from './client';

@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@typescript-eslint/no-explicit-any
+	-- test code, run by Node.js and never shipped */
 /**
  * The vendor guide's client, end to end against the emulator's own workers: create a task with a
  * multipart PUT, poll its progress until 100, then download every output.

@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /** Server configurations and the emulator's test hooks: auth off, legacy prefix, request log, faults. */
 import axios from 'axios';
 import { Agent } from 'node:http';

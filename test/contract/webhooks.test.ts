@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals
+	-- test code, run by Node.js and never shipped */
 /** Webhook calls made while the emulator's own workers run tasks (compare recordings 90 and 91). */
 import { startEmulator, type VisionatrixEmulator } from '../emulator';
 import { recordedWebhookCalls, testWithRecordings } from '../fixtures/recorded';

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/require-node-api-error
+	-- test code, run by Node.js and never shipped */
 /**
  * End to end: examples/agent-generates-images.json in a real n8n: n8n's AI Agent with an OpenAI
  * chat model whose credential points at a scripted chat-completions server on loopback, and the

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * End to end in n8n's queue mode, for real: Debian's redis-server on loopback, n8n's main process,
  * two `n8n worker` processes, binary data in the database (n8n's queue-mode default), one sqlite
@@ -8,6 +11,12 @@
  *   byte for byte.
  * - examples/webhook-wait.json waits on Visionatrix's webhook: the wait starts on one worker, that
  *   worker is then stopped, and the execution resumes (main handles the call) and ends on the other.
+ * - Six images On Webhook and six polled, then the worker that polls and the main process are
+ *   killed (SIGKILL) while every task finishes: after the main is back, the webhook wait's stored
+ *   check brings its six files; the polled execution is not run again (n8n sets Bull's
+ *   maxStalledCount to 0), so no task is created twice: the main's queue recovery marks it crashed
+ *   (every minute here, N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL), and the killed worker's log names
+ *   its tasks.
  *
  * Needs `npm run build`, the n8n install and redis-server (scripts/install-redis.sh).
  */
@@ -22,22 +31,27 @@ import {
 	queueModeEnv,
 	startQueueMode,
 	startRedis,
+	startWorker,
 	type QueueModeCluster,
 	type RedisServer,
 } from '../n8n/queue-mode';
 import { startN8nSession, type N8nSession } from '../n8n/session';
 import {
+	createdTasksLine,
 	finalDelivery,
+	imagesExample,
 	nodeItems,
 	progressReads,
 	reportTimings,
 	startByWebhook,
 	tasksOfExecution,
+	untilTasksWithPrompt,
 	untilWaiting,
 	withWebhookTrigger,
 } from './webhook-workflows';
 
 const OWNER = { email: 'queue@visionatrix.local', password: 'Vix-queue-2026' };
+const SIX = 6;
 
 describe('queue mode: n8n main, two workers, Redis', () => {
 	let redis: RedisServer | undefined;
@@ -56,7 +70,8 @@ describe('queue mode: n8n main, two workers, Redis', () => {
 		session = await startN8nSession({
 			emulator: { taskDurationMs: 1500, workers: 1 },
 			owner: OWNER,
-			extraEnv: queueModeEnv(redis),
+			// The main looks for executions whose worker died every minute (n8n's default: 180).
+			extraEnv: { ...queueModeEnv(redis), N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '1' },
 			workflows: (credential, out) => {
 				const example = withWebhookTrigger(
 					prepareWorkflow(loadExample('generate-and-remove-background-step-by-step.json'), {
@@ -75,6 +90,16 @@ describe('queue mode: n8n main, two workers, Redis', () => {
 						prepareWorkflow(loadExample('webhook-wait.json'), { credential, outputDir: out }),
 						'vix-queue-webhook-wait',
 					),
+					...(['webhook', 'poll'] as const).map((waitMode) =>
+						imagesExample({
+							credential,
+							outputDir: out,
+							name: `queue mode: six images (${waitMode})`,
+							path: `vix-queue-six-${waitMode}`,
+							waitMode,
+							count: SIX,
+						}),
+					),
 				];
 			},
 			serve: async (instance) => await startQueueMode(instance, { workers: 2 }),
@@ -90,7 +115,7 @@ describe('queue mode: n8n main, two workers, Redis', () => {
 	}, 240_000);
 
 	afterAll(async () => {
-		await session?.stop({ failed: passed < 2 });
+		await session?.stop({ failed: passed < 3 });
 		await redis?.stop();
 		reportTimings('queue-mode', timings);
 	}, 60_000);
@@ -180,4 +205,71 @@ describe('queue mode: n8n main, two workers, Redis', () => {
 		};
 		passed++;
 	}, 120_000);
+
+	test('the polling worker and the main process killed while every task finishes: the webhook wait ends with its six files, nothing is created twice', async () => {
+		// Two live workers again (the test before stopped one): the one that polls dies, the other stays.
+		cluster.workers.push(
+			await startWorker(session!.instance, { name: 'worker-3', webhookUrl: `${cluster.url}/` }),
+		);
+		emulator.configure({ workers: 0 });
+		const webhook = await startByWebhook(cluster.main.url, 'vix-queue-six-webhook', {
+			prompt: 'queue: on webhook',
+			timeout: 1800,
+			fallback: 70,
+		});
+		expect((await untilWaiting(n8n, webhook)).status).toBe('waiting');
+		const poll = await startByWebhook(cluster.main.url, 'vix-queue-six-poll', {
+			prompt: 'queue: polled',
+			timeout: 600,
+		});
+		const polled = await untilTasksWithPrompt(emulator, 'queue: polled', SIX);
+		const polling = cluster.workers.find((w) => w.startedExecutions().includes(poll))!;
+		expect(polling).toBeDefined();
+		const killedAt = Date.now();
+		polling.process.kill('SIGKILL');
+		cluster.main.process.kill('SIGKILL');
+
+		// Every task finishes while the main is down: the webhook wait's final calls go nowhere.
+		emulator.configure({ workers: 2 });
+		await Promise.all(emulator.tasks.map(async (task) => await emulator.waitForTask(task.id)));
+		const mine = tasksOfExecution(emulator, webhook);
+		expect(mine).toHaveLength(SIX);
+		const finals = emulator.webhookDeliveries.filter(
+			(d) => mine.some((t) => t.id === d.taskId) && d.body.progress >= 100,
+		);
+		expect(finals.map((d) => d.status)).toEqual(Array(SIX).fill(null));
+		const created = emulator.tasks.length;
+		await cluster.restartMain();
+		await n8n.login(OWNER);
+
+		const done = await n8n.waitForEnd(webhook, 150_000);
+		expect(done.status).toBe('success');
+		expect(nodeItems(done, 'Generate Image').map((item) => item.json.task_id)).toEqual(
+			mine.map((t) => t.id),
+		);
+		for (const task of mine)
+			expect(
+				readFileSync(join(outDir, `webhook-wait-${task.id}-0.png`)).equals(task.results[0].data),
+			).toBe(true);
+
+		// The polled execution is not run again (no task twice, no other worker starts it) but marked
+		// crashed by the main's queue recovery; its tasks are in the killed worker's log.
+		const ended = await n8n.waitForEnd(poll, 180_000);
+		expect(ended.status).toBe('crashed');
+		expect(emulator.tasks).toHaveLength(created);
+		expect(cluster.workersOf(poll)).toEqual([polling.name]);
+		expect(polling.log()).toContain(
+			createdTasksLine(
+				'Generate Image',
+				poll,
+				polled.map((t) => t.id),
+			),
+		);
+		timings.killed = {
+			pollEndedAs: ended.status,
+			killToWebhookEnd_ms: Date.parse(done.stoppedAt!) - killedAt,
+			killToPollEnd_ms: Date.now() - killedAt,
+		};
+		passed++;
+	}, 420_000);
 });

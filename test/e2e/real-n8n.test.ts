@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports,
+	no-console
+	-- test code, run by Node.js and never shipped */
 /**
  * End to end: examples/generate-and-remove-background-step-by-step.json runs in a real n8n (the one
  * scripts/install-n8n.sh puts into .cache/n8n/<version>/) with the built package linked in as a
@@ -28,6 +32,7 @@ const N8N_TIMEOUT_MS = 120_000;
 
 // Node names in the example, in execution order.
 const TRIGGER = 'When clicking ‘Execute workflow’';
+const OUTPUT_FOLDER = 'Output Folder';
 const GENERATE = 'Generate Image';
 const WAIT_1 = 'Wait for Image';
 const RESULTS_1 = 'Get Image';
@@ -38,6 +43,7 @@ const RESULTS_2 = 'Get Image Without Background';
 const SAVE_2 = 'Save Image Without Background';
 const ALL_NODES = [
 	TRIGGER,
+	OUTPUT_FOLDER,
 	GENERATE,
 	WAIT_1,
 	RESULTS_1,

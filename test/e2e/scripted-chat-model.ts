@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * A scripted OpenAI-compatible chat-completions server on loopback, for driving n8n's AI Agent
  * without a model: each `POST /v1/chat/completions` is answered by the next step of the script,

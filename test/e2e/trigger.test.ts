@@ -1,3 +1,8 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/require-node-api-error
+	-- test code, run by Node.js and never shipped */
 /**
  * End to end: examples/task-finished-trigger.json (Download Results on) published in a real n8n
  * (`n8n start`, the package linked in, binary data in `filesystem` mode as n8n 2.x stores it),

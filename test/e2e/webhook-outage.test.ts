@@ -1,10 +1,16 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * End to end: a Visionatrix restart during Wait Mode "On Webhook", in a real n8n (`n8n start`, the
  * package linked in) against the emulator. The example workflow (its Manual Trigger swapped for a
  * Webhook trigger) creates a task and looks at it once before putting the execution to wait; the
  * server goes down exactly at that look. Down a few seconds: the look waits for the server and the
- * execution ends with the file. Down past the Timeout: the execution still waits (nothing fails at
- * once) and ends with the task's timeout item, out of the error output.
+ * execution ends with the file. Then the Timeout, with the server's workers away (the task never
+ * runs): the check at the Timeout ends the wait with the task's state; and when that check cannot
+ * read the task either (a proxy answers 502 for it), n8n's own resume a grace later ends it with
+ * the item the node stored, naming the task and how to collect it. Both out of the error output.
  *
  * Needs `npm run build` (dist/) and the n8n install (scripts/test.sh does both).
  */
@@ -98,21 +104,41 @@ describe('Wait Mode "On Webhook" through a Visionatrix restart, in a real n8n', 
 		expect(tasksOfExecution(emulator, id)).toHaveLength(1);
 	}, 120_000);
 
-	test('down past the Timeout: the execution waits instead of failing, and ends with the timeout item out of the error output', async () => {
+	test('at the Timeout: the check then ends the wait with the state of a task that never ran; one whose reads all fail ends a grace later, named', async () => {
 		emulator.configure({ workers: 0 });
-		const down = downAtFirstLook();
-		const id = await startByWebhook(server.url, PATH, { prompt: 'never seen again', timeout: 4 });
-		await down;
-		expect((await untilWaiting(n8n, id, 30_000)).status).toBe('waiting');
-		// n8n's own resume at the Timeout (its wait tracker looks about once a minute).
-		const done = await n8n.waitForEnd(id, 120_000);
-		await emulator.serveAgain();
+		const checked = await startByWebhook(server.url, PATH, { prompt: 'never runs', timeout: 4 });
+		expect((await untilWaiting(n8n, checked, 30_000)).status).toBe('waiting');
+		const unread = await startByWebhook(server.url, PATH, { prompt: 'never read', timeout: 4 });
+		expect((await untilWaiting(n8n, unread, 30_000)).status).toBe('waiting');
+		const [task] = tasksOfExecution(emulator, checked);
+		const [hidden] = tasksOfExecution(emulator, unread);
+		// From now on a proxy answers 502 for every read of the second task.
+		const proxy = injectFaults(emulator).htmlErrorPage({
+			status: 502,
+			paths: [`/tasks/progress/${hidden.id}`],
+		});
+		try {
+			// The check at the Timeout: a stored Wait, so 70 s after the wait began at the least.
+			const done = await n8n.waitForEnd(checked, 150_000);
+			expect(done.status).toBe('success');
+			expect(output(done, GENERATE, 1).map((item) => item.json.error)).toEqual([
+				`Task ${task.id} did not finish within 4 seconds (still queued, not started); it stays queued on the Visionatrix server: get its files later with Get Results, or raise Timeout [item 0]`,
+			]);
 
-		expect(done.status).toBe('success');
-		const [task] = tasksOfExecution(emulator, id);
-		const errors = output(done, GENERATE, 1);
-		expect(errors.map((item) => item.json.error)).toEqual([
-			`Task ${task.id} did not report completion within 4 seconds; it may still be running on the Visionatrix server: check it with Get Progress, and get its files with Get Results once it is done [item 0]`,
-		]);
-	}, 180_000);
+			// n8n's own resume, 140 s past the Timeout: the item stored at wait time, on the error output.
+			const ended = await n8n.waitForEnd(unread, 240_000);
+			expect(ended.status).toBe('success');
+			expect(proxy.hits).toBeGreaterThan(0);
+			const [item] = output(ended, GENERATE, 1);
+			expect(item.json.error).toBe(
+				`Task ${hidden.id} (flow sdxl_lighting) was not seen done before the wait ended at its Timeout (4 seconds); it may have finished meanwhile: get its files with Get Results (task ID ${hidden.id}) rather than retrying the execution, which creates the task again [item 0]`,
+			);
+			expect(item.json.details).toMatchObject({ task_id: hidden.id, flow: 'sdxl_lighting' });
+			expect(Date.parse(ended.stoppedAt!) - Date.parse(ended.startedAt)).toBeGreaterThanOrEqual(
+				144_000,
+			);
+		} finally {
+			proxy();
+		}
+	}, 300_000);
 });

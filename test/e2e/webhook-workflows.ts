@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * The example workflows, started by a Webhook trigger instead of their Manual Trigger (as
  * production workflows are, and as a running n8n in queue mode hands them to its workers), and the
@@ -72,6 +76,56 @@ export function webhookWaitExample(settings: {
 	(generate.parameters.flowInputs as { value: Record<string, unknown> }).value = settings.inputs;
 	generate.parameters.options = { ...(generate.parameters.options as object), ...settings.options };
 	return workflow;
+}
+
+/**
+ * The webhook-wait example making `count` images a run in the given Wait Mode, on `path`; the
+ * request body gives the prompt, the Timeout and the Fallback Check (default 0).
+ */
+export function imagesExample(settings: {
+	credential: { id: string; name: string };
+	outputDir: string;
+	name: string;
+	path: string;
+	waitMode: 'webhook' | 'poll';
+	count: number;
+}): WorkflowExport {
+	return webhookWaitExample({
+		...settings,
+		generate: 'Generate Image',
+		inputs: { prompt: '={{ $json.body.prompt }}', count: settings.count },
+		options: {
+			waitMode: settings.waitMode,
+			timeout: '={{ $json.body.timeout }}',
+			fallbackInterval: '={{ $json.body.fallback ?? 0 }}',
+		},
+	});
+}
+
+/** Resolves once the emulator holds `count` tasks with this prompt (the tasks of one run). */
+export async function untilTasksWithPrompt(
+	emulator: VisionatrixEmulator,
+	prompt: string,
+	count: number,
+	timeoutMs = 30_000,
+) {
+	const mine = () => emulator.tasks.filter((task) => task.inputParams.prompt === prompt);
+	for (const until = Date.now() + timeoutMs; mine().length < count; ) {
+		if (Date.now() > until) throw new Error(`no ${count} tasks with prompt "${prompt}" in time`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	return mine();
+}
+
+/** The line n8n's log gets when Create has made an item's tasks. */
+export function createdTasksLine(
+	node: string,
+	execution: string,
+	taskIds: number[],
+	flow = 'sdxl_lighting',
+) {
+	const ids = taskIds.join(', ');
+	return `Visionatrix node "${node}" (execution ${execution}, item 0) created task(s) ${ids} of flow '${flow}'. Should n8n stop before this execution ends, get their files with Get Results (task IDs ${ids}): retrying the execution creates them again`;
 }
 
 /** Starts a published workflow through its Webhook trigger; returns the execution id it answered with. */

@@ -1,14 +1,19 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/require-node-api-error
+	-- test code, run by Node.js and never shipped */
 /**
  * Runs a Visionatrix emulator until SIGINT/SIGTERM.
  *
  *   node cli.js [--port N] [--no-auth] [--legacy] [--task-ms N] [--workers N]
- *               [--output-bytes N] [--catalog] [--user name:password[:admin]]...
+ *               [--output-bytes N] [--picture-size N] [--catalog] [--user name:password[:admin]]...
  *
  * `--catalog`: every flow of the published catalog installed (publishedCatalog.ts), when the
  * recordings are there; the built-in flows otherwise.
  *
  * Environment (flags win): VIX_EMULATOR_PORT, VIX_EMULATOR_AUTH=0, VIX_EMULATOR_LEGACY=1,
- * VIX_EMULATOR_TASK_MS, VIX_EMULATOR_WORKERS, VIX_EMULATOR_OUTPUT_BYTES, VIX_EMULATOR_CATALOG=1,
+ * VIX_EMULATOR_TASK_MS, VIX_EMULATOR_WORKERS, VIX_EMULATOR_OUTPUT_BYTES, VIX_EMULATOR_PICTURE_SIZE,
+ * VIX_EMULATOR_CATALOG=1,
  * VIX_EMULATOR_USERS="admin:admin:admin,alice:alice".
  */
 import { startEmulator } from './emulator';
@@ -17,7 +22,7 @@ import type { EmulatorOptions, EmulatorUser, VisionatrixEmulator } from './types
 import { DEFAULT_USERS } from './users';
 
 const USAGE =
-	'Usage: cli [--port N] [--no-auth] [--legacy] [--task-ms N] [--workers N] [--output-bytes N] [--catalog] [--user name:password[:admin]]...';
+	'Usage: cli [--port N] [--no-auth] [--legacy] [--task-ms N] [--workers N] [--output-bytes N] [--picture-size N] [--catalog] [--user name:password[:admin]]...';
 
 const isOff = (value: string) => ['0', 'false', 'off', 'no'].includes(value.toLowerCase());
 
@@ -58,6 +63,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Emula
 	if (env.VIX_EMULATOR_OUTPUT_BYTES) {
 		options.outputBytes = parseCount('VIX_EMULATOR_OUTPUT_BYTES', env.VIX_EMULATOR_OUTPUT_BYTES);
 	}
+	if (env.VIX_EMULATOR_PICTURE_SIZE)
+		options.pictureSize = parseCount('VIX_EMULATOR_PICTURE_SIZE', env.VIX_EMULATOR_PICTURE_SIZE);
 	if (env.VIX_EMULATOR_USERS)
 		options.users = env.VIX_EMULATOR_USERS.split(',').filter(Boolean).map(parseUser);
 
@@ -92,6 +99,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Emula
 				break;
 			case '--output-bytes':
 				options.outputBytes = parseCount('--output-bytes', value());
+				break;
+			case '--picture-size':
+				options.pictureSize = parseCount('--picture-size', value());
 				break;
 			case '--catalog':
 				options.flows = publishedOrBuiltInFlows();

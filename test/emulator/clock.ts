@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * Timestamps as the server writes them: naive ISO 8601 in UTC with microseconds,
  * e.g. `2026-11-27T05:30:29.494087`.

@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /** `startEmulator`: wires state, workers, webhooks and routes to a `node:http` server. */
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -43,6 +47,7 @@ interface Settings {
 	taskDurationMs: number;
 	workers: number;
 	outputBytes: number;
+	pictureSize: number;
 }
 
 function checkSettings(settings: Partial<LiveSettings>): void {
@@ -103,10 +108,13 @@ class Emulator implements VisionatrixEmulator {
 			taskDurationMs: options.taskDurationMs ?? DEFAULT_TASK_DURATION_MS,
 			workers: options.workers ?? 1,
 			outputBytes: options.outputBytes ?? 0,
+			pictureSize: options.pictureSize ?? 64,
 		};
 		this.store = new TaskStore(options.queueOrder);
 		this.workerWindowMs = options.workerWindowMs ?? WORKER_WINDOW_MS;
 		this.userList = options.users ?? DEFAULT_USERS;
+		if (!Number.isInteger(this.settings.pictureSize) || this.settings.pictureSize < 16)
+			throw new RangeError(`pictureSize must be a whole number ≥ 16, got ${options.pictureSize}`);
 		this.users = new UserDirectory(options.users ?? DEFAULT_USERS);
 		this.catalog = new FlowCatalog(options.flows ?? builtInFlows);
 		this.interceptors = [...(options.interceptors ?? [])];

@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /** The `truncate` interceptor action, `failTask` / `deleteTask`, and the fault injectors of `faults.ts`, over plain HTTP. */
 import { request as httpRequest } from 'node:http';
 

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * Named fault injectors over the emulator's request interceptors: server errors, dropped
  * connections, slow answers, downloads that break off, a proxy's HTML error page, credentials that
@@ -302,7 +305,7 @@ export class Faults {
 	 * with the time the request came (ms since the epoch); `serveAgain` brings it back.
 	 */
 	goesDown(options: Omit<FaultScope, 'count'> = {}): FaultHandle & { down: Promise<number> } {
-		let wentDown = (_at: number) => {};
+		let wentDown: (at: number) => void = () => {};
 		const down = new Promise<number>((resolve) => (wentDown = resolve));
 		const handle = this.scoped({ ...options, count: 1 }, 'server down', () => {
 			const at = Date.now();

@@ -9,6 +9,7 @@ import { encodeGlb } from './media/glb';
 import { decodePng, encodePng, type RgbaImage } from './media/png';
 import { encodeAnimatedWebp } from './media/webp';
 import { encodeWebm } from './media/webm';
+import { balloonPicture, cutOut } from './pictures';
 import type { BuiltInGenerator, GeneratedFile, GeneratorInput, OutputGenerator } from './types';
 
 /** Deterministic bytes derived from the given parts. */
@@ -34,30 +35,6 @@ function textParam(input: GeneratorInput, name: string): string {
 	return raw === undefined ? '' : String(raw);
 }
 
-/** A 64×64 picture: a two-colour gradient sky, a "sun" and hills, all placed by the hash. */
-function promptPicture(hash: Buffer, size = 64): RgbaImage {
-	const data = new Uint8Array(size * size * 4);
-	const top = [hash[0], hash[1], hash[2]];
-	const bottom = [hash[3], hash[4], hash[5]];
-	const sun = [255 - (hash[6] >> 2), 200 + (hash[7] % 56), hash[8] >> 1];
-	const hill = [hash[9] >> 1, 96 + (hash[10] >> 1), hash[11] >> 2];
-	const sunX = 8 + (hash[12] % (size - 16));
-	const sunY = 6 + (hash[13] % (size / 2));
-	const sunR = 4 + (hash[14] % 8);
-	const phase = hash[15] / 40;
-	for (let y = 0; y < size; y++) {
-		for (let x = 0; x < size; x++) {
-			const t = y / (size - 1);
-			let color = [0, 1, 2].map((c) => Math.round(top[c] * (1 - t) + bottom[c] * t));
-			if ((x - sunX) ** 2 + (y - sunY) ** 2 <= sunR ** 2) color = sun;
-			const ridge = size * 0.7 + Math.sin(x / 7 + phase) * 5 + Math.sin(x / 3 + phase * 2) * 2;
-			if (y > ridge) color = hill.map((value) => Math.max(0, value - Math.round((y - ridge) * 2)));
-			data.set([color[0], color[1], color[2], 255], (y * size + x) * 4);
-		}
-	}
-	return { width: size, height: size, data };
-}
-
 const promptImage: OutputGenerator = (input) => {
 	const files: GeneratedFile[] = [];
 	for (let index = 0; index < input.batchSize; index++) {
@@ -71,7 +48,10 @@ const promptImage: OutputGenerator = (input) => {
 		);
 		files.push({
 			extension: '.png',
-			data: encodePng(promptPicture(hash), { mode: 'rgb', minBytes: input.minBytes }),
+			data: encodePng(balloonPicture(hash, input.pictureSize), {
+				mode: 'rgb',
+				minBytes: input.minBytes,
+			}),
 		});
 	}
 	return files;
@@ -87,9 +67,8 @@ function placeholderPicture(): RgbaImage {
 }
 
 /**
- * "Removes the background": pixels close to the border colour (taken from the corners) or near
- * white become transparent. When that would leave nothing or everything, a centred ellipse is
- * kept as the subject, so the result always has both opaque and transparent pixels.
+ * "Removes the background" (see `cutOut`). When that would leave nothing or everything, a centred
+ * ellipse is kept as the subject, so the result always has both opaque and transparent pixels.
  */
 const backgroundRemoval: OutputGenerator = (input) => {
 	const source = input.inputFiles.get('input_image') ?? [...input.inputFiles.values()][0];
@@ -100,27 +79,9 @@ const backgroundRemoval: OutputGenerator = (input) => {
 		image = placeholderPicture();
 	}
 	const { width, height } = image;
-	const out = new Uint8Array(image.data);
-	const corner = (x: number, y: number) =>
-		Array.from(image.data.subarray((y * width + x) * 4, (y * width + x) * 4 + 3));
-	const corners = [
-		corner(0, 0),
-		corner(width - 1, 0),
-		corner(0, height - 1),
-		corner(width - 1, height - 1),
-	];
-	const border = [0, 1, 2].map((c) =>
-		Math.round(corners.reduce((sum, rgb) => sum + rgb[c], 0) / 4),
-	);
-	let kept = 0;
-	for (let p = 0; p < width * height; p++) {
-		const [r, g, b] = [image.data[p * 4], image.data[p * 4 + 1], image.data[p * 4 + 2]];
-		const distance = Math.abs(r - border[0]) + Math.abs(g - border[1]) + Math.abs(b - border[2]);
-		const background = distance < 60 || (r > 235 && g > 235 && b > 235);
-		if (background) out[p * 4 + 3] = 0;
-		else kept++;
-	}
-	if (kept === 0 || kept === width * height) {
+	const cut = cutOut(image);
+	const out = cut.image.data;
+	if (cut.kept === 0 || cut.kept === width * height) {
 		const [cx, cy, rx, ry] = [
 			(width - 1) / 2,
 			(height - 1) / 2,

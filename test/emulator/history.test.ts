@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /** The emulator as a server that has run for months: its history, its answers' real sizes, its request log. */
 import axios from 'axios';
 

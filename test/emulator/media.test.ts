@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /** Unit tests of the emulator's own file codecs and JSON writer. */
 import { deflateSync, crc32 as zlibCrc32 } from 'node:zlib';
 

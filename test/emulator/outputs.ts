@@ -29,7 +29,7 @@ function batchSizeOf(task: TaskRecord, flow: EmulatedFlow): number {
 export function generateResults(
 	task: TaskRecord,
 	flow: EmulatedFlow,
-	outputBytes: number,
+	settings: { outputBytes: number; pictureSize: number },
 ): StoredFile[] {
 	const inputFiles = new Map(
 		task.inputFiles.map((file) => [file.param, { fileName: file.fileName, data: file.data }]),
@@ -50,7 +50,8 @@ export function generateResults(
 			seed: task.seed,
 			inputFiles,
 			batchSize,
-			minBytes: output.outputBytes ?? outputBytes,
+			minBytes: output.outputBytes ?? settings.outputBytes,
+			pictureSize: settings.pictureSize,
 		});
 		produced.forEach((file, index) => {
 			files.push({

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * A reverse proxy in front of the emulator, as deployments put nginx, Caddy or Traefik in front of
  * Visionatrix: requests and answers pass through unchanged (streamed both ways); while the server

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * Every flow of the published Visionatrix 2.7 catalog, as a server with all of them installed lists
  * them: recording 14 (`14-flows-installed-full-catalog.json`), read where the recordings are (see

@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * Where the recorded exchanges of a real Visionatrix 2.7 server are: the folder
  * `VISIONATRIX_RECORDINGS` names (relative to the repository), by default

@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /** A server restart (`stopServing` / `serveAgain`) and a reverse proxy in front, over plain HTTP. */
 import { request as httpRequest } from 'node:http';
 

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals
+	-- test code, run by Node.js and never shipped */
 /** The emulator as a server others share: their tasks, the order workers take tasks in, workers that go away. */
 import axios from 'axios';
 

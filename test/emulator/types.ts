@@ -30,6 +30,8 @@ export interface EmulatorOptions {
 	port?: number;
 	/** Minimum size in bytes of every generated result file (padding inside the format). */
 	outputBytes?: number;
+	/** Width and height of generated pictures, default 64 (a real server's are 1024: the tests keep them small). */
+	pictureSize?: number;
 	/** Hooks that run for every request before authentication, e.g. to inject faults. */
 	interceptors?: RequestInterceptor[];
 	/**
@@ -220,6 +222,8 @@ export interface GeneratorInput {
 	batchSize: number;
 	/** Minimum size of each produced file (0 = natural size). */
 	minBytes: number;
+	/** Width and height of a generated picture. */
+	pictureSize: number;
 }
 
 export interface GeneratedFile {

@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * The emulator's webhook calls go where the real server's go: Visionatrix posts with httpx's
  * `AsyncClient(base_url=webhook_url).post("task-progress")`, and a call that is lost is not retried.

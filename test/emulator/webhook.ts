@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * Webhook calls: `POST {webhook_url}/task-progress` for every progress update of a task, with the
  * task's `webhook_headers`. 3 s timeout, no retry, failures only recorded. Calls for one task go

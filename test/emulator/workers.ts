@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals
+	-- test code, run by Node.js and never shipped */
 /**
  * In-process workers. Each takes the next queued task as the server hands it out (highest
  * priority, then the flow the worker ran last, then the store's queue order), reports progress 10
@@ -7,8 +10,7 @@
  * more reports, and the server counts the worker for the flows list until its window passes.
  * Workers that talk HTTP (`POST /tasks/next` …) are tracked by `WorkerRegistry`.
  */
-import type { WorkerDevice } from './catalog';
-import type { FlowCatalog } from './catalog';
+import type { FlowCatalog, WorkerDevice } from './catalog';
 import { generateResults } from './outputs';
 import type { TaskRecord, TaskStore } from './state';
 import { executionDetailsJson } from './taskView';
@@ -29,6 +31,7 @@ const STEPS = [
 export interface PoolSettings {
 	readonly taskDurationMs: number;
 	readonly outputBytes: number;
+	readonly pictureSize: number;
 }
 
 interface Job {
@@ -209,10 +212,7 @@ export class WorkerPool {
 		const flow = this.catalog.find(task.flow);
 		try {
 			if (!flow) throw new Error(`Flow \`${task.flow}\` is not installed.`);
-			const missing = this.store.storeResults(
-				task,
-				generateResults(task, flow, this.settings.outputBytes),
-			);
+			const missing = this.store.storeResults(task, generateResults(task, flow, this.settings));
 			if (missing) throw new Error(`No results found for: ${missing}`);
 			this.store.applyProgress(task, {
 				progress: 100,

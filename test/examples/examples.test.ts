@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -68,5 +72,68 @@ describe('the flagship example', () => {
 		expect(
 			vix.filter((n) => n.parameters.operation === 'create').map((n) => n.parameters.output),
 		).toEqual(['taskIds', 'taskIds']);
+	});
+});
+
+describe('the examples that save files', () => {
+	const saving = files.filter((file) =>
+		read(file).nodes.some((n) => n.type === 'n8n-nodes-base.readWriteFile'),
+	);
+	const FOLDER = "={{ $('Output Folder').first().json.folder }}/";
+	type Outputs = { main: Array<Array<{ node: string; type: string; index: number }>> };
+	const outputsOf = (workflow: WorkflowExport, node: string) =>
+		(workflow.connections as Record<string, Outputs>)[node].main;
+
+	it('are the five that produce files', () => {
+		expect(saving.sort()).toEqual([
+			'chain-flows-by-reference.json',
+			'generate-and-remove-background-step-by-step.json',
+			'generate-and-remove-background.json',
+			'task-finished-trigger.json',
+			'webhook-wait.json',
+		]);
+	});
+
+	it.each(saving)(
+		'%s: saves into the one folder its Output Folder node sets, n8n-relative .n8n-files as imported',
+		(file) => {
+			const workflow = read(file);
+			const trigger = workflow.nodes[0];
+			const next = outputsOf(workflow, trigger.name)[0].map((c) => c.node);
+			expect(next).toEqual(['Output Folder']);
+			const folder = workflow.nodes.find((n) => n.name === 'Output Folder')!;
+			// The item goes on as it came (a Webhook's body, a trigger's file), the folder beside it.
+			expect(folder.parameters).toMatchObject({
+				includeOtherFields: true,
+				assignments: { assignments: [{ name: 'folder', value: '.n8n-files', type: 'string' }] },
+			});
+			for (const save of workflow.nodes.filter((n) => n.type === 'n8n-nodes-base.readWriteFile'))
+				expect(String(save.parameters.fileName).startsWith(FOLDER)).toBe(true);
+			expect(JSON.stringify(workflow)).not.toContain('/home/node/.n8n-files/');
+		},
+	);
+
+	it.each(saving)('%s: its note names the Output Folder first, and how to create it', (file) => {
+		const note = read(file).nodes.find((n) => n.type === 'n8n-nodes-base.stickyNote')!;
+		const [, firstParagraph] = String(note.parameters.content).split('\n');
+		expect(firstParagraph).toMatch(/^\*\*Output Folder\*\*/);
+		expect(firstParagraph).toContain('mkdir ~/.n8n-files');
+		expect(firstParagraph).toContain(
+			'docker exec -u node <container> mkdir -p /home/node/.n8n-files',
+		);
+	});
+
+	it('the flagship sends a failed save to one error that says to create the folder', () => {
+		const flagship = read('generate-and-remove-background.json');
+		const saves = flagship.nodes.filter((n) => n.type === 'n8n-nodes-base.readWriteFile');
+		for (const save of saves) {
+			expect(save.onError).toBe('continueErrorOutput');
+			expect(outputsOf(flagship, save.name)[1]).toEqual([
+				{ node: 'Cannot Save', type: 'main', index: 0 },
+			]);
+		}
+		const stop = flagship.nodes.find((n) => n.name === 'Cannot Save')!;
+		expect(stop.type).toBe('n8n-nodes-base.stopAndError');
+		expect(stop.parameters.errorMessage).toContain('create it (mkdir ~/.n8n-files');
 	});
 });

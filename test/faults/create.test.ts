@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * Trouble on create, through n8n's engine. A create that may have reached the server is never sent
  * again (a second one would queue a second task on the GPU): exactly one create request reaches

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals
+	-- test code, run by Node.js and never shipped */
 /** What the fault tests share: one emulator per suite, reading its log, and checking downloaded files byte for byte. */
 import type { INodeExecutionData } from 'n8n-workflow';
 

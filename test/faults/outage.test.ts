@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * A server restart and a reverse proxy's 502 while the node waits, through n8n's engine: the
  * emulator is stopped and started again on the same port with its tasks kept. A wait outlasts an
@@ -363,7 +366,7 @@ describe('a server restart while the node waits (On Webhook)', () => {
 		expect(kept.map((item) => item.json.error)).toEqual(
 			taskIds.map(
 				(taskId, item) =>
-					`Task ${taskId} did not report completion within 4 seconds; it may still be running on the Visionatrix server: check it with Get Progress, and get its files with Get Results once it is done [item ${item}]`,
+					`Task ${taskId} (flow sdxl_lighting) was not seen done before the wait ended at its Timeout (4 seconds); it may have finished meanwhile: get its files with Get Results (task ID ${taskId}) rather than retrying the execution, which creates the task again [item ${item}]`,
 			),
 		);
 		expect(result.run.waitTill!.getTime()).toBeGreaterThan(downAt);

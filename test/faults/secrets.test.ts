@@ -1,3 +1,8 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/no-hardcoded-secrets
+	-- test code, run by Node.js and never shipped */
 /**
  * The credential's password never leaks, through n8n's engine: failing runs (401, network errors,
  * 5xx, a proxy's HTML page, rejected and lost creates) with a distinctive password, and the

@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * Soak: 200 items through Create → Wait for Completion → Get Results (Continue On Fail) against an
  * emulator with several workers, seeded random faults on every read (errors, 429, proxy pages,

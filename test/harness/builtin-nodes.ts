@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/node-usable-as-tool
+	-- test code, run by Node.js and never shipped */
 import type {
 	IBinaryData,
 	IExecuteFunctions,

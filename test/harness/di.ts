@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 import { dirname } from 'node:path';
 import type { Container as ContainerInstance } from '@n8n/di';
 

@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/require-node-api-error,
+	@n8n/community-nodes/node-usable-as-tool
+	-- test code, run by Node.js and never shipped */
 import type {
 	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,

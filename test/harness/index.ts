@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals
+	-- test code, run by Node.js and never shipped */
 /**
  * Runs a real n8n workflow in-process through n8n-core's execution engine
  * (`WorkflowExecute.processRunExecutionData`), the way n8n runs it: declarative nodes go through

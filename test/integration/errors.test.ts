@@ -1,6 +1,14 @@
 import { DEFAULT_FAILURE_MESSAGE, startEmulator, type VisionatrixEmulator } from '../emulator';
 import { SET_BINARY_TYPE } from '../harness';
-import { createTask, credentialFor, getResults, run, visionatrix, waitFor } from './visionatrix';
+import {
+	createTask,
+	credentialFor,
+	flow,
+	getResults,
+	run,
+	visionatrix,
+	waitFor,
+} from './visionatrix';
 
 let emulator: VisionatrixEmulator;
 
@@ -39,6 +47,29 @@ describe('errors that say what to do', () => {
 		expect(result.status).toBe('error');
 		expect(result.error!.message).toBe(
 			"Flow 'no_such_flow' is not installed on this Visionatrix server [item 0]",
+		);
+		expect(creates()).toHaveLength(0);
+	});
+
+	it('a flow given By Name as its display name, or with a typo: the error names the flow id meant, and nothing is sent', async () => {
+		for (const [typed, meant] of [
+			['SDXL Lighting', 'sdxl_lighting (SDXL Lighting)'],
+			['remove_backround_birefnet', 'remove_background_birefnet (Remove background (BiRefNet))'],
+		]) {
+			const result = await run(emulator, [createTask('Generate', typed, { prompt: 'x' }, {})]);
+			expect(result.error!.message).toBe(
+				`Flow '${typed}' is not installed on this Visionatrix server: did you mean ${meant}? [item 0]`,
+			);
+		}
+		const get = await run(emulator, [
+			visionatrix('Get', {
+				resource: 'flow',
+				operation: 'get',
+				flow: flow('sdxl lighting', 'name'),
+			}),
+		]);
+		expect(get.error!.message).toBe(
+			"Flow 'sdxl lighting' is not installed on this Visionatrix server: did you mean sdxl_lighting (SDXL Lighting)? [item 0]",
 		);
 		expect(creates()).toHaveLength(0);
 	});

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals
+	-- test code, run by Node.js and never shipped */
 /**
  * Waiting against a server that has run for months: the emulator holds 2,000 finished tasks
  * (several flows and group scopes, some of another user) before each test, so every progress

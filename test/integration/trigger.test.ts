@@ -292,4 +292,12 @@ describe('Visionatrix Trigger, tested by hand in the editor', () => {
 			"No task of flow 'sdxl_lighting' has failed on the Visionatrix server yet",
 		);
 	});
+
+	it('given a display name By Name, names the flow id meant instead of waiting for tasks that never come', async () => {
+		const result = await manualRun({ flow: flow('SDXL Lighting', 'name') });
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe(
+			"Flow 'SDXL Lighting' is not installed on this Visionatrix server: did you mean sdxl_lighting (SDXL Lighting)?",
+		);
+	});
 });

@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /** The long-running processes the helpers start (n8n, its workers, Redis): their output, readiness and stop. */
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';

@@ -1,3 +1,8 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/no-dangerous-functions
+	-- test code, run by Node.js and never shipped */
 /** `n8n <command>` as a child process of an instance, with its output kept for error messages. */
 import { spawn } from 'node:child_process';
 
@@ -39,10 +44,10 @@ export async function runN8nCli(
 	args: string[],
 	options: { timeoutMs?: number; allowFailure?: boolean } = {},
 ): Promise<CliResult> {
-	const { node, bin, dir } = instance.installation;
+	const { node, bin } = instance.installation;
 	const started = Date.now();
 	const child = spawn(node, [bin, ...args], {
-		cwd: dir,
+		cwd: instance.cwd,
 		env: instance.env,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});

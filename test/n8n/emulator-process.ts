@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/no-dangerous-functions
+	-- test code, run by Node.js and never shipped */
 /** The compiled Visionatrix emulator as a child process (the demo and n8n:dev run it outside their own process). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /** The workflows in examples/, made runnable against a given credential and output folder. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -6,10 +9,12 @@ import { newWorkflowId, type WorkflowExport } from './import';
 import { CREDENTIAL_TYPE, PACKAGE_NAME, repoRoot } from './repo';
 
 /**
- * The folder the example workflows write to: n8n 2.x's default allowed folder (`~/.n8n-files`) in
- * the official Docker image. Replaced by the actual output folder before import here.
+ * The node of an example that says where its files go (a Set node with one field, `folder`), and
+ * the folder it gives as imported: relative, so n8n resolves it in its working directory, the home
+ * folder in Docker (and for `n8n` started from a terminal): n8n 2.x's own `~/.n8n-files`.
  */
-export const EXAMPLE_OUTPUT_DIR = '/home/node/.n8n-files';
+export const OUTPUT_FOLDER_NODE = 'Output Folder';
+export const EXAMPLE_OUTPUT_DIR = '.n8n-files';
 
 export function loadExample(file: string): WorkflowExport {
 	const path = resolve(repoRoot(), 'examples', file);
@@ -17,8 +22,8 @@ export function loadExample(file: string): WorkflowExport {
 }
 
 /**
- * Makes an example runnable here: points its Visionatrix nodes at the given credential, rewrites the
- * output folder in every parameter that mentions it, and gives it a fresh (or the given) id.
+ * Makes an example runnable here: points its Visionatrix nodes at the given credential, sets its
+ * Output Folder to the given folder, and gives it a fresh (or the given) id.
  */
 export function prepareWorkflow(
 	workflow: WorkflowExport,
@@ -38,12 +43,14 @@ export function prepareWorkflow(
 				[CREDENTIAL_TYPE]: { id: options.credential.id, name: options.credential.name },
 			};
 		}
-		// Sticky notes keep the documented path; only real parameters are rewritten.
-		if (options.outputDir && node.type !== 'n8n-nodes-base.stickyNote') {
-			const out = options.outputDir.replace(/\/+$/, '');
-			node.parameters = JSON.parse(
-				JSON.stringify(node.parameters).split(EXAMPLE_OUTPUT_DIR).join(out),
-			) as Record<string, unknown>;
+		if (options.outputDir && node.name === OUTPUT_FOLDER_NODE) {
+			const { assignments } = node.parameters.assignments as {
+				assignments: Array<{ name: string; value: unknown }>;
+			};
+			assignments.find((field) => field.name === 'folder')!.value = options.outputDir.replace(
+				/\/+$/,
+				'',
+			);
 		}
 	}
 	return copy;

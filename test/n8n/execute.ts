@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/require-node-api-error
+	-- test code, run by Node.js and never shipped */
 /** `n8n execute` of an imported workflow, and the whole one-shot run: fresh instance, import, execute. */
 import { N8nCliError, outputTails, runN8nCli, type CliResult } from './cli';
 import {

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 import { createServer } from 'node:net';
 
 /** A free TCP port on 127.0.0.1 (racy by nature, but good enough for local runs). */

@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /** The real n8n that scripts/install-n8n.sh installs into .cache/n8n/<version>/, and the Node 24 that runs it. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

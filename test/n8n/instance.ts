@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /** A fresh n8n user folder with this package linked in, and the environment every n8n command for it uses. */
 import { randomBytes } from 'node:crypto';
 import {
@@ -23,8 +27,13 @@ export interface N8nInstanceOptions {
 	linkPackage?: boolean;
 	/** Base for the fresh user folder; default: a new folder under the OS temp dir. */
 	userFolder?: string;
-	/** Folder the workflows may read and write files in (N8N_RESTRICT_FILE_ACCESS_TO). */
-	filesDir?: string;
+	/**
+	 * Folder the workflows may read and write files in (N8N_RESTRICT_FILE_ACCESS_TO); `home`: n8n's
+	 * own default, `~/.n8n-files` (not created: as on a fresh install).
+	 */
+	filesDir?: string | 'home';
+	/** n8n's working directory (where relative file paths resolve); default n8n's install folder. */
+	cwd?: string;
 	brokerPort?: number;
 	encryptionKey?: string;
 	/** n8n log level; default 'info': `execute --rawOutput` prints its JSON at info level, so 'warn' and 'error' hide it. */
@@ -39,6 +48,8 @@ export interface N8nInstance {
 	installation: N8nInstallation;
 	userFolder: string;
 	filesDir: string;
+	/** n8n's working directory. */
+	cwd: string;
 	packageRoot: string;
 	env: NodeJS.ProcessEnv;
 	/** Deletes the user folder (leave it for post-mortems when a run failed). */
@@ -62,9 +73,10 @@ export async function createN8nInstance(options: N8nInstanceOptions = {}): Promi
 	}
 	const userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), 'vix-n8n-'));
 	mkdirSync(userFolder, { recursive: true });
-	mkdirSync(resolve(options.filesDir ?? join(userFolder, 'files')), { recursive: true });
-	// n8n compares resolved paths against N8N_RESTRICT_FILE_ACCESS_TO: give it the real path.
-	const filesDir = realpathSync(resolve(options.filesDir ?? join(userFolder, 'files')));
+	const filesDir =
+		options.filesDir === 'home'
+			? join(realpathSync(userFolder), '.n8n-files')
+			: filesFolder(options.filesDir ?? join(userFolder, 'files'));
 
 	// As if the package had been installed from the community-nodes panel.
 	if (linkPackage) linkAsCommunityPackage(userFolder, packageRoot);
@@ -76,10 +88,17 @@ export async function createN8nInstance(options: N8nInstanceOptions = {}): Promi
 		installation,
 		userFolder,
 		filesDir,
+		cwd: options.cwd ?? installation.dir,
 		packageRoot,
 		env,
 		cleanup: () => rmSync(userFolder, { recursive: true, force: true }),
 	};
+}
+
+/** The folder, created; n8n compares resolved paths against N8N_RESTRICT_FILE_ACCESS_TO: its real path. */
+function filesFolder(folder: string): string {
+	mkdirSync(resolve(folder), { recursive: true });
+	return realpathSync(resolve(folder));
 }
 
 /** The package in `<userFolder>/.n8n/nodes`, where n8n's community-nodes panel installs packages. */
@@ -137,8 +156,8 @@ function instanceEnv(
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		DB_SQLITE_POOL_SIZE: '2',
-		// Files
-		N8N_RESTRICT_FILE_ACCESS_TO: filesDir,
+		// Files (`home`: n8n's default, ~/.n8n-files)
+		...(options.filesDir !== 'home' && { N8N_RESTRICT_FILE_ACCESS_TO: filesDir }),
 		N8N_DEFAULT_BINARY_DATA_MODE: options.binaryDataMode ?? 'filesystem',
 		...options.extraEnv,
 	};

@@ -1,3 +1,9 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/no-dangerous-functions,
+	@n8n/community-nodes/require-node-api-error
+	-- test code, run by Node.js and never shipped */
 /**
  * n8n in queue mode, for real, on loopback: Debian's `redis-server`, n8n's main process (`n8n
  * start`: editor, REST API, webhooks, waiting webhooks, the wait tracker) and `n8n worker`
@@ -128,7 +134,7 @@ export async function startWorker(
 		webhookUrl?: string;
 	} = {},
 ): Promise<N8nWorker> {
-	const { node, bin, dir } = instance.installation;
+	const { node, bin } = instance.installation;
 	const name = options.name ?? 'worker';
 	const healthPort = await freePort();
 	const env = {
@@ -142,7 +148,7 @@ export async function startWorker(
 		...(options.webhookUrl ? { WEBHOOK_URL: options.webhookUrl } : {}),
 	};
 	const child = spawn(node, [bin, 'worker', `--concurrency=${options.concurrency ?? 5}`], {
-		cwd: dir,
+		cwd: instance.cwd,
 		env,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -170,6 +176,7 @@ export async function startWorker(
 }
 
 export interface QueueModeCluster {
+	/** The main process (the one running now, after `restartMain`). */
 	main: N8nServer;
 	/** The main process's URL. */
 	url: string;
@@ -178,6 +185,8 @@ export interface QueueModeCluster {
 	workersOf(executionId: string): string[];
 	/** The end of each process's log (60 lines each), main first, then the workers. */
 	log(): string;
+	/** Starts the main process again on its port (as a restarted server), once the last one has exited. */
+	restartMain(): Promise<N8nServer>;
 	stop(): Promise<void>;
 }
 
@@ -193,7 +202,7 @@ export async function startQueueMode(
 		throw new Error(
 			'the n8n instance is not set up for queue mode: create it with queueModeEnv(redis) in extraEnv',
 		);
-	const main = await startN8nServer(instance, { port: options.port, echo: options.echo });
+	let main = await startN8nServer(instance, { port: options.port, echo: options.echo });
 	let workers: N8nWorker[] = [];
 	try {
 		workers = await Promise.all(
@@ -212,9 +221,16 @@ export async function startQueueMode(
 		throw error;
 	}
 	return {
-		main,
+		get main() {
+			return main;
+		},
 		url: main.url,
 		workers,
+		restartMain: async () => {
+			await main.stop();
+			main = await startN8nServer(instance, { port: main.port, echo: options.echo });
+			return main;
+		},
 		log: () =>
 			[['main', main.log()], ...workers.map((w) => [w.name, w.log()])]
 				.map(([name, log]) => `--- ${name} (last 60 lines)\n${tail(log, 60)}`)

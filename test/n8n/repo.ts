@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /** This repository as real n8n sees it: the package name, its node and credential types, its root folder. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -1,3 +1,8 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/require-node-api-error
+	-- test code, run by Node.js and never shipped */
 /**
  * A running n8n from the outside, for tests that need `n8n start` (waits, resumes, queue mode):
  * publish a workflow so its Webhook trigger listens, sign in as the owner that `ownerEnv` made, and

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/require-node-api-error
+	-- test code, run by Node.js and never shipped */
 /** The execution data `n8n execute --rawOutput` prints, and reading it: errors, a node's output. */
 import { tail } from './cli';
 

@@ -1,3 +1,8 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/no-dangerous-functions
+	-- test code, run by Node.js and never shipped */
 /** A running n8n (`n8n start`) on loopback, for hand testing, screenshots and the tests that need one. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -21,7 +26,7 @@ export async function startN8nServer(
 	options: { port?: number; timeoutMs?: number; echo?: boolean } = {},
 ): Promise<N8nServer> {
 	const port = options.port ?? (await freePort());
-	const { node, bin, dir } = instance.installation;
+	const { node, bin } = instance.installation;
 	const env = {
 		...instance.env,
 		N8N_PORT: String(port),
@@ -32,7 +37,11 @@ export async function startN8nServer(
 		N8N_SECURE_COOKIE: 'false',
 		N8N_DISABLED_MODULES: instance.env.N8N_DISABLED_MODULES ?? 'mcp-registry',
 	};
-	const child = spawn(node, [bin, 'start'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(node, [bin, 'start'], {
+		cwd: instance.cwd,
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	const log = keepOutput(child, options.echo ? (chunk) => process.stdout.write(chunk) : undefined);
 	const url = `http://127.0.0.1:${port}`;
 	const stop = async () => await stopProcess(child, 10_000);

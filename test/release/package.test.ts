@@ -1,3 +1,8 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/no-dangerous-functions
+	-- test code, run by Node.js and never shipped */
 /**
  * What `npm publish` would upload, checked as n8n checks it: the tarball's files, the paths n8n
  * loads from its package.json, and n8n's verification scanner on the source and on the tarball
@@ -9,6 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { stripVTControlCharacters } from 'node:util';
 import { dirname, join, posix } from 'node:path';
 import { checkNodesApiVersion } from 'n8n-workflow';
 
@@ -78,6 +84,17 @@ describe('the packed tarball', () => {
 		});
 		expect(packed.packageJson.dependencies ?? {}).toEqual({});
 	});
+});
+
+describe('n8n Cloud eligibility', () => {
+	it("is on: strict mode, and @n8n/node-cli's ESLint config unchanged (n8n-node cloud-support)", () => {
+		const cli = join(REPO_ROOT, 'node_modules', '@n8n', 'node-cli', 'bin', 'n8n-node.mjs');
+		const result = node24([cli, 'cloud-support']);
+		const text = stripVTControlCharacters(result.output);
+		expect(text).toContain('Cloud support is ENABLED');
+		expect(text).toContain('Strict mode: enabled');
+		expect(text).toContain('ESLint config: using default config');
+	}, 60_000);
 });
 
 describe('the changelog', () => {

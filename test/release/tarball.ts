@@ -1,3 +1,8 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/no-dangerous-functions
+	-- test code, run by Node.js and never shipped */
 /**
  * The package as users get it: `npm pack` of this checkout, and that tarball installed into an n8n
  * user folder the way n8n's Community Nodes panel installs a package from the registry

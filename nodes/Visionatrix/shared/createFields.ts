@@ -124,11 +124,15 @@ export const flowInputsField: INodeProperties = {
 export const fileInputNotice: INodeProperties = {
 	// The resource mapper shows no hint of its own: what a file input takes is said here.
 	displayName:
-		'A (File) input takes the name of a binary field of the incoming item (e.g. data), or another task\'s output as {"task_id": N, "node_id": M}',
+		'(File) inputs, if the flow has any, take the name of a binary field of the incoming item (e.g. data), or another task\'s output as {"task_id": N, "node_id": M}',
 	name: 'fileInputNotice',
 	type: 'notice',
 	default: '',
-	displayOptions: { show: showOnlyForCreate },
+	// Once the picked flow's inputs are there. Which of them are files n8n cannot tell: displayOptions
+	// test a value at one path, and the inputs are entries of one array (flowInputs.schema).
+	displayOptions: {
+		show: { ...showOnlyForCreate, 'flowInputs.schema': [{ _cnd: { exists: true } }] },
+	},
 };
 
 /** Version 1's Inputs by Name, shown whatever the Flow. */

@@ -150,12 +150,13 @@ export async function buildCreateRequest(
 			'Pick a flow from the list or give its name.',
 		);
 
-	const definition = (await installedFlows.call(this)).find((f) => f.name === flow);
+	const installed = await installedFlows.call(this);
+	const definition = installed.find((f) => f.name === flow);
 	if (!definition) {
 		throw itemError(
 			this.getNode(),
 			itemIndex,
-			flowNotInstalledMessage(flow),
+			flowNotInstalledMessage(flow, installed),
 			'Install the flow in Visionatrix first, or pick an installed one from the Flow list. The name is the flow id (for example sdxl_lighting), not its display name.',
 		);
 	}

@@ -40,16 +40,9 @@ export function flowField(displayOptions: IDisplayOptions, description: string):
 				name: 'name',
 				type: 'string',
 				placeholder: 'e.g. sdxl_lighting',
-				hint: 'The flow ID, as in the URL of the flow in Visionatrix',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^[A-Za-z0-9_.-]+$',
-							errorMessage: 'A flow ID has only letters, digits, "_", "-" and "."',
-						},
-					},
-				],
+				// No pattern check: a display name given here ("SDXL Lighting") must reach the node, which
+				// knows the installed flows and names the id meant (see flowNames.ts).
+				hint: 'The flow ID, as in the URL of the flow in Visionatrix (sdxl_lighting, not "SDXL Lighting")',
 			},
 		],
 	};
@@ -137,7 +130,7 @@ export const fallbackIntervalOption: INodeProperties = {
 	typeOptions: { minValue: 0, numberPrecision: 0 },
 	default: DEFAULT_FALLBACK_INTERVAL_SECONDS,
 	description:
-		'How often n8n checks the tasks itself in case a call from Visionatrix was lost (the server does not retry). 0: no checks; Timeout still ends the wait.',
+		'How often n8n checks the tasks itself in case a call from Visionatrix was lost (the server does not retry, and its calls do not reach a stopped n8n); at least every 70 seconds. n8n also checks once at the Timeout. 0: only that check.',
 	displayOptions: { show: { waitMode: ['webhook'] } },
 };
 

@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { didYouMean } from './flowNames';
+import type { InstalledFlow } from './types';
+
 /**
  * Errors of one input item: made with the item's index in the message, kept per item while the
  * other items go on, and output as error items under Continue On Fail.
@@ -18,8 +21,9 @@ export function withoutItemIndex(message: string): string {
 	return message.replace(/ \[item \d+\]$/, '');
 }
 
-export function flowNotInstalledMessage(flow: string): string {
-	return `Flow '${flow}' is not installed on this Visionatrix server`;
+/** Names the flow, and the installed flow it probably meant (its display name given, or a typo). */
+export function flowNotInstalledMessage(flow: string, installed: InstalledFlow[] = []): string {
+	return `Flow '${flow}' is not installed on this Visionatrix server${didYouMean(flow, installed)}`;
 }
 
 /** A new error of one item: what went wrong, and in the description what to do. */

@@ -38,11 +38,42 @@ export function noAnswerCause(error: unknown): string | undefined {
 	return undefined;
 }
 
+/**
+ * n8n's SSRF protection (N8N_SSRF_PROTECTION_ENABLED) refused the server's address, as it does for
+ * private and local addresses: nothing was sent, and trying again cannot help.
+ */
+function ssrfRefusal(error: unknown): boolean {
+	const { name, message } = (error ?? {}) as { name?: string; message?: string };
+	return (
+		name === 'SsrfBlockedIpError' ||
+		name === 'SsrfBlockedHostnameError' ||
+		/^The request was blocked because (it resolves to a restricted IP address|the destination hostname is restricted)/.test(
+			message ?? '',
+		)
+	);
+}
+
+function ssrfError(node: INode, error: unknown, context: ErrorContext): NodeApiError {
+	const where = context.url ?? 'the Base URL';
+	const summary = `n8n's SSRF protection blocked the request to Visionatrix at ${where} to ${context.doing}: allow the server's address in n8n's settings (N8N_SSRF_ALLOWED_IP_RANGES, for example 192.168.1.20/32, or N8N_SSRF_ALLOWED_HOSTNAMES)`;
+	return new NodeApiError(
+		node,
+		{ network_error: 'ssrf_blocked', doing: context.doing },
+		{
+			message: withItemIndex(summary, context.itemIndex),
+			description: `n8n refuses requests to private and local addresses while N8N_SSRF_PROTECTION_ENABLED is true; nothing was sent to Visionatrix. The n8n administrator allows a server on your own network with N8N_SSRF_ALLOWED_IP_RANGES or N8N_SSRF_ALLOWED_HOSTNAMES (keep "default" in N8N_SSRF_BLOCKED_IP_RANGES). n8n said: ${(error as Error).message}`,
+			itemIndex: context.itemIndex,
+		},
+	);
+}
+
 export function toVisionatrixNetworkError(
 	node: INode,
 	error: unknown,
 	context: ErrorContext,
 ): Error {
+	// Not marked with a networkCode: neither retried nor taken for an outage.
+	if (ssrfRefusal(error)) return ssrfError(node, error, context);
 	// n8n's request helper reports a request without an answer as a NodeApiError whose httpCode is
 	// the network code (ECONNREFUSED, ETIMEDOUT, …) instead of an HTTP status.
 	const { code, httpCode, message, name } = (error ?? {}) as {

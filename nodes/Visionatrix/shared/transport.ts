@@ -88,7 +88,7 @@ function retryDelay(attempt: number, retryAfter: unknown): number {
 }
 
 /** What is wrong with a Base URL, if anything: it needs a scheme, and no API path (the API Version adds it). */
-function baseUrlProblem(baseUrl: string): { message: string; hint: string } | undefined {
+export function baseUrlProblem(baseUrl: string): { message: string; hint: string } | undefined {
 	const given = String(baseUrl ?? '').trim();
 	if (!/^https?:\/\//i.test(given)) {
 		return {

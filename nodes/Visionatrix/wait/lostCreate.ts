@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { DEFAULT_MAX_POLL_INTERVAL_SECONDS } from '../shared/descriptions';
 import { noAnswerCause } from '../shared/networkErrors';
 import { clockTime } from '../shared/clockTime';
+import { logCreatedTasks } from './createdTasksLog';
 import { giveUp, OutageWatch } from './outage';
 import { pause } from '../shared/pause';
 import { createTaskRoute, progressSummaryRoute } from '../shared/api';
@@ -103,8 +104,19 @@ export class TaskCreator {
 
 	constructor(private readonly context: IExecuteFunctions) {}
 
-	/** `PUT /tasks/create/{flow}`, once; a lost answer is looked for instead of being sent again. */
+	/** `PUT /tasks/create/{flow}`, once (a lost answer is looked for); the tasks are logged at once. */
 	async create(
+		flow: string,
+		form: FormData,
+		itemIndex: number,
+		signal?: AbortSignal,
+	): Promise<CreateTaskResponse> {
+		const response = await this.createOnce(flow, form, itemIndex, signal);
+		logCreatedTasks(this.context, flow, itemIndex, response.tasks_ids);
+		return response;
+	}
+
+	private async createOnce(
 		flow: string,
 		form: FormData,
 		itemIndex: number,

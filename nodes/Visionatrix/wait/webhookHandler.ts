@@ -8,11 +8,16 @@ import type {
 import { DEFAULT_MAX_POLL_INTERVAL_SECONDS } from '../shared/descriptions';
 import { parseTaskId } from '../shared/taskStatus';
 import type { TaskDetails } from '../shared/types';
-import { fallbackLoops, loopKey } from './fallbackChecks';
 import { dropStandingWatch, OutageWatch, standingWatch } from './outage';
 import { TASK_PROGRESS_PATH } from './resumeUrl';
 import { finish, readUntilOpen } from './webhookOutput';
-import { isFinal, isTaskSlot, storedSlots, type OutputSlot } from './webhookSlots';
+import {
+	isFinal,
+	isTaskSlot,
+	storedSlots,
+	withoutErrorObject,
+	type OutputSlot,
+} from './webhookSlots';
 
 /** The restart webhook n8n routes the resume URL's `task-progress` calls to (cf. the Wait node's). */
 export const taskProgressWebhooks: IWebhookDescription[] = [
@@ -87,7 +92,7 @@ function readFailed(
 	};
 }
 
-/** Every task is done: answers the call, ends the node's fallback checks and resumes the execution with its output. */
+/** Every task is done: answers the call and resumes the execution with its output. */
 async function resume(
 	context: IWebhookFunctions,
 	key: string,
@@ -97,10 +102,10 @@ async function resume(
 ): Promise<IWebhookResponseData> {
 	// Answered before the downloads: the server waits 3 s at most for an answer.
 	answer(context, { status: 'resumed' });
-	fallbackLoops.get(key)?.abort();
 	dropStandingWatch(key);
 	try {
-		return { noWebhookResponse: true, workflowData: [await finish(context, slots, states, watch)] };
+		const output = await finish(context, slots, states, watch);
+		return { noWebhookResponse: true, workflowData: [output.map(withoutErrorObject)] };
 	} catch (error) {
 		context.logger.warn(
 			`Visionatrix node "${context.getNode().name}": could not build the output after the tasks finished: ${(error as Error).message}`,
@@ -135,7 +140,7 @@ export async function taskProgressWebhook(this: IWebhookFunctions): Promise<IWeb
 	);
 	if (reason) return { webhookResponse: { status: 'ignored', reason } };
 
-	const key = loopKey(this.getExecutionId(), node.name);
+	const key = `${this.getExecutionId()}\u0000${node.name}`;
 	const watch = nodeWatch(this, key);
 	let states: Map<number, TaskDetails | null>;
 	try {

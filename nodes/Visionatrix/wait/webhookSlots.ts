@@ -36,7 +36,14 @@ export function isFinal(task: TaskDetails | null | undefined): boolean {
 	return status === 'completed' || status === 'failed';
 }
 
-/** A task slot's error item: the webhook has no Continue On Fail to ask, so the node's On Error decides. */
+/**
+ * A task slot's error item: the webhook has no Continue On Fail to ask, so the node's On Error
+ * decides where it goes, and under every setting it names the task. n8n replaces the JSON of an
+ * item that leaves a node with an error object by `{ error }`, so the error object is only for the
+ * node's own use (asOperationOutput) and `withoutErrorObject` drops it on the way out. "Continue
+ * (using error output)" routes an item whose JSON holds only error/message/details: the task is
+ * then in `details`.
+ */
 export function webhookErrorItem(
 	node: INode,
 	slot: TaskSlot,
@@ -44,26 +51,55 @@ export function webhookErrorItem(
 	description: string,
 ): INodeExecutionData {
 	const error = itemError(node, slot.item, message, description);
-	const json = { task_id: slot.task_id, error: error.message };
-	// As continueWithError (shared/itemErrors.ts): under "Continue" the item keeps its task_id, which n8n drops from an item carrying its error.
-	if (node.onError === 'continueRegularOutput') return { json, pairedItem: { item: slot.item } };
+	const task: IDataObject = { task_id: slot.task_id };
+	if (slot.flow !== undefined) task.flow = slot.flow;
+	const json: IDataObject =
+		node.onError === 'continueErrorOutput'
+			? { error: error.message, details: { ...task, description } }
+			: { ...task, error: error.message, description };
 	return { json, error, pairedItem: { item: slot.item } };
 }
 
-/** What n8n keeps as this node's input while it waits: per slot, what a timeout outputs, and for webhook() the task to wait for. */
-export function stackItem(node: INode, slot: OutputSlot): INodeExecutionData {
-	if (!isTaskSlot(slot)) return slot.ready;
-	const { task_id: id, timeout } = slot.task;
-	const timedOut = webhookErrorItem(
+/** The item as it leaves the node: without the error object n8n would turn its JSON into `{ error }`. */
+export function withoutErrorObject(item: INodeExecutionData): INodeExecutionData {
+	if (!item.error) return item;
+	const rest = { ...item };
+	delete rest.error;
+	return rest;
+}
+
+/** What a task still open when n8n itself ends the wait (a grace after the Timeout) comes out as. */
+function endedByN8nItem(node: INode, slot: TaskSlot): INodeExecutionData {
+	const id = slot.task_id;
+	const flow = slot.flow === undefined ? '' : ` (flow ${slot.flow})`;
+	return webhookErrorItem(
 		node,
-		slot.task,
-		`Task ${id} did not report completion within ${timeout} seconds; it may still be running on the Visionatrix server: check it with Get Progress, and get its files with Get Results once it is done`,
-		"No final webhook call from Visionatrix reached n8n in time, and no fallback check found the task done. The task may still be running, or its calls could not reach n8n (check that the Visionatrix server can reach n8n's webhook URL): check it with Get Progress, and get its files with Get Results once it is done.",
+		slot,
+		`Task ${id}${flow} was not seen done before the wait ended at its Timeout (${slot.timeout} seconds); it may have finished meanwhile: get its files with Get Results (task ID ${id}) rather than retrying the execution, which creates the task again`,
+		`Visionatrix calls n8n once when a task ends and never again, and n8n's checks of the task could not get through before the Timeout: n8n was stopped or restarted at the time, or Visionatrix or n8n's own webhook URL could not be reached. Get Progress shows the task's state; Get Results with task ID ${id} outputs its files once it is done.`,
 	);
-	return {
-		...timedOut,
-		json: { ...timedOut.json, [SLOT_KEY]: slot.task as unknown as IDataObject },
-	};
+}
+
+/** What n8n keeps as this node's input while it waits: per slot, what n8n's own resume outputs, and for webhook() the task to wait for. */
+export function stackItem(node: INode, slot: OutputSlot): INodeExecutionData {
+	if (!isTaskSlot(slot)) return withoutErrorObject(slot.ready);
+	const { json, pairedItem } = endedByN8nItem(node, slot.task);
+	const stored = slot.task as unknown as IDataObject;
+	// Beside the task's ID: in `details` for the error output, which routes only error/message/details.
+	if (json.details)
+		return {
+			json: { ...json, details: { ...(json.details as IDataObject), [SLOT_KEY]: stored } },
+			pairedItem,
+		};
+	return { json: { ...json, [SLOT_KEY]: stored }, pairedItem };
+}
+
+/** The slot a stored item holds, if it is one of a task. */
+function storedSlot(json: IDataObject | undefined): TaskSlot | undefined {
+	const slot = (json?.[SLOT_KEY] ?? (json?.details as IDataObject | undefined)?.[SLOT_KEY]) as
+		| TaskSlot
+		| undefined;
+	return slot && typeof slot.task_id === 'number' ? slot : undefined;
 }
 
 /** The node's output while it waits, shown in the execution view. */
@@ -116,7 +152,7 @@ export function storedSlots(context: IWebhookFunctions): OutputSlot[] {
 		const item = (
 			entry && typeof entry.json === 'object' ? entry : { json: entry }
 		) as INodeExecutionData;
-		const slot = item.json?.[SLOT_KEY] as TaskSlot | undefined;
-		return slot && typeof slot.task_id === 'number' ? { task: slot } : { ready: item };
+		const slot = storedSlot(item.json);
+		return slot ? { task: slot } : { ready: item };
 	});
 }

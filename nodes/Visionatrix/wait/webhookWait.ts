@@ -3,11 +3,18 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { fetchTaskStates } from '../shared/taskClient';
 import type { TaskDetails } from '../shared/types';
 import { itemError } from '../shared/itemErrors';
-import { startFallbackChecks } from './fallbackChecks';
+import { SHORTEST_STORED_WAIT_MS, startChecks } from './checkExecution';
 import { OutageWatch } from './outage';
-import { describeUrl, resumeTokenOf, resumeUrlOf } from './resumeUrl';
+import { describeUrl, fallbackCheckUrl, resumeTokenOf, resumeUrlOf } from './resumeUrl';
 import { finish, readUntilOpen } from './webhookOutput';
-import { isFinal, isTaskSlot, stackItem, waitingItem, type OutputSlot } from './webhookSlots';
+import {
+	isFinal,
+	isTaskSlot,
+	stackItem,
+	waitingItem,
+	withoutErrorObject,
+	type OutputSlot,
+} from './webhookSlots';
 
 /**
  * Wait Mode "On Webhook": instead of polling, the node puts the execution to wait (as n8n's Wait
@@ -28,23 +35,28 @@ import { isFinal, isTaskSlot, stackItem, waitingItem, type OutputSlot } from './
  *   `error`, which On Error → "Continue (using error output)" routes to the error output.
  * - When `waitTill` passes, n8n resumes without running node code: the waiting node passes its
  *   input items through. The node therefore replaces its input (the stack entry that n8n stores
- *   with the waiting execution) with one item per output slot: a timeout error for each task, which
- *   is also where `webhook()` reads which tasks it waits for and how to output them.
- * - Nothing in n8n calls a waiting node at intervals. The fallback check is a small loop in the n8n
- *   process that started the wait: at a long interval it posts a check to the resume URL, so the
- *   same `webhook()` reads the states and resumes if a final call was lost. It ends with the wait;
- *   if that process restarts, only the timeout is left.
+ *   with the waiting execution) with one item per output slot: for each task, an item naming it
+ *   and how to collect it, which is also where `webhook()` reads which tasks it waits for and how
+ *   to output them.
+ * - Nothing in n8n calls a waiting node at intervals, and Visionatrix calls only on a worker's
+ *   progress report (no retry): calls lost while n8n was down are not sent again. The checks are
+ *   therefore a sub-execution that n8n stores (checkExecution.ts): at each Fallback Check interval
+ *   and at the Timeout it posts a check to the resume URL, so webhook() reads the tasks and resumes
+ *   with every file if they are done. Stored, it goes on through restarts of any n8n process; a
+ *   check that fell due while n8n was down runs when n8n is back.
+ * - n8n's own resume comes a grace after the Timeout, for the check at the Timeout to end the wait
+ *   first; it outputs what the node stored.
  */
 
 export type WaitMode = 'poll' | 'webhook';
-/** With the fallback loop on, n8n's own resume waits this long past the timeout for the loop's last check. */
-const HARD_STOP_GRACE_MS = 60_000;
+/** n8n's own resume waits this long past the Timeout for the check at the Timeout (which may come a stored wait late). */
+export const HARD_STOP_GRACE_MS = 2 * SHORTEST_STORED_WAIT_MS;
 
 export const WAITING_TOOLTIP =
 	'Waiting for Visionatrix to report that the tasks are done (Wait Mode: On Webhook)';
 
 export interface WebhookWaitSettings {
-	/** Seconds between fallback checks; 0 turns them off. */
+	/** Seconds between fallback checks; 0: only the check at the Timeout. */
 	fallbackInterval: number;
 	/** Seconds (the first item's Max Poll Interval): the longest pause between two tries while the server is down. */
 	pollInterval: number;
@@ -59,7 +71,7 @@ function asOperationOutput(
 ): INodeExecutionData[][] {
 	const failed = output.find((item) => item.error);
 	if (failed && !context.continueOnFail()) throw failed.error!;
-	return [output];
+	return [output.map(withoutErrorObject)];
 }
 
 /**
@@ -104,11 +116,14 @@ export async function waitOnWebhook(
 			return [slots.map((slot) => (slot as { ready: INodeExecutionData }).ready)];
 	}
 
+	// Wait for Completion learns each task's flow here, to name it in the items of the wait.
+	for (const slot of slots.filter(isTaskSlot))
+		slot.task.flow ??= states.get(slot.task.task_id)?.name;
 	if (slots.filter(isTaskSlot).every((slot) => isFinal(states.get(slot.task.task_id)))) {
 		return asOperationOutput(this, await finish(this, slots, states, watch));
 	}
 
-	await putToWait(this, slots, settings, resumeUrl, maxDelayMs);
+	await putToWait(this, slots, settings, resumeUrl);
 	return [slots.map((slot) => waitingItem(slot, states))];
 }
 
@@ -148,19 +163,25 @@ function failForeignTasks(
 	}
 }
 
-/** Puts the execution to wait until the last deadline (and a grace for the fallback loop), and starts that loop. */
+/** Puts the execution to wait until the last deadline (and a grace for the check then), and starts the checks. */
 async function putToWait(
 	context: IExecuteFunctions,
 	slots: OutputSlot[],
 	settings: WebhookWaitSettings,
 	resumeUrl: string,
-	maxDelayMs: number,
 ): Promise<void> {
 	const deadline = Math.max(...slots.filter(isTaskSlot).map((slot) => slot.task.deadline));
-	const fallbackMs = Math.max(0, settings.fallbackInterval) * 1000;
 	const node = context.getNode();
 	// n8n keeps this entry with the waiting execution: webhook() reads it, a timeout passes it on.
 	context.getExecuteData().data = { main: [slots.map((slot) => stackItem(node, slot))] };
-	await context.putExecutionToWait(new Date(deadline + (fallbackMs > 0 ? HARD_STOP_GRACE_MS : 0)));
-	if (fallbackMs > 0) startFallbackChecks(context, resumeUrl, fallbackMs, deadline, maxDelayMs);
+	const stopAt = deadline + HARD_STOP_GRACE_MS;
+	await startChecks(context, {
+		url: fallbackCheckUrl(resumeUrl),
+		node: node.name,
+		everyMs: Math.max(0, Number(settings.fallbackInterval) || 0) * 1000,
+		deadline,
+		stopAt,
+	});
+	// After the checks: n8n marks an execution whose sub-execution waits as waiting for it; this one waits for its own time.
+	await context.putExecutionToWait(new Date(stopAt));
 }

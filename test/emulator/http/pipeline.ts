@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-globals,
+	@n8n/community-nodes/no-restricted-imports
+	-- test code, run by Node.js and never shipped */
 /**
  * The request pipeline every call goes through, in the server's order: record → interceptors →
  * authentication (before routing, so unknown paths answer 401 too) → API prefix → route → answer.

@@ -1,3 +1,7 @@
+/* eslint-disable
+	@n8n/community-nodes/no-restricted-imports,
+	@n8n/community-nodes/require-node-api-error
+	-- test code, run by Node.js and never shipped */
 /**
  * A small PNG codec: enough to produce real images for emulated results and to read the images
  * clients upload.

@@ -21,16 +21,18 @@ export async function getFlow(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const name = String(
 			this.getNodeParameter('flow', itemIndex, '', { extractValue: true }),
 		).trim();
-		const flow = isItemError(flows) ? flows : flows.find((f) => f.name === name);
-		if (flow === undefined || isItemError(flow)) {
-			const error =
-				flow ??
-				itemError(
-					this.getNode(),
-					itemIndex,
-					flowNotInstalledMessage(name),
-					'Install the flow in Visionatrix first, or pick an installed one from the Flow list.',
-				);
+		if (isItemError(flows)) {
+			output.push(continueWithError.call(this, flows, itemIndex));
+			continue;
+		}
+		const flow = flows.find((f) => f.name === name);
+		if (flow === undefined) {
+			const error = itemError(
+				this.getNode(),
+				itemIndex,
+				flowNotInstalledMessage(name, flows),
+				'Install the flow in Visionatrix first, or pick an installed one from the Flow list. The name is the flow id (for example sdxl_lighting), not its display name.',
+			);
 			output.push(continueWithError.call(this, error, itemIndex));
 			continue;
 		}
