@@ -109,7 +109,7 @@ describe('tasks that change under the wait', () => {
 
 		expect(result.status).toBe('success');
 		expect(failing.hits).toBe(1);
-		expect(result.outputOf('Wait').map((item) => item.json.error ?? item.json.status)).toEqual([
+		expect(result.outputOf('Wait').map((item) => item.json.error || item.json.status)).toEqual([
 			'completed',
 			'completed',
 			`Task ${victim} failed on the Visionatrix server: CUDA error: an illegal memory access was encountered [item 2]`,
