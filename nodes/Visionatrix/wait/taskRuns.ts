@@ -1,5 +1,5 @@
 import type { TaskDetails } from '../shared/types';
-import { clamp, type Tracked } from './schedule';
+import { clamp, NOTICE_WITHIN_MS, type Tracked } from './schedule';
 import { serverTime, type ServerClock } from './serverClock';
 
 type Span = { from: number; to: number; flow?: string };
@@ -64,9 +64,9 @@ export class TaskRuns {
 		this.ran.push({ from, to: Math.min(now, from + runMs), flow: task.flow });
 	}
 
-	/** Whether one of the wait's tasks ended at exactly this time. */
+	/** Whether one of the wait's tasks ended at this time (within what a start estimated from the server's lock time may be off by). */
 	endedAt(at: number | undefined): boolean {
-		return this.ran.some((span) => span.to === at);
+		return at !== undefined && this.ran.some((span) => Math.abs(span.to - at) <= NOTICE_WITHIN_MS);
 	}
 
 	/** The ends of the finished tasks, latest first, with the flow each ran. */
