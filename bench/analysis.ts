@@ -147,7 +147,7 @@ export function requestStats(
  * received just before completion was answered just after it (a window of about a millisecond)
  * and no later look exists, that look is taken: it must have shown the task done.
  */
-export function detectionStats(report: EmulatorReport): DetectionStats {
+export function detectionStats(report: EmulatorReport, user?: string): DetectionStats {
 	const looks = report.requests
 		.map((request) => ({ request, progress: progressCoverage(request, report.prefix) }))
 		.filter(
@@ -163,12 +163,17 @@ export function detectionStats(report: EmulatorReport): DetectionStats {
 	const latencies: number[] = [];
 	let unseen = 0;
 	let completed = 0;
-	for (const task of report.tasks) {
+	// The shared rows: the client's own tasks only, each seen by the execution that created it.
+	for (const task of report.tasks.filter((t) => user === undefined || t.user === user)) {
 		if (task.completedAt === null) continue;
 		completed++;
 		const done = task.completedAt;
 		const covering = looks.filter(
-			({ progress }) => progress.coverage.all || progress.coverage.taskId === task.id,
+			({ progress, request }) =>
+				(progress.coverage.all || progress.coverage.taskId === task.id) &&
+				(task.execution === undefined ||
+					request.via === undefined ||
+					request.via === task.execution),
 		);
 		const after = covering.find(({ request }) => request.receivedAt >= done);
 		const straddling = [...covering]

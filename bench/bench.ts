@@ -10,9 +10,10 @@
  *
  *   node scripts/node24.js .cache/bench/bench/bench.js [--quick] [--only X,...] [--jitter F] [--strict] [--json PATH]
  *
- * (default) about 20 minutes on 2 cores: histories 0, 2,000 and 10,000 tasks × (T = 2 s, K = 4,
+ * (default) about 35 minutes on 2 cores: histories 0, 2,000 and 10,000 tasks × (T = 2 s, K = 4,
  *           N = 1, 20, 50; T = 0.5 s, N = 200) × the node, the built-in loop and per-task polling;
- *           the vendor guide's loop for N = 1; downloads and uploads of 16, 64 and 256 MB (256 MB three times)
+ *           the vendor guide's loop for N = 1; downloads and uploads of 16, 64 and 256 MB (256 MB three times);
+ *           a server others share (plan.ts `shared`: behind 30 others, 3 × 10, a batch, no worker); the trigger
  * --quick   about 4 minutes: T = 1 s, N = 1, 20, histories 0 and 10,000, 16 and 256 MB downloads and uploads
  * --only X  only the scenarios whose id contains X (comma-separated; ids like node-n50-t2000-h10000,
  *            loop-n200-t500-h0, node-download-256mb-1, stream-ref-download-16mb-1, node-upload-256mb-1)
@@ -31,14 +32,17 @@ import { killChildren, runClient, spawnEmulator, type EmulatorProcess } from './
 import { GUIDE_POLL_MS } from './clients/guide';
 import { LOOP_WAIT_MS } from './clients/loop';
 import { PEER_POLL_MS } from './clients/peer';
+import { USER } from './clients/plain-http';
 import { cpuSnapshot, machineInfo, otherLoad } from './machine';
 import { DEFAULT_JITTER, makePlan, MB, THROUGHPUT_OUTPUT_BYTES } from './plan';
 import {
+	checkSharedTargets,
 	checkTargets,
 	CLIENT_LABEL,
 	machineLines,
 	memoryTable,
 	nodeStepsTable,
+	sharedTable,
 	targetsTable,
 	throughputTable,
 	type ScenarioResult,
@@ -110,8 +114,12 @@ function log(line: string): void {
 	process.stderr.write(`${line}\n`);
 }
 
+/** ceil(N/K)·T, the server alone; another user's tasks queued ahead count too. */
 function idealMs(scenario: ScenarioSpec): number {
-	return Math.ceil(scenario.n / scenario.emulator.workers) * scenario.emulator.taskDurationMs;
+	const tasks = scenario.n + (scenario.emulator.others?.count ?? 0);
+	return (
+		Math.ceil(tasks / Math.max(1, scenario.emulator.workers)) * scenario.emulator.taskDurationMs
+	);
 }
 
 /** Generous: the guide's loop needs about 5 s a task, plus a big download's time. */
@@ -140,7 +148,13 @@ async function runScenario(
 		let client: ClientMeasurement;
 		try {
 			client = await runClient(
-				{ type: 'run', scenario, url: emulator.url, warmupUrl: warmup.url },
+				{
+					type: 'run',
+					scenario,
+					url: emulator.url,
+					proxyUrls: emulator.proxyUrls,
+					warmupUrl: warmup.url,
+				},
 				clientTimeoutMs(scenario),
 			);
 		} catch (error) {
@@ -203,7 +217,7 @@ async function replayReads(runs: RunScenario[]): Promise<void> {
 /** Replays the runs' reads side by side, stops their emulators and makes their results. */
 async function finish(runs: RunScenario[], logDir?: string): Promise<ScenarioResult[]> {
 	try {
-		await replayReads(runs.filter((run) => run.scenario.group === 'throughput'));
+		await replayReads(runs.filter((run) => run.scenario.group !== 'memory'));
 	} finally {
 		await Promise.all(runs.map(async (run) => await run.emulator.stop()));
 	}
@@ -220,7 +234,7 @@ async function finish(runs: RunScenario[], logDir?: string): Promise<ScenarioRes
 			idealMs: idealMs(scenario),
 			client,
 			requests: requestStats(scenario, report, client),
-			detection: detectionStats(report),
+			detection: detectionStats(report, scenario.group === 'shared' ? USER.username : undefined),
 			timeline: timeline(report, client),
 			emulatorRssPeakBytes: report.rssPeakBytes,
 			otherLoadCores,
@@ -230,6 +244,7 @@ async function finish(runs: RunScenario[], logDir?: string): Promise<ScenarioRes
 
 /** The scenarios whose reads are compared with each other: the clients of one history, N and T. */
 function sideBySide(scenario: ScenarioSpec): string {
+	if (scenario.group === 'shared') return `shared/${scenario.row}`;
 	return scenario.group === 'throughput'
 		? `${scenario.emulator.history ?? 0}/${scenario.n}/${scenario.emulator.taskDurationMs}`
 		: scenario.id;
@@ -310,8 +325,10 @@ async function main(): Promise<void> {
 
 	const throughput = results.filter((r) => r.scenario.group === 'throughput');
 	const memory = results.filter((r) => r.scenario.group === 'memory');
+	const sharedRows = results.filter((r) => r.scenario.group === 'shared');
 	const checks = [
 		...checkTargets(throughput, memory, plan.name === 'quick'),
+		...checkSharedTargets(sharedRows),
 		...triggerTargets(triggerRows),
 	];
 	const series = [
@@ -376,6 +393,23 @@ async function main(): Promise<void> {
 			'- reference: the same task fetched with plain node:http piped into a file (no n8n, no axios): what Node.js itself grows by when streaming that many bytes.',
 		].join('\n'),
 	);
+	if (sharedRows.length > 0) {
+		out.push('');
+		out.push(
+			'## A server others share (no history; equal tasks taken newest first; result files of natural size)',
+		);
+		out.push('');
+		out.push(sharedTable(sharedRows));
+		out.push('');
+		out.push(
+			[
+				"- Another user's 30 tasks (priority 1, so all of them ahead) are queued the moment the client sends its first task; the client does not see them. The server takes equal tasks newest first, as SQLite does once it has statistics: a client relying on id order is caught.",
+				'- 3 executions: three workflows (node) or three loops at once, as the same user, each through its own reverse proxy so that its reads are told apart; a task counts as detected when the execution that created it saw it done. progress req/task: all of them ÷ 30.',
+				"- big batch: version 1.2's Timeout counts each task's own run: a queue longer than Timeout gives every file (versions 1 and 1.1 fail the unfinished tasks at Timeout). The node runs with Timeout 20 s (the batch takes 50 s), everything else at its default.",
+				"- no worker: a Create with Output Files while no worker is connected; result: the node's error and how long after the start it came.",
+			].join('\n'),
+		);
+	}
 	out.push('');
 	out.push('## Visionatrix Trigger: what a poll costs');
 	out.push('');

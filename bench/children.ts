@@ -67,6 +67,8 @@ function nextMessage<T>(
 
 export interface EmulatorProcess {
 	url: string;
+	/** One reverse proxy per execution, when the spec asks for them. */
+	proxyUrls: string[];
 	prefix: string;
 	pid: number;
 	report(): Promise<EmulatorReport>;
@@ -88,6 +90,7 @@ export async function spawnEmulator(spec: EmulatorSpec): Promise<EmulatorProcess
 	const command = (c: HostCommand) => child.send(c);
 	return {
 		url: ready.url,
+		proxyUrls: ready.proxyUrls,
 		prefix: ready.prefix,
 		pid: child.pid ?? -1,
 		async report() {

@@ -27,7 +27,7 @@ import type { ClientCommand, ClientMeasurement, ClientMessage, ScenarioSpec } fr
 
 const WORKFLOW_TIMEOUT_MS = 15 * 60_000;
 
-type Outcome = Pick<ClientMeasurement, 'files' | 'bytes' | 'waitPhases' | 'phases'>;
+type Outcome = Pick<ClientMeasurement, 'files' | 'bytes' | 'waitPhases' | 'phases' | 'nodeError'>;
 
 /** What a client needs before its baseline is taken: for `node-upload`, the file to upload, stored. */
 async function prepare(
@@ -40,6 +40,23 @@ async function prepare(
 	return await storeFile(warmupUrl, bytes, WORKFLOW_TIMEOUT_MS);
 }
 
+/** The shared-server rows: each execution through its own proxy (the warm-up, through the emulator itself). */
+async function runShared(
+	scenario: ScenarioSpec,
+	urls: string[],
+	n: number,
+	saveDir: string,
+	warmup: boolean,
+): Promise<Outcome> {
+	if (scenario.client === 'loop') {
+		const { runLoops } = await import('./clients/loop');
+		return await runLoops(urls, n, saveDir, warmup ? 20 : undefined);
+	}
+	const { runNodeShared } = await import('./clients/node');
+	const shared = warmup ? {} : (scenario.shared ?? {});
+	return await runNodeShared(urls, n, WORKFLOW_TIMEOUT_MS, shared);
+}
+
 async function runOnce(
 	scenario: ScenarioSpec,
 	url: string,
@@ -47,7 +64,12 @@ async function runOnce(
 	saveDir: string,
 	warmup: boolean,
 	prepared?: INodeExecutionData,
+	proxyUrls: string[] = [],
 ): Promise<Outcome> {
+	if (scenario.group === 'shared') {
+		const urls = !warmup && proxyUrls.length > 0 ? proxyUrls : [url];
+		return await runShared(scenario, urls, warmup ? n : scenario.n, saveDir, warmup);
+	}
 	switch (scenario.client) {
 		case 'node': {
 			// Loaded only here: the baseline clients never load n8n.
@@ -99,7 +121,15 @@ async function measure(command: ClientCommand): Promise<ClientMeasurement> {
 		let outcome: Outcome | undefined;
 		let error: string | undefined;
 		try {
-			outcome = await runOnce(scenario, command.url, scenario.n, saveDir, false, prepared);
+			outcome = await runOnce(
+				scenario,
+				command.url,
+				scenario.n,
+				saveDir,
+				false,
+				prepared,
+				command.proxyUrls,
+			);
 		} catch (caught) {
 			error = (caught as Error)?.message ?? String(caught);
 		}
@@ -121,6 +151,7 @@ async function measure(command: ClientCommand): Promise<ClientMeasurement> {
 			phases: outcome?.phases,
 			files: outcome?.files ?? 0,
 			bytes: outcome?.bytes ?? 0,
+			nodeError: outcome?.nodeError,
 			error,
 		};
 	} finally {

@@ -8,11 +8,11 @@
  * tasks' completion times, which the bench needs, hence this small host.
  *
  *   fork(emulator-host.js, [JSON.stringify(EmulatorSpec)])
- *     → { type: 'ready', url, prefix }
+ *     → { type: 'ready', url, prefix, proxyUrls }
  *   ← { type: 'report' }  → { type: 'report', report }
  *   ← { type: 'stop' }    → exits
  */
-import { startEmulator } from '../test/emulator';
+import { startEmulator, startProxy, type ReverseProxy } from '../test/emulator';
 import { WorkerPool, type PoolSettings } from '../test/emulator/workers';
 import { USER } from './clients/plain-http';
 import type { EmulatorReport, EmulatorSpec, HostCommand, HostMessage, TaskTiming } from './types';
@@ -60,6 +60,34 @@ function varyTaskDurations(jitter: number): void {
 	};
 }
 
+/**
+ * Another user's work, queued the moment the client sends its first task (before the server
+ * handles it), so it is all still waiting whatever time the client took to warm up.
+ */
+function queueOthersFirst(
+	emulator: Awaited<ReturnType<typeof startEmulator>>,
+	others: NonNullable<EmulatorSpec['others']>,
+): void {
+	const client = `Basic ${Buffer.from(`${USER.username}:${USER.password}`).toString('base64')}`;
+	let queued: Promise<unknown> | undefined;
+	emulator.intercept(async (request) => {
+		if (request.method !== 'PUT' || !request.path.includes('/tasks/create/')) return;
+		if (request.headers.authorization !== client) return;
+		queued ??= emulator.queueTasks({
+			user: 'admin',
+			count: others.count,
+			priority: others.priority,
+		});
+		await queued;
+	});
+}
+
+/** The execution a client's prompt names (`exec 2 prompt 5`), if any. */
+function executionOf(prompt: unknown): number | undefined {
+	const match = /^exec (\d+) /.exec(String(prompt ?? ''));
+	return match ? Number(match[1]) : undefined;
+}
+
 function send(message: HostMessage): void {
 	process.send?.(message);
 }
@@ -97,7 +125,13 @@ async function main(): Promise<void> {
 		outputBytes: spec.outputBytes,
 		auth: true,
 		history: { tasks: spec.history ?? 0, user: 'alice' },
+		queueOrder: spec.queueOrder,
 	});
+	if (spec.others) queueOthersFirst(emulator, spec.others);
+	const proxies: ReverseProxy[] = [];
+	for (let index = 0; index < (spec.proxies ?? 0); index++)
+		proxies.push(await startProxy(emulator.url));
+	const proxyPorts = proxies.map((proxy) => new URL(proxy.url).host);
 	let rssPeak = process.memoryUsage.rss();
 	const sampler = setInterval(() => {
 		rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
@@ -117,6 +151,9 @@ async function main(): Promise<void> {
 			finishedAt: r.finishedAt,
 			responseBytes: r.responseBytes,
 			handlingMs: r.handlingMs,
+			...(proxies.length > 0
+				? { via: proxyPorts.indexOf(r.headers['x-forwarded-host'] ?? '') }
+				: {}),
 		})),
 		tasks: emulator.tasks.map((task): TaskTiming => {
 			const done = task.progressHistory.find((event) => event.progress === 100 && !event.error);
@@ -125,6 +162,8 @@ async function main(): Promise<void> {
 				state: task.state,
 				startedAt: task.startedAt,
 				completedAt: done?.at ?? null,
+				user: task.userId,
+				execution: executionOf(task.inputParams.prompt),
 			};
 		}),
 		rssPeakBytes: rssPeak,
@@ -138,14 +177,21 @@ async function main(): Promise<void> {
 			);
 		if (command.type === 'stop') {
 			clearInterval(sampler);
-			void emulator.stop().then(() => process.exit(0));
+			void Promise.all(proxies.map(async (proxy) => await proxy.stop()))
+				.then(async () => await emulator.stop())
+				.then(() => process.exit(0));
 		}
 	});
 	// The orchestrator died: do not linger.
 	process.on('disconnect', () => {
 		void emulator.stop().then(() => process.exit(0));
 	});
-	send({ type: 'ready', url: emulator.url, prefix: emulator.prefix });
+	send({
+		type: 'ready',
+		url: emulator.url,
+		prefix: emulator.prefix,
+		proxyUrls: proxies.map((proxy) => proxy.url),
+	});
 }
 
 main().catch((error: unknown) => {

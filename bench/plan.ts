@@ -97,6 +97,72 @@ function memory(reps: Record<number, number>): ScenarioSpec[] {
 	return scenarios;
 }
 
+/**
+ * A server others share (issue 20): the node's tasks behind another user's 30 queued tasks on one
+ * worker (T = 3 s), alone and as three executions of 10; a big batch on one worker whose queue
+ * outlasts Timeout (N = 100 at T = 0.5 s with Timeout 20 s: the batch takes 50 s, 2.5 Timeouts,
+ * as 250 tasks of 3 s take 750 s against the default 600 s); no worker at all.
+ * The server takes equal tasks newest first (SQLite once it has statistics): a client that relies
+ * on id order is caught. Each with the built-in loop beside it, except the last (it never ends).
+ */
+function shared(jitter: number): ScenarioSpec[] {
+	const others = { count: 30, priority: 1 };
+	const rows: Array<{
+		row: string;
+		n: number;
+		emulator: Partial<EmulatorSpec>;
+		shared?: ScenarioSpec['shared'];
+		clients: ClientKind[];
+	}> = [
+		{
+			row: 'behind30-t3000',
+			n: 20,
+			emulator: { taskDurationMs: 3000, others },
+			clients: ['node', 'loop'],
+		},
+		{
+			row: '3x10-behind30',
+			n: 30,
+			emulator: { taskDurationMs: 3000, others, proxies: 3 },
+			shared: { executions: 3 },
+			clients: ['node', 'loop'],
+		},
+		{
+			row: 'batch100-t500',
+			n: 100,
+			emulator: { taskDurationMs: 500 },
+			shared: { timeoutSeconds: 20 },
+			clients: ['node', 'loop'],
+		},
+		{
+			row: 'noworker',
+			n: 3,
+			emulator: { taskDurationMs: 3000, workers: 0 },
+			shared: { expectError: true },
+			clients: ['node'],
+		},
+	];
+	return rows.flatMap(({ row, n, emulator, shared: spec, clients }) =>
+		clients.map((client) => ({
+			id: `${client}-${row}`,
+			group: 'shared' as const,
+			row,
+			client,
+			n,
+			shared: spec,
+			emulator: {
+				workers: 1,
+				outputBytes: 0,
+				jitter,
+				history: 0,
+				queueOrder: 'newest' as const,
+				taskDurationMs: 3000,
+				...emulator,
+			},
+		})),
+	);
+}
+
 export function makePlan(quick: boolean, jitter = DEFAULT_JITTER): Plan {
 	const warmup: EmulatorSpec = { taskDurationMs: 20, workers: 4, outputBytes: 0 };
 	if (quick) {
@@ -130,6 +196,7 @@ export function makePlan(quick: boolean, jitter = DEFAULT_JITTER): Plan {
 				jitter,
 			),
 			...memory({ 16: 1, 64: 1, 256: 3 }),
+			...shared(jitter),
 		],
 	};
 }

@@ -393,3 +393,113 @@ export function machineLines(machine: MachineInfo): string {
 		`Node ${machine.nodeVersion} (${machine.platform} ${machine.arch}, kernel ${machine.kernel}); n8n-core ${machine.n8nCore}, n8n-workflow ${machine.n8nWorkflow}`,
 	].join('\n');
 }
+
+const SHARED_ROWS: Record<string, string> = {
+	'behind30-t3000': "20 tasks behind another user's 30 (K = 1, T = 3 s)",
+	'3x10-behind30': '3 executions × 10 behind 30 (K = 1, T = 3 s)',
+	'batch100-t500': 'big batch, Timeout 20 s (K = 1, N = 100, T = 0.5 s)',
+	noworker: 'no worker connected (N = 3)',
+};
+
+/** The shared-server table: per row, the node and the built-in loop. */
+export function sharedTable(results: ScenarioResult[]): string {
+	const header = [
+		'row',
+		'client',
+		'wall s',
+		'ideal s',
+		'files',
+		'progress req/task',
+		'progress KB/task',
+		'detect p50 s',
+		'detect p95 s',
+		'detect max s',
+		'result',
+	];
+	const rows = results.map(({ scenario, client, requests, detection, idealMs }) => [
+		SHARED_ROWS[scenario.row ?? ''] ?? scenario.row ?? scenario.id,
+		CLIENT_LABEL[scenario.client],
+		seconds(client.wallMs),
+		seconds(idealMs, 1),
+		`${client.files}/${scenario.shared?.expectError ? 0 : scenario.n}`,
+		requests.progressPerTask.toFixed(2),
+		kilobytes(requests.progressBytesPerTask),
+		seconds(detection.p50Ms, 3),
+		seconds(detection.p95Ms, 3),
+		seconds(detection.maxMs, 3),
+		client.error
+			? `FAILED: ${client.error.slice(0, 60)}`
+			: client.nodeError
+				? `error after ${seconds(client.nodeError.afterMs)} s: ${client.nodeError.message.slice(0, 90)}`
+				: 'every file',
+	]);
+	return markdownTable(header, rows, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']);
+}
+
+/** Issue 20's targets, each measured in this run. */
+export function checkSharedTargets(results: ScenarioResult[]): TargetCheck[] {
+	const checks: TargetCheck[] = [];
+	const of = (client: ClientKind, row: string) =>
+		results.find((r) => r.scenario.client === client && r.scenario.row === row);
+	const reads = (r: ScenarioResult | undefined) => r?.requests.progressPerTask ?? Infinity;
+	const seen = (r: ScenarioResult) =>
+		`p95 ${seconds(r.detection.p95Ms, 3)} s (max ${seconds(r.detection.maxMs, 3)} s, ${r.detection.latenciesMs.length}/${r.scenario.n} tasks seen)`;
+	const detected = (r: ScenarioResult, limitMs: number) =>
+		!r.client.error &&
+		r.detection.p95Ms !== null &&
+		r.detection.p95Ms <= limitMs &&
+		r.detection.latenciesMs.length === r.scenario.n;
+	const behind = of('node', 'behind30-t3000');
+	const loop = of('loop', 'behind30-t3000');
+	if (behind) {
+		checks.push({
+			target:
+				"behind another user's 30: the node's progress reads per task ≤ the built-in loop's and ≤ 4",
+			measured: `${reads(behind).toFixed(2)} / loop ${reads(loop).toFixed(2)}`,
+			pass: !behind.client.error && reads(behind) <= Math.min(4, reads(loop)),
+		});
+		checks.push({
+			target: "behind another user's 30: detection p95 ≤ 1 s",
+			measured: seen(behind),
+			pass: detected(behind, 1000),
+		});
+	}
+	const three = of('node', '3x10-behind30');
+	if (three) {
+		checks.push({
+			target: '3 executions × 10 behind 30: progress reads per task ≤ 5',
+			measured: `${reads(three).toFixed(2)} (loop ${reads(of('loop', '3x10-behind30')).toFixed(2)})`,
+			pass: !three.client.error && reads(three) <= 5,
+		});
+		checks.push({
+			target: '3 executions × 10 behind 30: detection p95 ≤ 1 s',
+			measured: seen(three),
+			pass: detected(three, 1000),
+		});
+	}
+	const batch = of('node', 'batch100-t500');
+	if (batch) {
+		checks.push({
+			target: 'big batch whose queue outlasts Timeout: every file, no timeout',
+			measured: batch.client.error ?? `${batch.client.files}/${batch.scenario.n} files`,
+			pass: !batch.client.error && batch.client.files === batch.scenario.n,
+		});
+		checks.push({
+			target: "big batch (the node's tasks alone): detection p95 ≤ 0.3 s",
+			measured: seen(batch),
+			pass: detected(batch, 300),
+		});
+	}
+	const none = of('node', 'noworker');
+	if (none) {
+		const error = none.client.nodeError;
+		checks.push({
+			target: 'no worker connected: the item fails within 2 minutes, naming the cause',
+			measured: error
+				? `after ${seconds(error.afterMs)} s: ${error.message}`
+				: (none.client.error ?? 'no error'),
+			pass: !!error && error.afterMs <= 120_000 && /no worker connected/i.test(error.message),
+		});
+	}
+	return checks;
+}

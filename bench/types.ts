@@ -21,13 +21,32 @@ export interface EmulatorSpec {
 	jitter?: number;
 	/** Finished tasks of the bench's user (and some of another) on the server before the run. */
 	history?: number;
+	/** How the server takes tasks of equal priority (the emulator's `queueOrder`; default oldest first). */
+	queueOrder?: 'oldest' | 'newest' | { seed: number };
+	/** Another user's tasks, queued just before the client's first task: `priority` above the client's puts them all ahead. */
+	others?: { count: number; priority: number };
+	/** Reverse proxies in front of the emulator, one per execution, so that each one's requests can be told apart. */
+	proxies?: number;
+}
+
+/** The shared-server rows: several executions at once, the node's version-1.2 settings, an expected error. */
+export interface SharedSpec {
+	/** Executions at once, each with n / executions tasks (default 1). */
+	executions?: number;
+	/** The node's Timeout (seconds); unset: its default. */
+	timeoutSeconds?: number;
+	/** The run is expected to end with this error (the no-worker row): its message and time are the result. */
+	expectError?: boolean;
 }
 
 export interface ScenarioSpec {
 	/** Stable key, e.g. `node-n50`. */
 	id: string;
-	/** `throughput` rows go into the main table, `memory` rows into the big-file table. */
-	group: 'throughput' | 'memory';
+	/** `throughput` rows go into the main table, `memory` rows into the big-file table, `shared` rows into the shared-server table. */
+	group: 'throughput' | 'memory' | 'shared';
+	/** For `shared` rows: the row's name (e.g. `behind30`), and how the clients run. */
+	row?: string;
+	shared?: SharedSpec;
 	client: ClientKind;
 	/** Tasks (= input items for the node). */
 	n: number;
@@ -68,6 +87,8 @@ export interface ClientMeasurement {
 	bytes: number;
 	/** Set when the client failed: the scenario's numbers are then not to be trusted. */
 	error?: string;
+	/** A run expected to fail (SharedSpec.expectError): the node's error and when it came (ms after the start). */
+	nodeError?: { message: string; afterMs: number };
 }
 
 /** A request as the emulator logged it, reduced to what the bench needs. */
@@ -84,6 +105,8 @@ export interface LoggedRequest {
 	handlingMs: number;
 	/** Progress reads only: ms the emulator spends building the same answer when asked again after the run (median of the rounds; see bench.ts). */
 	replayedMs?: number;
+	/** Which proxy (execution) it came through, when the emulator has proxies. */
+	via?: number;
 }
 
 export interface TaskTiming {
@@ -93,6 +116,10 @@ export interface TaskTiming {
 	startedAt: number | null;
 	/** When the task reached progress 100 on the server (epoch ms); `null` if it never did. */
 	completedAt: number | null;
+	/** Whose task it is. */
+	user: string;
+	/** Which execution created it, when the clients say so in their prompts (`exec 2 …`). */
+	execution?: number;
 }
 
 export interface EmulatorReport {
@@ -105,7 +132,7 @@ export interface EmulatorReport {
 
 /** Messages between the orchestrator and its children. */
 export type HostMessage =
-	| { type: 'ready'; url: string; prefix: string }
+	| { type: 'ready'; url: string; prefix: string; proxyUrls: string[] }
 	| { type: 'report'; report: EmulatorReport }
 	/** What each progress read of the run cost when asked once more (by index in the report; others undefined). */
 	| { type: 'replayed'; costsMs: Array<number | null> }
@@ -122,6 +149,8 @@ export interface ClientCommand {
 	scenario: ScenarioSpec;
 	/** The emulator the scenario is measured against (fresh, nobody else used it). */
 	url: string;
+	/** Its proxies, one per execution, when the scenario runs several. */
+	proxyUrls: string[];
 	/** An emulator for warming the client up first (JIT, lazily loaded modules, connection pools). */
 	warmupUrl: string;
 }

@@ -21,11 +21,16 @@ export async function runLoop(
 	n: number,
 	saveDir: string,
 	waitMs = LOOP_WAIT_MS,
+	execution?: number,
 ): Promise<SavedFiles & WaitPhases> {
 	const client = new PlainClient(baseUrl, saveDir);
 	const pending: number[] = [];
-	for (let index = 0; index < n; index++)
-		pending.push(await client.create('sdxl_lighting', SDXL_PARAMS(index)));
+	for (let index = 0; index < n; index++) {
+		const params = SDXL_PARAMS(index);
+		// The shared rows: which execution created it, in its prompt.
+		if (execution !== undefined) params.prompt = `exec ${execution} prompt ${index}`;
+		pending.push(await client.create('sdxl_lighting', params));
+	}
 	const total: SavedFiles & WaitPhases = { files: 0, bytes: 0, waitPhases: [] };
 	while (pending.length > 0) {
 		await new Promise((resolve) => setTimeout(resolve, waitMs));
@@ -47,4 +52,23 @@ export async function runLoop(
 		}
 	}
 	return total;
+}
+
+/** Several loops at once, one per execution, each through its own proxy, over its share of the `n` tasks. */
+export async function runLoops(
+	urls: string[],
+	n: number,
+	saveDir: string,
+	waitMs = LOOP_WAIT_MS,
+): Promise<SavedFiles & WaitPhases> {
+	const runs = await Promise.all(
+		urls.map(
+			async (url, execution) => await runLoop(url, n / urls.length, saveDir, waitMs, execution),
+		),
+	);
+	return {
+		files: runs.reduce((sum, run) => sum + run.files, 0),
+		bytes: runs.reduce((sum, run) => sum + run.bytes, 0),
+		waitPhases: runs.flatMap((run) => run.waitPhases),
+	};
 }

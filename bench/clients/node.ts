@@ -9,7 +9,16 @@ import { Visionatrix } from '../../nodes/Visionatrix/Visionatrix.node';
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { runWorkflow, type HarnessNode, type RunResult } from '../../test/harness';
-import { NODE_TYPE, createTask, getResults, waitFor } from '../../test/integration/visionatrix';
+import {
+	NODE_TYPE,
+	createTask,
+	flow,
+	getResults,
+	inputs,
+	visionatrix,
+	waitFor,
+} from '../../test/integration/visionatrix';
+import type { SharedSpec } from '../types';
 import { API_VERSION, USER } from './plain-http';
 
 export const WAIT_NODE = 'Wait for Completion';
@@ -88,5 +97,73 @@ export async function runNode(
 		bytes,
 		waitPhases: [phases[shape === 'create' ? STEPS[0] : WAIT_NODE]],
 		phases,
+	};
+}
+
+/**
+ * The shared-server rows: `executions` workflows at once, each through its own proxy, each a
+ * version 1.2 Create with Output Files (the node's default) over its share of the `n` items. With
+ * `expectError` the run must end in the node's error, which is the result (the no-worker row).
+ */
+export async function runNodeShared(
+	urls: string[],
+	n: number,
+	timeoutMs: number,
+	shared: SharedSpec,
+): Promise<NodeRun & { nodeError?: { message: string; afterMs: number } }> {
+	const executions = shared.executions ?? 1;
+	const started = Date.now();
+	const options = shared.timeoutSeconds ? { timeout: shared.timeoutSeconds } : {};
+	const runs = await Promise.all(
+		Array.from({ length: executions }, async (_, execution) => {
+			const create = visionatrix(
+				STEPS[0],
+				{
+					operation: 'create',
+					flow: flow('sdxl_lighting'),
+					flowInputs: inputs({ prompt: '={{ $json.prompt }}', steps_number: '4 steps' }),
+					options,
+				},
+				{ typeVersion: 1.2 },
+			);
+			const items = Array.from({ length: n / executions }, (_, index) => ({
+				json: { prompt: `exec ${execution} prompt ${index}` },
+			}));
+			return await runWorkflow({
+				nodes: [create],
+				nodeTypes: { [NODE_TYPE]: new Visionatrix() },
+				credentialTypes: [new VisionatrixApi()],
+				credentials: {
+					visionatrixApi: { baseUrl: `${urls[execution]}/`, apiVersion: API_VERSION, ...USER },
+				},
+				inputItems: items,
+				binaryDataMode: 'filesystem',
+				timeoutMs,
+			});
+		}),
+	);
+	const failed = runs.find((result) => result.status !== 'success');
+	if (shared.expectError) {
+		if (!failed?.error) throw new Error('The run was expected to fail, and it succeeded');
+		return {
+			files: 0,
+			bytes: 0,
+			waitPhases: [],
+			phases: {},
+			nodeError: { message: failed.error.message, afterMs: Date.now() - started },
+		};
+	}
+	if (failed) throw new Error(`A workflow ended with ${failed.status}: ${failed.error?.message}`);
+	const files = runs.flatMap((result) => result.outputOf(STEPS[0]));
+	if (files.length !== n) throw new Error(`The runs gave ${files.length} files for ${n} tasks`);
+	const waitPhases = runs.map((result) => {
+		const [ran] = result.runData[STEPS[0]];
+		return { from: ran.startTime, to: ran.startTime + ran.executionTime };
+	});
+	return {
+		files: files.length,
+		bytes: files.reduce((sum, item) => sum + Number(item.json.file_size ?? 0), 0),
+		waitPhases,
+		phases: {},
 	};
 }

@@ -27,8 +27,11 @@ export class Visionatrix implements INodeType {
 		group: ['transform'],
 		// 1.1: Create's Output field (Task IDs, Final State, Files) in place of its Wait for Completion
 		// and Download Results options; version 1 nodes keep those (see resources/task/create.ts).
-		version: [1, 1.1],
-		defaultVersion: 1.1,
+		// 1.2: a waiting Create or Wait for Completion's Timeout counts each task's own run, a queue
+		// that does not move ends the wait, and the cancel option also cancels the tasks the wait
+		// gives up on (see wait/pollWait.ts); 1 and 1.1 keep one Timeout for the whole wait.
+		version: [1, 1.1, 1.2],
+		defaultVersion: 1.2,
 		// The operation as the panel names it (a test keeps this in step with the Operation options);
 		// a Create with a picked or typed flow names the flow instead, e.g. "Create: sdxl_lighting".
 		subtitle:

@@ -122,7 +122,7 @@ describe('Wait Mode "On Webhook" through a Visionatrix restart, in a real n8n', 
 			const done = await n8n.waitForEnd(checked, 150_000);
 			expect(done.status).toBe('success');
 			expect(output(done, GENERATE, 1).map((item) => item.json.error)).toEqual([
-				`Task ${task.id} did not finish within 4 seconds (last progress 0%); it goes on running on the Visionatrix server: get its files later with Get Results, or raise Timeout [item 0]`,
+				`Task ${task.id} did not finish within 4 seconds (still queued, not started); it stays queued on the Visionatrix server: get its files later with Get Results, or raise Timeout [item 0]`,
 			]);
 
 			// n8n's own resume, 140 s past the Timeout: the item stored at wait time, on the error output.

@@ -20,6 +20,7 @@ import { TaskStore } from './state';
 import type {
 	EmulatedTask,
 	EmulatorOptions,
+	EmulatorUser,
 	LiveSettings,
 	RecordedRequest,
 	RequestInterceptor,
@@ -28,7 +29,14 @@ import type {
 } from './types';
 import { DEFAULT_USERS, UserDirectory } from './users';
 import { WebhookSender, type WebhookCall } from './webhook';
-import { DEFAULT_FAILURE_MESSAGE, EMULATED_DEVICE, WorkerPool, WorkerRegistry } from './workers';
+import {
+	DEFAULT_FAILURE_MESSAGE,
+	EMULATED_DEVICE,
+	WORKER_WINDOW_MS,
+	WorkerPool,
+	WorkerRegistry,
+} from './workers';
+import { queueTasksAs, type QueuedTasks } from './queue';
 
 export const DEFAULT_TASK_DURATION_MS = 300;
 export const HOST = '127.0.0.1';
@@ -65,7 +73,7 @@ function checkSettings(settings: Partial<LiveSettings>): void {
 
 class Emulator implements VisionatrixEmulator {
 	private readonly settings: Settings;
-	private readonly store = new TaskStore();
+	private readonly store: TaskStore;
 	private readonly catalog: FlowCatalog;
 	private readonly users: UserDirectory;
 	private readonly pool: WorkerPool;
@@ -79,6 +87,9 @@ class Emulator implements VisionatrixEmulator {
 	private readonly waiters = new Set<NodeJS.Timeout>();
 	private port = 0;
 	private stopped = false;
+	/** How long a worker counts for the flows list after the server last heard from it. */
+	private readonly workerWindowMs: number;
+	private readonly userList: readonly EmulatorUser[];
 	private down = false;
 	private readonly heldWebhooks = new Map<
 		number,
@@ -99,6 +110,9 @@ class Emulator implements VisionatrixEmulator {
 			outputBytes: options.outputBytes ?? 0,
 			pictureSize: options.pictureSize ?? 64,
 		};
+		this.store = new TaskStore(options.queueOrder);
+		this.workerWindowMs = options.workerWindowMs ?? WORKER_WINDOW_MS;
+		this.userList = options.users ?? DEFAULT_USERS;
 		if (!Number.isInteger(this.settings.pictureSize) || this.settings.pictureSize < 16)
 			throw new RangeError(`pictureSize must be a whole number ≥ 16, got ${options.pictureSize}`);
 		this.users = new UserDirectory(options.users ?? DEFAULT_USERS);
@@ -144,8 +158,8 @@ class Emulator implements VisionatrixEmulator {
 			pool: this.pool,
 			registry: this.registry,
 			availableWorkers: (): WorkerDevice[] => [
-				...Array.from({ length: this.pool.workerCount }, () => EMULATED_DEVICE),
-				...this.registry.active(),
+				...Array.from({ length: this.pool.seen(this.workerWindowMs) }, () => EMULATED_DEVICE),
+				...this.registry.active(this.workerWindowMs),
 			],
 		};
 		registerInfoRoutes(this.router, services);
@@ -235,6 +249,20 @@ class Emulator implements VisionatrixEmulator {
 		});
 		this.store.unlock(task);
 		return task;
+	}
+
+	disconnectWorker(): EmulatedTask | undefined {
+		this.settings.workers = Math.max(0, this.settings.workers - 1);
+		return this.pool.disconnect();
+	}
+
+	async queueTasks(tasks: QueuedTasks): Promise<number[]> {
+		return await queueTasksAs(
+			`${this.url}${this.prefix}`,
+			this.userList,
+			this.settings.auth,
+			tasks,
+		);
 	}
 
 	deleteTask(id: number): boolean {

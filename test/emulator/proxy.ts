@@ -77,6 +77,8 @@ class Proxy implements ReverseProxy {
 				path: request.url,
 				headers: {
 					...request.headers,
+					// As nginx's usual `proxy_set_header X-Forwarded-Host $host`: the name the client asked for.
+					'x-forwarded-host': request.headers.host ?? '',
 					host: this.target.host,
 					'x-forwarded-for': request.socket.remoteAddress ?? '',
 				},

@@ -3,6 +3,7 @@
  * HTTP routes and the workers (in-process or over HTTP) perform on them.
  */
 import { isoTimestamp } from './clock';
+import { seededRandom } from './faults';
 import type {
 	EmulatedTask,
 	OutputType,
@@ -157,6 +158,15 @@ export interface TaskQuery {
 	onlyParent?: boolean;
 }
 
+/**
+ * How the database returns tasks of equal priority (and equal preference for the worker's last
+ * flow): Visionatrix orders by those two only (`get_incomplete_task_without_error_query`), so the
+ * order among the rest is whatever the query plan gives. SQLite without statistics returns them
+ * oldest first, with statistics (the priority index scanned backwards) newest first; PostgreSQL's
+ * sort keeps no order among equals. `{ seed }`: a fixed random order per task, drawn from the seed.
+ */
+export type QueueOrder = 'oldest' | 'newest' | { seed: number };
+
 export interface NextTaskQuery {
 	/** Flows the worker can run. */
 	names?: readonly string[];
@@ -171,6 +181,13 @@ type Listener<T extends unknown[]> = (...args: T) => void;
 export class TaskStore {
 	/** The server stamps every task with its own start time (a default evaluated once). */
 	readonly serverStartedAt = isoTimestamp();
+	/** With a random queue order: each task's place among its equals, drawn when it is stored. */
+	private readonly ranks = new Map<number, number>();
+	private readonly draw?: () => number;
+
+	constructor(private readonly order: QueueOrder = 'oldest') {
+		if (typeof order === 'object') this.draw = seededRandom(order.seed);
+	}
 	private lastId = 0;
 	private readonly records = new Map<number, TaskRecord>();
 	/** Child task ids by parent id (a summary lists every task's children: no scan per task). */
@@ -221,6 +238,7 @@ export class TaskStore {
 		const record = new TaskRecord(init);
 		this.lastId = Math.max(this.lastId, record.id);
 		this.records.set(record.id, record);
+		if (this.draw) this.ranks.set(record.id, this.draw());
 		if (record.parentTaskId !== null) {
 			const siblings = this.children.get(record.parentTaskId) ?? new Set<number>();
 			siblings.add(record.id);
@@ -276,7 +294,7 @@ export class TaskStore {
 		}
 	}
 
-	/** Locks and returns the next runnable task: highest priority first, then the oldest. */
+	/** Locks and returns the next runnable task: highest priority first, then the flow the worker ran last, then the queue order. */
 	lockNext(query: NextTaskQuery = {}): TaskRecord | undefined {
 		const candidates = this.all().filter(
 			(task) =>
@@ -292,7 +310,7 @@ export class TaskStore {
 			(a, b) =>
 				b.priority - a.priority ||
 				Number(b.flow === preferred) - Number(a.flow === preferred) ||
-				a.id - b.id,
+				this.tieOrder(a, b),
 		);
 		const task = candidates[0];
 		if (task) {
@@ -300,6 +318,12 @@ export class TaskStore {
 			task.startedAt ??= Date.now();
 		}
 		return task;
+	}
+
+	private tieOrder(a: TaskRecord, b: TaskRecord): number {
+		if (this.order === 'newest') return b.id - a.id;
+		if (this.order === 'oldest') return a.id - b.id;
+		return this.ranks.get(a.id)! - this.ranks.get(b.id)!;
 	}
 
 	unlock(task: TaskRecord): void {

@@ -40,6 +40,14 @@ export interface EmulatorOptions {
 	 * `alice` (or the first user that is not an admin).
 	 */
 	history?: number | HistoryOptions;
+	/**
+	 * How tasks of equal priority (and equal preference for a worker's last flow) come out of the
+	 * queue: `oldest` first (default; SQLite without statistics), `newest` first (SQLite once its
+	 * statistics exist), or `{ seed }`: a fixed random order (PostgreSQL keeps none). Never a promise.
+	 */
+	queueOrder?: 'oldest' | 'newest' | { seed: number };
+	/** How long a worker counts for `is_supported_by_workers` after the server last heard from it; default 180 000 ms, the server's. */
+	workerWindowMs?: number;
 }
 
 export interface HistoryOptions {
@@ -328,6 +336,24 @@ export interface VisionatrixEmulator {
 	 * worker's error report would: its progress stays, its run stops, a webhook is sent.
 	 */
 	failTask(id: number, error?: string): EmulatedTask;
+	/**
+	 * One worker disconnects as a worker process that dies: a busy one if there is one, whose task
+	 * stays locked (running) with no more reports, else an idle one. The flows list counts it for
+	 * the worker window after the server last heard from it. Returns its task, if it had one.
+	 */
+	disconnectWorker(): EmulatedTask | undefined;
+	/**
+	 * Queues tasks as another user (one of `users`) would, now: other people's work on a shared
+	 * server, invisible to the user a test runs as. Their ids.
+	 */
+	queueTasks(tasks: {
+		user: string;
+		count: number;
+		flow?: string;
+		priority?: number;
+		groupScope?: number;
+		inputs?: Record<string, string>;
+	}): Promise<number[]>;
 	/** Deletes a task with its child tasks and files, as `DELETE /tasks/task` does; false if there was none. */
 	deleteTask(id: number): boolean;
 	/**

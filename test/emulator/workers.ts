@@ -2,9 +2,12 @@
 	@n8n/community-nodes/no-restricted-globals
 	-- test code, run by Node.js and never shipped */
 /**
- * In-process workers. Each takes the next queued task (highest priority, then oldest), reports
- * progress 10 and 55.5 while it "runs", then stores the result files and reports 100, all within
+ * In-process workers. Each takes the next queued task as the server hands it out (highest
+ * priority, then the flow the worker ran last, then the store's queue order), reports progress 10
+ * and 55.5 while it "runs", then stores the result files and reports 100, all within
  * `taskDurationMs`. A task that is cancelled, deleted or restarted meanwhile is dropped at once.
+ * A worker can disconnect mid-task, as a worker process that dies: its task stays locked with no
+ * more reports, and the server counts the worker for the flows list until its window passes.
  * Workers that talk HTTP (`POST /tasks/next` …) are tracked by `WorkerRegistry`.
  */
 import type { FlowCatalog, WorkerDevice } from './catalog';
@@ -41,7 +44,16 @@ interface Job {
 interface Slot {
 	index: number;
 	job: Job | null;
+	/** The flow it ran last: the server gives it that flow's tasks first. */
+	lastFlow?: string;
+	/** When the server last heard from it (ms); while it is connected, now. */
+	lastSeen: number;
+	/** Disconnected: it takes nothing more and its task, if any, stays locked. */
+	gone: boolean;
 }
+
+/** How long the server counts a worker it last heard from for `is_supported_by_workers` (Visionatrix: 3 minutes). */
+export const WORKER_WINDOW_MS = 3 * 60 * 1000;
 
 function seconds(ms: number): number {
 	return Math.round(ms) / 1000;
@@ -76,9 +88,40 @@ export class WorkerPool {
 	resize(size: number): void {
 		if (!Number.isInteger(size) || size < 0)
 			throw new RangeError(`workers must be a whole number ≥ 0, got ${size}`);
+		// Workers let go finish what they run; the server heard from them until now.
+		for (const slot of this.connected().slice(size)) slot.lastSeen = Date.now();
 		this.size = size;
-		while (this.slots.length < size) this.slots.push({ index: this.slots.length, job: null });
+		while (this.connected().length < size)
+			this.slots.push({ index: this.slots.length, job: null, lastSeen: Date.now(), gone: false });
 		this.kick();
+	}
+
+	/** The workers that are connected, in order; the first `size` of them take tasks. */
+	private connected(): Slot[] {
+		return this.slots.filter((slot) => !slot.gone);
+	}
+
+	/**
+	 * A worker disconnects as a process that dies: a busy one if there is one (its task stays
+	 * locked, and no report comes again), else an idle one. Returns its task, if it had one.
+	 */
+	disconnect(): TaskRecord | undefined {
+		const active = this.connected().slice(0, this.size);
+		const slot = active.find((candidate) => candidate.job) ?? active[active.length - 1];
+		if (!slot) throw new RangeError('There is no connected worker to disconnect');
+		const task = slot.job?.task;
+		for (const timer of slot.job?.timers ?? []) clearTimeout(timer);
+		if (!slot.job) slot.lastSeen = Date.now();
+		slot.job = null;
+		slot.gone = true;
+		this.size -= 1;
+		return task;
+	}
+
+	/** The workers the server would count now: the connected ones, and the others heard from within `windowMs`. */
+	seen(windowMs: number, now = Date.now()): number {
+		const active = new Set(this.connected().slice(0, this.size));
+		return this.slots.filter((slot) => active.has(slot) || now - slot.lastSeen <= windowMs).length;
 	}
 
 	/** While held (the server is down), no worker takes a new task; the ones running go on. */
@@ -119,10 +162,14 @@ export class WorkerPool {
 
 	private dispatch(): void {
 		if (this.stopped || this.held) return;
-		for (const slot of this.slots.slice(0, this.size)) {
+		for (const slot of this.connected().slice(0, this.size)) {
 			if (slot.job) continue;
-			const task = this.store.lockNext({ names: this.catalog.flows.map((flow) => flow.info.name) });
+			const task = this.store.lockNext({
+				names: this.catalog.flows.map((flow) => flow.info.name),
+				lastTaskName: slot.lastFlow,
+			});
 			if (!task) return;
+			slot.lastFlow = task.flow;
 			this.startJob(slot, task);
 		}
 	}
@@ -144,6 +191,7 @@ export class WorkerPool {
 	private runStep(slot: Slot, job: Job, progress: number): void {
 		const { task } = job;
 		if (slot.job !== job || this.store.get(task.id) !== task) return;
+		slot.lastSeen = Date.now();
 		const workerId = this.workerId(slot.index);
 		const elapsed = seconds(Date.now() - job.startedAt);
 		if (progress === 55.5 && job.failure !== null) {
@@ -200,8 +248,8 @@ export class WorkerRegistry {
 		this.seen.set(workerId, { ...device, lastSeen: Date.now() });
 	}
 
-	/** Workers seen in the last three minutes. */
-	active(now = Date.now()): WorkerDevice[] {
-		return [...this.seen.values()].filter((worker) => now - worker.lastSeen <= 3 * 60 * 1000);
+	/** Workers seen within the window (the server's: three minutes). */
+	active(windowMs = WORKER_WINDOW_MS, now = Date.now()): WorkerDevice[] {
+		return [...this.seen.values()].filter((worker) => now - worker.lastSeen <= windowMs);
 	}
 }

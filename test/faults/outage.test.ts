@@ -82,6 +82,22 @@ function outageSince(message: string): string {
 	return since!;
 }
 
+/** The task's state as a timeout message names it (` (running, 10%)`), or nothing when it was never read. */
+function stateText(message: string): string {
+	const state = /seconds \((running, [\d.]+%|still queued, not started)\);/.exec(message)?.[1];
+	return state === undefined ? '' : ` (${state})`;
+}
+
+/** What the item's JSON says of that state: its status and progress, or nothing when never read. */
+function lastState(message: string): Record<string, unknown> {
+	const state = stateText(message);
+	if (state === '') return {};
+	const running = /running, ([\d.]+)%/.exec(state);
+	return running
+		? { status: 'running', progress: Number(running[1]) }
+		: { status: 'queued', progress: 0 };
+}
+
 describe('a server restart while the node waits (poll)', () => {
 	it('down for a few seconds: the wait goes on, every task comes out with its files, none is made twice, and the log says when it stopped and started answering', async () => {
 		const handle = start(emulator, [generate()], prompts(6));
@@ -190,11 +206,11 @@ describe('a server restart while the node waits (poll)', () => {
 		for (const { item, json } of failed) {
 			const taskId = json.task_id as number;
 			const message = String(json.error);
-			const progress = /\(last progress ([\d.]+)%\)/.exec(message)?.[1];
 			expect(json).toEqual({
 				task_id: taskId,
 				flow: 'sdxl_lighting',
-				error: `Task ${taskId} did not finish within 5 seconds${progress === undefined ? '' : ` (last progress ${progress}%)`}; Visionatrix has not answered since ${outageSince(message)} (connection refused); the task may still run there: get its files with Get Results once Visionatrix is back [item ${item}]`,
+				...lastState(message),
+				error: `Task ${taskId} did not finish within 5 seconds${stateText(message)}; Visionatrix has not answered since ${outageSince(message)} (connection refused); the task may still run there: get its files with Get Results once Visionatrix is back [item ${item}]`,
 			});
 		}
 		expect(emulator.tasks).toHaveLength(3);
@@ -248,7 +264,8 @@ describe('a reverse proxy in front, answering 502 in plain text while the server
 		expect(item.json).toEqual({
 			task_id: taskId,
 			flow: 'sdxl_lighting',
-			error: `Task ${taskId} did not finish within 3 seconds${/ \(last progress 0%\)/.test(message) ? ' (last progress 0%)' : ''}; Visionatrix has not answered since ${outageSince(message)} (the proxy in front of Visionatrix answered 502); the task may still run there: get its files with Get Results once Visionatrix is back [item 0]`,
+			...lastState(message),
+			error: `Task ${taskId} did not finish within 3 seconds${stateText(message)}; Visionatrix has not answered since ${outageSince(message)} (the proxy in front of Visionatrix answered 502); the task may still run there: get its files with Get Results once Visionatrix is back [item 0]`,
 		});
 	});
 });

@@ -109,7 +109,7 @@ describe('tasks that change under the wait', () => {
 
 		expect(result.status).toBe('success');
 		expect(failing.hits).toBe(1);
-		expect(result.outputOf('Wait').map((item) => item.json.status ?? item.json.error)).toEqual([
+		expect(result.outputOf('Wait').map((item) => item.json.error || item.json.status)).toEqual([
 			'completed',
 			'completed',
 			`Task ${victim} failed on the Visionatrix server: CUDA error: an illegal memory access was encountered [item 2]`,
@@ -131,6 +131,9 @@ describe('tasks that change under the wait', () => {
 		const taskId = result.outputOf('Generate')[0].json.task_id as number;
 		expect(result.outputOf('Wait')[0].json).toEqual({
 			task_id: taskId,
+			flow: 'sdxl_lighting',
+			status: 'failed',
+			progress: 55.5,
 			error: `Task ${taskId} failed on the Visionatrix server: out of memory [item 0]`,
 		});
 		expect(result.outputOf('Results')[0].json).toEqual({

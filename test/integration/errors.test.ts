@@ -199,7 +199,7 @@ describe('errors that say what to do', () => {
 			]);
 			expect(result.status).toBe('error');
 			expect(result.error!.message).toMatch(
-				/^Task \d+ did not finish within 1 seconds \(last progress [\d.]+%\); it goes on running on the Visionatrix server: get its files later with Get Results, or raise Timeout \[item 0\]$/,
+				/^Task \d+ did not finish within 1 seconds \(running, [\d.]+%\); it goes on running on the Visionatrix server: get its files later with Get Results, or raise Timeout \[item 0\]$/,
 			);
 		} finally {
 			await slow.stop();

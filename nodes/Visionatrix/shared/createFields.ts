@@ -8,6 +8,7 @@ import {
 	fallbackIntervalOption,
 	pollIntervalOption,
 	timeoutOption,
+	waitMeaningOptions,
 	waitModeOption,
 } from './descriptions';
 
@@ -197,38 +198,45 @@ export const optionsOfVersion1: INodeProperties = {
 	],
 };
 
-/** Options of 1.1 that apply only when Create waits, or only when it outputs the files. */
+/** Options of 1.1 and later that apply only when Create waits, or only when it outputs the files. */
 const whenWaiting = { show: { '/output': ['finalState', 'files'] } };
 const withFiles = { show: { '/output': ['files'] } };
-const showOnlyForCreateFromVersion11 = {
-	...showOnlyForCreate,
-	'@version': [{ _cnd: { gte: 1.1 } }],
-};
 
-/** Version 1.1's Options: those of waiting shown only when Output waits, those of files only with Output Files. */
-export const optionsOfVersion11: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	displayOptions: { show: showOnlyForCreateFromVersion11 },
-	// Sorted by name, as n8n lists options.
-	options: [
-		{ ...allFilesInOneItemOption, displayOptions: withFiles },
-		{ ...cancelOnStopOption, displayOptions: whenWaiting },
-		concurrencyOption,
-		{
-			...fallbackIntervalOption,
-			displayOptions: { show: { ...whenWaiting.show, waitMode: ['webhook'] } },
-		},
-		groupScopeOption,
-		{ ...pollIntervalOption, displayOptions: whenWaiting },
-		priorityOption,
-		{ ...binaryPropertyOption, displayOptions: withFiles },
-		{ ...timeoutOption, displayOptions: whenWaiting },
-		{ ...waitModeOption('create'), displayOptions: whenWaiting },
-		webhookHeadersOption,
-		webhookUrlOption,
-	],
-};
+/**
+ * The Options of 1.1 and later: those of waiting shown only when Output waits, those of files only
+ * with Output Files. From 1.2 Timeout counts each task's own run and the cancel option also cancels
+ * the tasks the wait gives up on (same names, new meaning: a new version, shared/descriptions.ts).
+ */
+function optionsFromVersion11(version: '1.1' | '1.2'): INodeProperties {
+	const { timeout, cancel } = waitMeaningOptions(version === '1.2' ? '1.2' : 'before1.2');
+	const versions = version === '1.2' ? [{ _cnd: { gte: 1.2 } }] : [1.1];
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { ...showOnlyForCreate, '@version': versions } },
+		// Sorted by name, as n8n lists options.
+		options: [
+			{ ...allFilesInOneItemOption, displayOptions: withFiles },
+			{ ...cancel, displayOptions: whenWaiting },
+			concurrencyOption,
+			{
+				...fallbackIntervalOption,
+				displayOptions: { show: { ...whenWaiting.show, waitMode: ['webhook'] } },
+			},
+			groupScopeOption,
+			{ ...pollIntervalOption, displayOptions: whenWaiting },
+			priorityOption,
+			{ ...binaryPropertyOption, displayOptions: withFiles },
+			{ ...timeout, displayOptions: whenWaiting },
+			{ ...waitModeOption('create'), displayOptions: whenWaiting },
+			webhookHeadersOption,
+			webhookUrlOption,
+		],
+	};
+}
+
+export const optionsOfVersion11 = optionsFromVersion11('1.1');
+export const optionsOfVersion12 = optionsFromVersion11('1.2');

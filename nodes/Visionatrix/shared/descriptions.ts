@@ -65,6 +65,14 @@ export const cancelOnStopOption: INodeProperties = {
 		'Whether to cancel the tasks still queued or running on the server when this execution is stopped, so no GPU time goes to results nobody will collect',
 };
 
+/** Version 1.2: the same option, for every task the wait gives up on as well as on a stop. */
+export const cancelUnfinishedOption: INodeProperties = {
+	...cancelOnStopOption,
+	displayName: 'Cancel Unfinished Tasks',
+	description:
+		'Whether to cancel on the server the tasks the node gives up on (past Timeout, worker stopped, no worker for the flow) and those still unfinished when the execution is stopped, so no GPU time goes to results nobody will collect',
+};
+
 export const pollIntervalOption: INodeProperties = {
 	displayName: 'Max Poll Interval (Seconds)',
 	name: 'pollInterval',
@@ -84,6 +92,23 @@ export const timeoutOption: INodeProperties = {
 	description:
 		'How long to wait before failing the item. Video flows can need far longer than the 10 minutes default.',
 };
+
+/** Version 1.2: Timeout counts each task's own run; the queue has no limit of its own. */
+export const runTimeoutOption: INodeProperties = {
+	...timeoutOption,
+	description:
+		"The longest one task may run once a worker has taken it; its time in the queue does not count. Video flows can need far longer than the 10 minutes default. For a limit on the whole execution, set the workflow's Timeout.",
+};
+
+/** The options of waiting whose meaning changed with version 1.2 (Timeout, the cancel option), for a version. */
+export function waitMeaningOptions(version: 'before1.2' | '1.2'): {
+	timeout: INodeProperties;
+	cancel: INodeProperties;
+} {
+	return version === '1.2'
+		? { timeout: runTimeoutOption, cancel: cancelUnfinishedOption }
+		: { timeout: timeoutOption, cancel: cancelOnStopOption };
+}
 
 /** Option of downloading (Get Results, and Create when it downloads). */
 export const allFilesInOneItemOption: INodeProperties = {

@@ -79,10 +79,12 @@ export function withItemJson<E extends Error>(error: E, json: IDataObject): E {
 
 /**
  * Continue On Fail: the failed item goes on as an error item; otherwise the error stops the node.
- * Its message says what to do (an item keeps only the message). n8n's engine replaces the JSON of
- * an item that carries its error object with `{ error }`, so an item that names a task goes on as
- * n8n's own nodes return theirs, the message in `error` beside `task_id`; for "Continue (using
- * error output)" the error object has to stay (it routes the item), and the message names the task.
+ * Its message says what to do. n8n's engine replaces the JSON of an item that carries its error
+ * object with `{ error }` (WorkflowExecute.normalizeNodeErrors), so what the error adds to the
+ * item (the task's id, flow and state) goes on without the object: under "Continue" beside
+ * `error`, as n8n's own nodes return theirs; under "Continue (using error output)" in `details`,
+ * since n8n routes an item to the error output by its JSON only when that has no keys but
+ * `error`, `message` and `details` (WorkflowExecute.handleNodeErrorOutput).
  */
 export function continueWithError(
 	this: IExecuteFunctions,
@@ -91,13 +93,14 @@ export function continueWithError(
 	json: IDataObject = {},
 ): INodeExecutionData {
 	if (!this.continueOnFail()) throw error;
-	const itemJson: IDataObject = {
+	const details: IDataObject = {
 		...json,
 		...((error as { itemJson?: IDataObject }).itemJson ?? {}),
-		error: error.message,
 	};
 	const pairedItem = { item: itemIndex };
-	if (Object.keys(itemJson).length > 1 && this.getNode().onError !== 'continueErrorOutput')
-		return { json: itemJson, pairedItem };
-	return { json: itemJson, error, pairedItem };
+	if (Object.keys(details).length === 0)
+		return { json: { error: error.message }, error, pairedItem };
+	if (this.getNode().onError === 'continueErrorOutput')
+		return { json: { error: error.message, details }, pairedItem };
+	return { json: { ...details, error: error.message }, pairedItem };
 }

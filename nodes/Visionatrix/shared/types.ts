@@ -57,6 +57,8 @@ export interface InstalledFlow {
 	is_seed_supported?: boolean;
 	is_count_supported?: boolean;
 	is_translations_supported?: boolean;
+	/** Whether a worker seen in the last 3 minutes has the memory the flow needs. */
+	is_supported_by_workers?: boolean;
 }
 
 export type OutputType =

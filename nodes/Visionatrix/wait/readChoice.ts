@@ -72,6 +72,27 @@ export class ReadChoice {
 		return reads;
 	}
 
+	/**
+	 * Whether to look for the started one among `count` queued tasks of a flow and group with one
+	 * summary: when it weighs less than reading them one by one, or at most twice that when it
+	 * tells more than they would (`showsOthers`: it lists other unfinished tasks of the user, which
+	 * share the workers and whose runs say when to look next), or, never read yet, when at worst (every task id up to
+	 * the highest known in it) it weighs at most twice that: one try tells its size.
+	 */
+	lookBySummary(
+		flow: string,
+		groupScope: number,
+		count: number,
+		highestId: () => number,
+		showsOthers: boolean,
+	): boolean {
+		const key = groupKey(flow, groupScope);
+		const singles = count * this.taskCost(flow);
+		const known = this.summaryBytes.get(key);
+		if (known === undefined) return this.summaryCost(key, highestId) <= 2 * singles;
+		return showsOthers ? known <= 2 * singles : known < singles;
+	}
+
 	/** Learns what the answers of a read weighed. */
 	learnSizes(read: TaskRead, result: ReadResult): void {
 		if (read.kind === 'summary' && result.summary) {

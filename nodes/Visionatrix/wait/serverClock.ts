@@ -30,12 +30,10 @@ export class ServerClock {
 	 * task seen unfinished (or queued) by an earlier read ended (or started) after that read was sent.
 	 */
 	read(task: ReadTask, news: TaskDetails, answeredAt: number): void {
+		this.answered(news, answeredAt);
 		const updated = serverTime(news.updated_at);
 		const locked = serverTime(news.locked_at);
 		const finished = serverTime(news.finished_at);
-		for (const stamp of [updated, locked, finished]) {
-			if (stamp !== undefined) this.low = Math.max(this.low, stamp - answeredAt);
-		}
 		if (task.lastSentAt !== undefined) {
 			if (finished !== undefined && task.state !== 'unknown')
 				this.high = Math.min(this.high, finished - task.lastSentAt);
@@ -45,6 +43,21 @@ export class ServerClock {
 			if (updated !== undefined && task.last !== undefined && news.progress > task.last.progress)
 				this.high = Math.min(this.high, updated - task.lastSentAt);
 		}
+	}
+
+	/** Any task in an answer (the wait's or not): its timestamps were written before the answer. */
+	answered(news: TaskDetails, answeredAt: number): void {
+		for (const stamp of [news.updated_at, news.locked_at, news.finished_at].map(serverTime)) {
+			if (stamp !== undefined) this.low = Math.max(this.low, stamp - answeredAt);
+		}
+	}
+
+	/**
+	 * A server timestamp on this clock as late as the answers allow: never after the answer that
+	 * carried it. Known as soon as one answer had a timestamp; what a task's run limit counts from.
+	 */
+	latestLocalTime(stamp: number | undefined): number | undefined {
+		return stamp === undefined || !Number.isFinite(this.low) ? undefined : stamp - this.low;
 	}
 
 	/**

@@ -8,6 +8,9 @@ import {
 import type { WaitSettings } from './pollWait';
 import type { WaitMode } from './webhookWait';
 
+/** The node version from which Timeout counts each task's own run (see pollWait.ts). */
+export const RUN_TIMEOUT_VERSION = 1.2;
+
 /** The wait options of one item (Wait for Completion, and Create when it waits), each with its field's default. */
 export interface WaitOptions extends WaitSettings {
 	waitMode: WaitMode;
@@ -15,14 +18,15 @@ export interface WaitOptions extends WaitSettings {
 	fallbackInterval: number;
 }
 
-/** Reads the wait options by name from an operation's Options collection. */
-export function readWaitOptions(options: IDataObject): WaitOptions {
+/** Reads the wait options by name from an operation's Options collection, as the node's version means them. */
+export function readWaitOptions(options: IDataObject, typeVersion: number): WaitOptions {
 	return {
 		cancelOnStop: Boolean(options.cancelOnStop),
 		fallbackInterval:
 			(options.fallbackInterval as number | undefined) ?? DEFAULT_FALLBACK_INTERVAL_SECONDS,
 		pollInterval: (options.pollInterval as number | undefined) ?? DEFAULT_MAX_POLL_INTERVAL_SECONDS,
 		timeout: (options.timeout as number | undefined) ?? DEFAULT_TIMEOUT_SECONDS,
+		timeoutCounts: typeVersion >= RUN_TIMEOUT_VERSION ? 'run' : 'wait',
 		waitMode: options.waitMode === 'webhook' ? 'webhook' : 'poll',
 	};
 }

@@ -2,21 +2,33 @@ import type { TaskDetails } from '../shared/types';
 import { taskStatus } from '../shared/taskStatus';
 import { ReadChoice, type ReadResult, type TaskRead } from './readChoice';
 import { FlowPace } from './flowPace';
+import { QueueLine } from './queueLine';
+import { QueueWatch } from './queueWatch';
 import { WorkerCount } from './workerCount';
 import {
-	clamp,
-	FIRST_LOOK_MS,
-	QUEUED_CHECK_MS,
+	expectedStarted,
 	SAME_TICK_MS,
+	timeoutOf,
 	type PollSchedule,
-	type Slot,
+	type QueueRules,
+	trackedTarget,
 	type Tracked,
 	type WaitOutcome,
 	type WaitTarget,
 } from './schedule';
-import { ServerClock, serverTime } from './serverClock';
+import { ServerClock } from './serverClock';
+import { TaskRuns } from './taskRuns';
 
-/** The wait's knowledge and its schedule: which tasks to read when, and how. */
+type Ended = { taskId: number; outcome: WaitOutcome };
+
+/** What one read told beyond each task's own news. */
+interface ReadNews {
+	started: Tracked[];
+	/** A task the line expected to have started was still queued. */
+	missed: boolean;
+}
+
+/** The wait's knowledge and its schedule (see schedule.ts): which tasks to read when, and how. */
 export class WaitPlan {
 	private readonly tasks = new Map<number, Tracked>();
 	readonly outcomes = new Map<number, WaitOutcome>();
@@ -24,14 +36,20 @@ export class WaitPlan {
 	private readonly clock = new ServerClock();
 	/** How long the flows' tasks take. */
 	private readonly pace = new FlowPace();
-	/** When the wait's finished tasks ran (estimated start, end), to count the workers. */
-	private readonly ran: Array<{ from: number; to: number }> = [];
+	/** When the wait's tasks ran (estimated start, end), to count the workers. */
+	private readonly runs = new TaskRuns(this.clock);
 	private readonly workers = new WorkerCount();
+	private readonly line = new QueueLine();
+	/** Version 1.2: the watch over a queue that does not move. */
+	private readonly watch?: QueueWatch;
+	/** Reads that looked at all the queued tasks of a group (or the few most likely). */
+	private readonly wideReads = new WeakSet<TaskRead>();
 
 	constructor(
 		targets: readonly WaitTarget[],
 		private readonly schedule: PollSchedule,
 		now: number,
+		rules?: QueueRules,
 	) {
 		for (const target of targets) {
 			const known = this.tasks.get(target.taskId);
@@ -39,57 +57,74 @@ export class WaitPlan {
 				known.deadline = Math.max(known.deadline, target.deadline);
 				continue;
 			}
-			const created = target.createdAt !== undefined;
-			this.tasks.set(target.taskId, {
-				id: target.taskId,
-				deadline: target.deadline,
-				flow: target.flow,
-				groupScope: target.groupScope,
-				priority: 0,
-				state: created ? 'queued' : 'unknown',
-				queuedAt: target.createdAt,
-				onSpareWorker: false,
-				ownRead: false,
-				dueAt: now,
-			});
+			this.tasks.set(target.taskId, trackedTarget(target, now));
 		}
-		this.simulateLine(now);
+		if (rules) this.watch = new QueueWatch(now, rules.checkedFlows);
+		this.replan(now);
 	}
 
 	get pending(): number[] {
 		return [...this.tasks.keys()];
 	}
 
-	/** When the next read is due (ms), or undefined when nothing is pending. */
+	/** When the next read (or workers check) is due (ms), or undefined when nothing is pending. */
 	wakeAt(): number | undefined {
-		let earliest: number | undefined;
-		for (const task of this.tasks.values()) {
-			const at = Math.min(task.dueAt, task.deadline);
-			if (earliest === undefined || at < earliest) earliest = at;
-		}
+		if (this.tasks.size === 0) return undefined;
+		let earliest = Math.min(
+			this.line.lookAroundAt ?? Infinity,
+			this.watch?.nextCheckAt(this.queuedFlows()) ?? Infinity,
+		);
+		for (const task of this.tasks.values())
+			earliest = Math.min(earliest, task.dueAt, task.deadline);
 		return earliest;
 	}
 
 	/** The reads to make now: every task due (or due within a moment), each as cheaply as it can be read. */
 	readsDue(now: number): TaskRead[] {
-		const due = [...this.tasks.values()].filter(
-			(task) => Math.min(task.dueAt, task.deadline) <= now + SAME_TICK_MS,
+		const due = new Set(
+			[...this.tasks.values()].filter(
+				(task) => Math.min(task.dueAt, task.deadline) <= now + SAME_TICK_MS,
+			),
 		);
-		if (due.length === 0) return [];
-		return this.reads.readsFor(due, () =>
-			Math.max(0, ...this.tasks.keys(), ...this.outcomes.keys()),
+		const queued = [...this.tasks.values()].filter((task) => task.state === 'queued');
+		const { summaries, few } = this.line.wideLook(
+			now,
+			queued,
+			due,
+			(flow, groupScope, count, showsOthers) =>
+				this.reads.lookBySummary(flow, groupScope, count, () => this.highestId(), showsOthers),
 		);
+		const reads = summaries.map((group) => this.groupSummary(group, due));
+		for (const task of few) due.add(task);
+		if (due.size === 0) return reads;
+		for (const read of this.reads.readsFor([...due], () => this.highestId())) {
+			if (read.taskIds.some((id) => few.some((task) => task.id === id))) this.wideReads.add(read);
+			reads.push(read);
+		}
+		return reads;
 	}
 
-	/** What a read answered, at `now`; returns the tasks that ended (completed, failed, missing, timed out). */
-	learn(
-		read: TaskRead,
-		result: ReadResult,
-		now: number,
-		sentAt = now,
-	): Array<{ taskId: number; outcome: WaitOutcome }> {
+	/** One summary for a group of queued tasks; it covers every task of its flow and group, so none of them is read otherwise. */
+	private groupSummary(group: Tracked[], due: Set<Tracked>): TaskRead {
+		const { flow, groupScope } = group[0] as Required<Tracked>;
+		for (const task of this.tasks.values())
+			if (task.flow === flow && task.groupScope === groupScope) due.delete(task);
+		const read: TaskRead = { kind: 'summary', name: flow, groupScope, taskIds: [] };
+		read.taskIds.push(...group.map((task) => task.id));
+		this.wideReads.add(read);
+		return read;
+	}
+
+	private highestId(): number {
+		return Math.max(0, ...this.tasks.keys(), ...this.outcomes.keys());
+	}
+
+	/** What a read answered, at `now`; returns the tasks that ended (completed, failed, missing, given up). */
+	learn(read: TaskRead, result: ReadResult, now: number, sentAt = now): Ended[] {
 		this.reads.learnSizes(read, result);
-		const ended: Array<{ taskId: number; outcome: WaitOutcome }> = [];
+		const ended: Ended[] = [];
+		const news: ReadNews = { started: [], missed: false };
+		const ahead = this.ahead();
 		// A summary answers for every task of its flow and group, not only the ones due.
 		const covered =
 			read.kind === 'summary'
@@ -100,86 +135,105 @@ export class WaitPlan {
 		for (const taskId of covered) {
 			const task = this.tasks.get(taskId);
 			if (!task) continue;
-			const news = result.states.get(taskId);
-			if (news === undefined) {
-				// Not in its flow's summary: gone, or moved; its own read tells. Not read at all: no news.
-				if (read.kind === 'summary') task.ownRead = true;
-				task.dueAt = read.kind === 'summary' ? now : now + this.schedule.minDelayMs;
-				if (read.kind === 'tasks' && now >= task.deadline)
-					ended.push(this.end(task, { kind: 'timeout', last: task.last }));
-				continue;
-			}
-			task.ownRead = false;
-			if (news !== null) this.clock.read(task, news, now);
-			task.lastReadAt = now;
-			task.lastSentAt = sentAt;
-			if (news === null) {
-				ended.push(this.end(task, { kind: 'missing' }));
-				continue;
-			}
-			task.last = news;
-			task.flow = news.name ?? task.flow;
-			if (typeof news.group_scope === 'number') task.groupScope = news.group_scope;
-			if (typeof news.priority === 'number') task.priority = news.priority;
-			const status = taskStatus(news);
-			if (status === 'completed' || status === 'failed') {
-				this.finished(task, news, status, now);
-				ended.push(this.end(task, { kind: status, task: news }));
-				continue;
-			}
-			if (status === 'running') this.seenRunning(task, news, now);
-			else this.seenQueued(task, now);
-			if (now >= task.deadline) ended.push(this.end(task, { kind: 'timeout', last: task.last }));
+			const outcome = this.learnTask(task, read, result.states.get(taskId), now, sentAt, news);
+			if (outcome) ended.push(this.end(task, outcome, ahead));
 		}
-		this.reviseGuessedStarts();
-		this.workers.count(() => this.estimatedRuns(now));
-		this.simulateLine(now);
+		if (read.kind === 'summary')
+			this.line.sawOthers(result.states, now, {
+				clock: this.clock,
+				pace: this.pace,
+				isWaits: (taskId) => this.tasks.has(taskId) || this.outcomes.has(taskId),
+			});
+		const stillQueued = [...this.tasks.values()].filter((task) => task.state === 'queued');
+		if (news.started.length > 0) {
+			this.line.started(news.started, stillQueued);
+			this.watch?.activity(now);
+		} else if (news.missed)
+			this.line.missed(now, this.wideReads.has(read), this.schedule, this.pace);
+		this.runs.reviseGuessedStarts(this.tasks.values());
+		this.workers.count(() => this.runs.estimated(this.tasks.values(), now));
+		this.replan(now);
 		return ended;
 	}
 
-	private end(task: Tracked, outcome: WaitOutcome): { taskId: number; outcome: WaitOutcome } {
+	/** One task's news; the outcome when it ended or the wait gives up on it. */
+	private learnTask(
+		task: Tracked,
+		read: TaskRead,
+		news: TaskDetails | null | undefined,
+		now: number,
+		sentAt: number,
+		tick: ReadNews,
+	): WaitOutcome | undefined {
+		if (news === undefined) {
+			// Not in its flow's summary: gone, or moved; its own read tells. Not read at all: no news.
+			if (read.kind === 'summary') task.ownRead = true;
+			task.dueAt = read.kind === 'summary' ? now : now + this.schedule.minDelayMs;
+			return read.kind === 'tasks' && now >= task.deadline ? timeoutOf(task) : undefined;
+		}
+		task.ownRead = false;
+		if (news !== null) this.clock.read(task, news, now);
+		task.lastReadAt = now;
+		task.lastSentAt = sentAt;
+		if (news === null) return { kind: 'missing' };
+		const status = taskStatus(news);
+		if (task.state === 'queued' && status !== 'queued') tick.started.push(task);
+		const silent = status === 'running' && this.watch?.silent(task, news, now);
+		if (task.state !== 'running' && status !== 'queued') this.runs.setRunLimit(task, news, now);
+		if (status === 'queued' && expectedStarted(task, sentAt)) tick.missed = true;
+		task.last = news;
+		task.flow = news.name ?? task.flow;
+		if (typeof news.group_scope === 'number') task.groupScope = news.group_scope;
+		if (typeof news.priority === 'number') task.priority = news.priority;
+		if (status === 'completed' || status === 'failed') {
+			this.finished(task, news, status, now);
+			this.watch?.activity(now);
+			return { kind: status, task: news };
+		}
+		if (status === 'running') this.seenRunning(task, news, now);
+		else this.seenQueued(task, now);
+		if (silent) return { kind: 'stalled', last: news };
+		return now >= task.deadline ? timeoutOf(task) : undefined;
+	}
+
+	/** Ends the tasks of flows no connected worker can run that are still queued (version 1.2). */
+	learnWorkers(asked: string[], support: ReadonlyMap<string, boolean>, now: number): Ended[] {
+		this.watch?.checkedAt(now, asked);
+		const ahead = this.ahead();
+		const ended = [...this.tasks.values()]
+			.filter((task) => task.state === 'queued' && support.get(task.flow ?? '') === false)
+			.map((task) =>
+				this.end(task, { kind: 'noWorker', flow: task.flow!, last: task.last }, ahead),
+			);
+		this.replan(now);
+		return ended;
+	}
+
+	/** The flows to ask about workers now (version 1.2); none: not now. */
+	workersCheckDue(now: number): string[] {
+		return this.watch?.due(now, this.queuedFlows()) ?? [];
+	}
+
+	private queuedFlows(): string[] {
+		return [...this.tasks.values()].flatMap((task) =>
+			task.state === 'queued' && task.flow !== undefined ? [task.flow] : [],
+		);
+	}
+
+	/** How many of the wait's tasks are ahead of each queued one: those running, and those the line puts before it. */
+	private ahead(): Map<number, number> {
+		const all = [...this.tasks.values()];
+		const running = all.filter((task) => task.state === 'running').length;
+		const queued = all.filter((task) => task.state === 'queued');
+		return new Map(this.line.rank(queued).map((task, index) => [task.id, running + index]));
+	}
+
+	private end(task: Tracked, outcome: WaitOutcome, ahead: Map<number, number>): Ended {
+		if ((outcome.kind === 'timeout' || outcome.kind === 'noWorker') && task.state === 'queued')
+			outcome.ahead = ahead.get(task.id);
 		this.tasks.delete(task.id);
 		this.outcomes.set(task.id, outcome);
 		return { taskId: task.id, outcome };
-	}
-
-	/** The start of a task first read running or done: the server's lock time, else the line's guess, within what its reports allow. */
-	private startOf(task: Tracked, reportedMs: number, now: number, news?: TaskDetails): number {
-		const latest = now - reportedMs;
-		const earliest = Math.min(task.queuedAt ?? -Infinity, latest);
-		if (task.state === 'running' && task.startedAt !== undefined) return task.startedAt;
-		const finished = serverTime(news?.finished_at);
-		const stamped = this.clock.localTime(
-			serverTime(news?.locked_at) ?? (finished !== undefined ? finished - reportedMs : undefined),
-		);
-		if (stamped !== undefined) return clamp(stamped, earliest, latest);
-		if (task.state === 'queued' && !task.onSpareWorker && task.startedAt !== undefined)
-			return clamp(task.startedAt, earliest, latest);
-		// Taken by a worker the line did not count on: when a worker last became free before its
-		// reports began, or, if none did, as soon as it was queued (a worker was idle). Reports
-		// alone would put the start too late by the time since the last one.
-		const freed = this.freedWithin(earliest, latest);
-		if (freed !== undefined) return freed;
-		// Nothing known freed a worker yet: if a read learns later that one did, that is its start.
-		task.startRange = { earliest, latest };
-		return Number.isFinite(earliest) ? earliest : latest;
-	}
-
-	/** The last time within [earliest, latest] that one of the wait's tasks ended and freed its worker. */
-	private freedWithin(earliest: number, latest: number): number | undefined {
-		const freed = this.ran.map((span) => span.to).filter((at) => at >= earliest && at <= latest);
-		return freed.length > 0 ? Math.max(...freed) : undefined;
-	}
-
-	/** Starts guessed as early as they could be: a task's end learnt since tells when its worker took them. */
-	private reviseGuessedStarts(): void {
-		for (const task of this.tasks.values()) {
-			if (task.state !== 'running' || task.startRange === undefined) continue;
-			const freed = this.freedWithin(task.startRange.earliest, task.startRange.latest);
-			if (freed === undefined) continue;
-			task.startedAt = freed;
-			task.startRange = undefined;
-		}
 	}
 
 	private finished(
@@ -191,8 +245,12 @@ export class WaitPlan {
 		const runMs = Math.max(0, news.execution_time) * 1000;
 		if (status === 'completed' && runMs > 0 && task.flow !== undefined)
 			this.pace.finished(task.flow, runMs);
-		const from = this.startOf(task, runMs, now, news);
-		this.ran.push({ from, to: Math.min(now, from + runMs) });
+		this.runs.finished(
+			task,
+			this.runs.startOf(task, runMs, now, news, this.line.trusted),
+			runMs,
+			now,
+		);
 		this.workers.finished(task.id, news, runMs);
 	}
 
@@ -200,10 +258,9 @@ export class WaitPlan {
 		const reportedMs = Math.max(0, news.execution_time) * 1000;
 		const wasOnSpare = task.state === 'queued' && task.onSpareWorker;
 		this.workers.running(task.id, news);
-		task.startedAt = this.startOf(task, reportedMs, now, news);
+		task.startedAt = this.runs.startOf(task, reportedMs, now, news, this.line.trusted);
 		// Given to a spare worker, but it started when a known worker became free: no sign of a spare one.
-		if (wasOnSpare && this.ran.some((span) => span.to === task.startedAt))
-			this.workers.noSpare = true;
+		if (wasOnSpare && this.runs.endedAt(task.startedAt)) this.workers.noSpare = true;
 		task.state = 'running';
 		task.onSpareWorker = false;
 		const flow = task.flow;
@@ -227,59 +284,13 @@ export class WaitPlan {
 		task.queuedAt = now;
 	}
 
-	/** The wait's own estimates of when its tasks ran: finished ones by their run, running ones until now. */
-	private estimatedRuns(now: number): Array<{ from: number; to: number }> {
-		const spans = [...this.ran];
-		for (const task of this.tasks.values()) {
-			if (task.state === 'running' && task.startedAt !== undefined)
-				spans.push({ from: task.startedAt, to: now + 1 });
-		}
-		return spans;
-	}
-
-	/**
-	 * The server's line, played forward: the workers seen busy (plus one spare, until a task given
-	 * to it is read still queued) take the queued tasks in line order, each as the one before it on
-	 * that worker ends. A queued task is read when it should have ended, and at least every
-	 * {@link QUEUED_CHECK_MS}.
-	 */
-	private simulateLine(now: number): void {
-		const { minDelayMs } = this.schedule;
-		const running = [...this.tasks.values()].filter((task) => task.state === 'running');
-		// What the wait learnt since (a flow's pace) moves the next look at the running tasks too.
-		for (const task of running) task.dueAt = this.nextLookAtRunning(task, task.lastReadAt ?? now);
-		const queued = [...this.tasks.values()].filter((task) => task.state === 'queued');
-		if (queued.length === 0) return;
-		const earliestQueued = Math.min(...queued.map((task) => task.queuedAt ?? now));
-		const slots: Slot[] = running.map((task) => ({
-			at: Math.max(now, (task.startedAt ?? now) + (this.pace.of(task.flow) ?? FIRST_LOOK_MS)),
-			spare: false,
-		}));
-		const recentEnds = this.ran.map((span) => span.to).sort((a, b) => b - a);
-		const busy = Math.max(1, this.workers.seen);
-		for (let index = 0; slots.length < busy; index++)
-			slots.push({ at: recentEnds[index] ?? earliestQueued, spare: false });
-		if (!this.workers.noSpare) slots.push({ at: earliestQueued, spare: true });
-
-		queued.sort((a, b) => b.priority - a.priority || a.id - b.id);
-		// A flow of unknown pace gets one first look; its other tasks wait for what that one tells.
-		const firstLooks = new Set(
-			running.filter((task) => this.pace.of(task.flow) === undefined).map((task) => task.flow),
-		);
-		for (const task of queued) {
-			const slot = slots.reduce((best, candidate) => (candidate.at < best.at ? candidate : best));
-			const start = Math.max(slot.at, task.queuedAt ?? now);
-			const pace = this.pace.of(task.flow);
-			const end = start + (pace ?? (firstLooks.has(task.flow) ? 2 * FIRST_LOOK_MS : FIRST_LOOK_MS));
-			const look = pace !== undefined ? start + this.pace.firstLook(task.flow, pace) : end;
-			if (pace === undefined) firstLooks.add(task.flow);
-			task.startedAt = start;
-			task.onSpareWorker = slot.spare;
-			slot.at = end;
-			slot.spare = false;
-			const checkBy = (task.queuedAt ?? now) + QUEUED_CHECK_MS;
-			const notBefore = (task.lastReadAt ?? -Infinity) + minDelayMs;
-			task.dueAt = Math.min(Math.max(look, notBefore), checkBy, task.deadline);
-		}
+	private replan(now: number): void {
+		this.line.plan(now, [...this.tasks.values()], {
+			pace: this.pace,
+			workers: this.workers,
+			recentEnds: this.runs.recentEnds(),
+			schedule: this.schedule,
+			nextLookAtRunning: (task, at) => this.nextLookAtRunning(task, at),
+		});
 	}
 }

@@ -5,11 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import {
-	DEFAULT_CONCURRENCY,
-	concurrencyLimit,
-	mapWithConcurrency,
-} from '../../shared/concurrency';
+import { DEFAULT_CONCURRENCY, mapWithConcurrency } from '../../shared/concurrency';
 import {
 	appendOptionFields,
 	buildCreateRequest,
@@ -23,27 +19,15 @@ import {
 	inputsByNameValues,
 	optionsOfVersion1,
 	optionsOfVersion11,
+	optionsOfVersion12,
 } from '../../shared/createFields';
 import { flowField } from '../../shared/descriptions';
-import {
-	type ItemError,
-	continueWithError,
-	isItemError,
-	resultOrItemError,
-} from '../../shared/itemErrors';
-import {
-	finalStateItem,
-	queuedTaskJson,
-	readResultItemSettings,
-	resultItems,
-	type ResultItemSettings,
-} from '../../shared/outputItems';
-import type { DownloadedFile } from '../../shared/results';
-import type { CreateTaskResponse, TaskDetails } from '../../shared/types';
+import { assertWorkerFor } from '../../shared/flowCatalog';
+import { resultOrItemError } from '../../shared/itemErrors';
+import { readResultItemSettings } from '../../shared/outputItems';
 import { CreateOnWebhook } from '../../wait/createOnWebhook';
+import { pollAndOutput, type Created, type CreatePollSettings } from '../../wait/createPoll';
 import { TaskCreator } from '../../wait/lostCreate';
-import { waitStep, type TaskOfItem } from '../../wait/pollWait';
-import { downloadTaskFiles } from '../../wait/resultDownloads';
 import { readWaitOptions, type WaitOptions } from '../../wait/waitOptions';
 
 const showOnlyForCreate = { resource: ['task'], operation: ['create'] };
@@ -105,21 +89,14 @@ export const createDescription: INodeProperties[] = [
 	},
 	optionsOfVersion1,
 	optionsOfVersion11,
+	optionsOfVersion12,
 ];
 
 /** What Create outputs: in 1.1 its Output field; in version 1 its Wait for Completion and Download Results options. */
 type CreateOutput = 'taskIds' | 'finalState' | 'files';
 
 /** One item's Create options, read by name, each with its field's default. */
-interface CreateSettings extends WaitOptions {
-	/** Create waits for the tasks (Output Final State or Files). */
-	wait: boolean;
-	/** Create downloads the files (Output Files). */
-	download: boolean;
-	concurrency: number;
-	/** The group scope the wait reads the tasks' summary by, when it is a whole number. */
-	groupScope?: number;
-	files: ResultItemSettings;
+interface CreateSettings extends WaitOptions, CreatePollSettings {
 	/** The options that become fields of the create form. */
 	form: CreateFormOptions;
 }
@@ -136,7 +113,7 @@ function readCreateSettings(this: IExecuteFunctions, itemIndex: number): CreateS
 					: 'taskIds';
 	const groupScope = Number(options.groupScope ?? DEFAULT_GROUP_SCOPE);
 	return {
-		...readWaitOptions(options),
+		...readWaitOptions(options, this.getNode().typeVersion),
 		wait: output !== 'taskIds',
 		download: output === 'files',
 		concurrency: (options.concurrency as number | undefined) ?? DEFAULT_CONCURRENCY,
@@ -147,13 +124,6 @@ function readCreateSettings(this: IExecuteFunctions, itemIndex: number): CreateS
 		),
 		form: options as CreateFormOptions,
 	};
-}
-
-interface Created {
-	flow: string;
-	response: CreateTaskResponse;
-	/** When the server answered (ms): the tasks were queued by then. */
-	createdAt: number;
 }
 
 type SettingsOf = (itemIndex: number) => CreateSettings;
@@ -179,6 +149,8 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 
 	// Sent once each; a create whose answer is lost is looked for, never sent again.
 	const creator = new TaskCreator(this);
+	// Version 1.2: the flows a connected worker can run, checked before any waiting item's task is created.
+	const checkedFlows = new Set<string>();
 	const created = await mapWithConcurrency(
 		items,
 		concurrency,
@@ -186,6 +158,10 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 			await resultOrItemError(this, itemIndex, async (): Promise<Created> => {
 				const { flow, form } = await buildCreateRequest.call(this, itemIndex);
 				const settings = settingsOf(itemIndex);
+				if (settings.wait && settings.timeoutCounts === 'run') {
+					await assertWorkerFor.call(this, flow, itemIndex);
+					checkedFlows.add(flow);
+				}
 				appendOptionFields.call(this, form, itemIndex, settings.form);
 				if (onWebhook && settings.wait) onWebhook.addWebhookUrl(form, itemIndex, settings.form);
 				const response = await creator.create(flow, form, itemIndex, signal);
@@ -198,87 +174,5 @@ export async function createTask(this: IExecuteFunctions): Promise<INodeExecutio
 			fallbackInterval: settingsOf(0).fallbackInterval,
 			pollInterval: settingsOf(0).pollInterval,
 		});
-	return [await pollAndOutput.call(this, created, settingsOf)];
-}
-
-/** Polls for the tasks of the items that wait, downloading each task's files as soon as it completes; then the output. */
-async function pollAndOutput(
-	this: IExecuteFunctions,
-	created: Array<Created | ItemError>,
-	settingsOf: SettingsOf,
-): Promise<INodeExecutionData[]> {
-	const toWaitFor: TaskOfItem[] = created.flatMap((result, itemIndex) =>
-		isItemError(result) || !settingsOf(itemIndex).wait
-			? []
-			: result.response.tasks_ids.map((taskId) => ({
-					taskId,
-					itemIndex,
-					flow: result.flow,
-					groupScope: settingsOf(itemIndex).groupScope,
-					createdAt: result.createdAt,
-				})),
-	);
-	// Output Files: a task's files are fetched as soon as it completes, while the others still run.
-	const gate = concurrencyLimit(settingsOf(0).concurrency);
-	const downloads = new Map<number, Promise<DownloadedFile[] | ItemError>>();
-	const itemOfTask = new Map(toWaitFor.map(({ taskId, itemIndex }) => [taskId, itemIndex]));
-	const finals = await waitStep.call(this, toWaitFor, settingsOf, (task) => {
-		const itemIndex = itemOfTask.get(task.task_id);
-		if (itemIndex === undefined || !settingsOf(itemIndex).download || downloads.has(task.task_id))
-			return;
-		const download = downloadTaskFiles.call(this, task, itemIndex, gate);
-		// Awaited below; if the execution is stopped first, its rejection must not go unhandled.
-		download.catch(() => undefined);
-		downloads.set(task.task_id, download);
-	});
-	const finalOf = (taskId: number): TaskDetails | ItemError =>
-		finals[toWaitFor.findIndex((t) => t.taskId === taskId)];
-
-	const output: INodeExecutionData[] = [];
-	for (const [itemIndex, result] of created.entries()) {
-		if (isItemError(result)) output.push(continueWithError.call(this, result, itemIndex));
-		else
-			for (const taskId of result.response.tasks_ids)
-				output.push(
-					...(await taskOutput.call(
-						this,
-						result,
-						taskId,
-						itemIndex,
-						settingsOf(itemIndex),
-						finalOf,
-						downloads,
-					)),
-				);
-	}
-	return output;
-}
-
-/** What Create outputs for one task of an item: its ID, its final state, its files, or its error. */
-async function taskOutput(
-	this: IExecuteFunctions,
-	created: Created,
-	taskId: number,
-	itemIndex: number,
-	{ wait, download, files }: CreateSettings,
-	finalOf: (taskId: number) => TaskDetails | ItemError,
-	downloads: Map<number, Promise<DownloadedFile[] | ItemError>>,
-): Promise<INodeExecutionData[]> {
-	if (!wait)
-		return [
-			{
-				json: queuedTaskJson(taskId, created.flow, created.response.outputs),
-				pairedItem: { item: itemIndex },
-			},
-		];
-	const failed = (error: ItemError) => [
-		continueWithError.call(this, error, itemIndex, { task_id: taskId, flow: created.flow }),
-	];
-	const final = finalOf(taskId);
-	if (isItemError(final)) return failed(final);
-	if (!download) return [finalStateItem(final, itemIndex)];
-	const taskFiles = await downloads.get(taskId)!;
-	return isItemError(taskFiles)
-		? failed(taskFiles)
-		: resultItems(taskFiles, final, itemIndex, files);
+	return [await pollAndOutput.call(this, created, settingsOf, [...checkedFlows])];
 }

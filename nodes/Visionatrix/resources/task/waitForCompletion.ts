@@ -5,12 +5,12 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { BatchOutput } from '../../shared/batchOutput';
 import {
-	cancelOnStopOption,
 	fallbackIntervalOption,
 	pollIntervalOption,
 	taskIdField,
-	timeoutOption,
+	waitMeaningOptions,
 	waitModeOption,
 } from '../../shared/descriptions';
 import { type ItemError, continueWithError, isItemError } from '../../shared/itemErrors';
@@ -22,24 +22,37 @@ import { waitSlots } from '../../wait/webhookSlots';
 import { readWaitOptions } from '../../wait/waitOptions';
 import { waitOnWebhook } from '../../wait/webhookWait';
 
-export const waitForCompletionDescription: INodeProperties[] = [
-	taskIdField('waitForCompletion'),
-	{
+/** The Options of a version: from 1.2 Timeout counts each task's own run (shared/descriptions.ts). */
+function waitOptions(version: 'before1.2' | '1.2'): INodeProperties {
+	const { timeout, cancel } = waitMeaningOptions(version);
+	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { resource: ['task'], operation: ['waitForCompletion'] } },
+		displayOptions: {
+			show: {
+				resource: ['task'],
+				operation: ['waitForCompletion'],
+				'@version': version === '1.2' ? [{ _cnd: { gte: 1.2 } }] : [{ _cnd: { lt: 1.2 } }],
+			},
+		},
 		// Sorted by name, as n8n lists options.
 		options: [
-			cancelOnStopOption,
+			cancel,
 			fallbackIntervalOption,
 			pollIntervalOption,
-			timeoutOption,
+			timeout,
 			waitModeOption('waitForCompletion'),
 		],
-	},
+	};
+}
+
+export const waitForCompletionDescription: INodeProperties[] = [
+	taskIdField('waitForCompletion'),
+	waitOptions('before1.2'),
+	waitOptions('1.2'),
 ];
 
 /** Custom operation: waits until every item's task completed or failed, with one progress request per tick. */
@@ -49,7 +62,10 @@ export async function waitForCompletion(this: IExecuteFunctions): Promise<INodeE
 		isItemError(taskId) ? [] : [{ taskId, itemIndex }],
 	);
 	const settings = (itemIndex: number) =>
-		readWaitOptions(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
+		readWaitOptions(
+			this.getNodeParameter('options', itemIndex, {}) as IDataObject,
+			this.getNode().typeVersion,
+		);
 	if (settings(0).waitMode === 'webhook') {
 		assertCanWaitOnWebhook(this);
 		const slots = waitSlots(
@@ -65,13 +81,15 @@ export async function waitForCompletion(this: IExecuteFunctions): Promise<INodeE
 	}
 	const finals = await waitStep.call(this, waiting, settings);
 
-	return [
-		taskIds.map((taskId, itemIndex) => {
-			if (isItemError(taskId)) return continueWithError.call(this, taskId, itemIndex);
-			const final = finals[waiting.findIndex((t) => t.itemIndex === itemIndex)];
-			return isItemError(final)
-				? continueWithError.call(this, final, itemIndex, { task_id: taskId })
-				: finalStateItem(final, itemIndex);
-		}),
-	];
+	const output = new BatchOutput(this);
+	for (const [itemIndex, taskId] of taskIds.entries()) {
+		if (isItemError(taskId)) {
+			output.fail(taskId, itemIndex);
+			continue;
+		}
+		const final = finals[waiting.findIndex((t) => t.itemIndex === itemIndex)];
+		if (isItemError(final)) output.fail(final, itemIndex, { task_id: taskId });
+		else output.finishedTask(taskId, [finalStateItem(final, itemIndex)]);
+	}
+	return [output.result()];
 }
