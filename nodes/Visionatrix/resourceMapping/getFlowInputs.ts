@@ -49,7 +49,7 @@ function prefilledFileInput(params: FlowInputParam[]): string | undefined {
 	return images.length === 1 ? images[0].name : undefined;
 }
 
-/** What a field holds when it is first shown or added: the flow's default, or `data` for the prefilled file. */
+/** What a field holds when it is first shown or added by name (Add All Inputs adds it empty): the flow's default, or `data` for the prefilled file. */
 function startValue(param: FlowInputParam, prefilled: string | undefined) {
 	if (FILE_INPUT_TYPES.includes(param.type))
 		return param.name === prefilled ? DEFAULT_BINARY_PROPERTY : undefined;
