@@ -302,7 +302,7 @@ describe('Wait for Completion in the step-by-step example', () => {
 				.innerText(),
 		).toContain('Task: Wait for Completion');
 		const ndv = await openNode(page, 'Wait for Image');
-		expect(await addOptionChoices(ndv)).toEqual(['Cancel Tasks When Stopped', 'Wait Mode']);
+		expect(await addOptionChoices(ndv)).toEqual(['Cancel Unfinished Tasks', 'Wait Mode']);
 		await ndv.locator('[data-test-id="collection-parameter-add"]').click();
 		await page.getByRole('option', { name: 'Wait Mode' }).click();
 		await ndv.locator('[data-test-id="parameter-input-waitMode"]').click();
