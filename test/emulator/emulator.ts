@@ -22,6 +22,7 @@ import type {
 	EmulatorOptions,
 	EmulatorUser,
 	LiveSettings,
+	QueuedTasks,
 	RecordedRequest,
 	RequestInterceptor,
 	VisionatrixEmulator,
@@ -36,7 +37,7 @@ import {
 	WorkerPool,
 	WorkerRegistry,
 } from './workers';
-import { queueTasksAs, type QueuedTasks } from './queue';
+import { queueTasksAs } from './queue';
 
 export const DEFAULT_TASK_DURATION_MS = 300;
 export const HOST = '127.0.0.1';

@@ -3,21 +3,7 @@
  * any time, through the server's own `PUT /tasks/create/{flow}` as that user would send it. A
  * normal user cannot see them; the workers take them like any other.
  */
-import type { EmulatorUser } from './types';
-
-export interface QueuedTasks {
-	/** Whose tasks: one of the emulator's users. */
-	user: string;
-	count: number;
-	/** Default `sdxl_lighting`. */
-	flow?: string;
-	/** 0–15, as sent (default 0); higher is taken first. */
-	priority?: number;
-	/** Default 1. */
-	groupScope?: number;
-	/** The flow's inputs; default a prompt, which `sdxl_lighting` needs. */
-	inputs?: Record<string, string>;
-}
+import type { EmulatorUser, QueuedTasks } from './types';
 
 /** Queues the tasks; their ids. */
 export async function queueTasksAs(

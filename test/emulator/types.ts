@@ -346,14 +346,7 @@ export interface VisionatrixEmulator {
 	 * Queues tasks as another user (one of `users`) would, now: other people's work on a shared
 	 * server, invisible to the user a test runs as. Their ids.
 	 */
-	queueTasks(tasks: {
-		user: string;
-		count: number;
-		flow?: string;
-		priority?: number;
-		groupScope?: number;
-		inputs?: Record<string, string>;
-	}): Promise<number[]>;
+	queueTasks(tasks: QueuedTasks): Promise<number[]>;
 	/** Deletes a task with its child tasks and files, as `DELETE /tasks/task` does; false if there was none. */
 	deleteTask(id: number): boolean;
 	/**
@@ -384,4 +377,19 @@ export interface VisionatrixEmulator {
 	/** False between `stopServing` and `serveAgain`. */
 	readonly serving: boolean;
 	stop(): Promise<void>;
+}
+
+/** Tasks another user queues on a shared server (`queueTasks`). */
+export interface QueuedTasks {
+	/** Whose tasks: one of the emulator's users. */
+	user: string;
+	count: number;
+	/** Default `sdxl_lighting`. */
+	flow?: string;
+	/** 0–15, as sent (default 0); higher is taken first. */
+	priority?: number;
+	/** Default 1. */
+	groupScope?: number;
+	/** The flow's inputs; default a prompt, which `sdxl_lighting` needs. */
+	inputs?: Record<string, string>;
 }
