@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { uploadableFile } from './binaryUpload';
 import { installedFlows } from './flowCatalog';
 import { FlowInputError, prepareFlowInputs } from './flowInputs';
-import { flowNotInstalledMessage, itemError } from './itemErrors';
+import { flowNotInstalledError, itemError } from './itemErrors';
 
 /** Options of Create Task that become form fields. */
 export interface CreateFormOptions {
@@ -153,12 +153,7 @@ export async function buildCreateRequest(
 	const installed = await installedFlows.call(this);
 	const definition = installed.find((f) => f.name === flow);
 	if (!definition) {
-		throw itemError(
-			this.getNode(),
-			itemIndex,
-			flowNotInstalledMessage(flow, installed),
-			'Install the flow in Visionatrix first, or pick an installed one from the Flow list. The name is the flow id (for example sdxl_lighting), not its display name.',
-		);
+		throw flowNotInstalledError(this.getNode(), itemIndex, flow, installed);
 	}
 
 	let prepared;

@@ -26,6 +26,10 @@ export function flowNotInstalledMessage(flow: string, installed: InstalledFlow[]
 	return `Flow '${flow}' is not installed on this Visionatrix server${didYouMean(flow, installed)}`;
 }
 
+/** What to do about a flow that is not installed. */
+export const FLOW_NOT_INSTALLED_FIX =
+	'Install the flow in Visionatrix first, or pick an installed one from the Flow list. The name is the flow id (for example sdxl_lighting), not its display name.';
+
 /** A new error of one item: what went wrong, and in the description what to do. */
 export function itemError(
 	node: INode,
@@ -37,6 +41,21 @@ export function itemError(
 		itemIndex,
 		description,
 	});
+}
+
+/** An item's flow that is not among the `installed` ones. */
+export function flowNotInstalledError(
+	node: INode,
+	itemIndex: number,
+	flow: string,
+	installed: InstalledFlow[],
+): NodeOperationError {
+	return itemError(
+		node,
+		itemIndex,
+		flowNotInstalledMessage(flow, installed),
+		FLOW_NOT_INSTALLED_FIX,
+	);
 }
 
 export function isItemError(value: unknown): value is ItemError {

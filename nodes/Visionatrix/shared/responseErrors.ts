@@ -1,7 +1,7 @@
 import type { IN8nHttpFullResponse, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { flowNotInstalledMessage, withItemIndex } from './itemErrors';
+import { FLOW_NOT_INSTALLED_FIX, flowNotInstalledMessage, withItemIndex } from './itemErrors';
 import type { ApiVersion } from './types';
 
 /** Visionatrix's answers with an error status (and its proxy's), as errors that say what to do. */
@@ -142,10 +142,7 @@ function refusal(
 		);
 	}
 	if (status === 404 && /is not installed/.test(detail)) {
-		return make(
-			flowNotInstalledMessage(context.flow ?? detail),
-			'Install the flow in Visionatrix first, or pick an installed one from the Flow list. The name is the flow id (for example sdxl_lighting), not its display name.',
-		);
+		return make(flowNotInstalledMessage(context.flow ?? detail), FLOW_NOT_INSTALLED_FIX);
 	}
 	if (status === 404 && /was not found/.test(detail)) {
 		const subject = context.taskId === undefined ? 'The task' : `Task ${context.taskId}`;

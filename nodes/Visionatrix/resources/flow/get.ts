@@ -1,12 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { flowField } from '../../shared/descriptions';
-import {
-	continueWithError,
-	flowNotInstalledMessage,
-	isItemError,
-	itemError,
-} from '../../shared/itemErrors';
+import { continueWithError, flowNotInstalledError, isItemError } from '../../shared/itemErrors';
 import { catalogOfItem, flowJson } from './flowFunctions';
 
 export const getDescription: INodeProperties[] = [
@@ -27,12 +22,7 @@ export async function getFlow(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 		const flow = flows.find((f) => f.name === name);
 		if (flow === undefined) {
-			const error = itemError(
-				this.getNode(),
-				itemIndex,
-				flowNotInstalledMessage(name, flows),
-				'Install the flow in Visionatrix first, or pick an installed one from the Flow list. The name is the flow id (for example sdxl_lighting), not its display name.',
-			);
+			const error = flowNotInstalledError(this.getNode(), itemIndex, name, flows);
 			output.push(continueWithError.call(this, error, itemIndex));
 			continue;
 		}
