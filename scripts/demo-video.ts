@@ -20,7 +20,13 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 import { startEmulator, type VisionatrixEmulator } from '../test/emulator';
-import { CHROMIUM, CHROMIUM_ARGS, checkChromium, keepOnLoopback } from '../test/browser/chromium';
+import {
+	CHROMIUM,
+	CHROMIUM_ARGS,
+	checkChromium,
+	keepOnLoopback,
+	signIn,
+} from '../test/browser/chromium';
 import { locateN8n, prepareWorkflow, repoRoot, startN8nServer, type N8nServer } from '../test/n8n';
 import { checkBuilt, prepareN8n } from '../test/n8n/session';
 import { installOverlay } from './demo-overlay';
@@ -203,10 +209,7 @@ async function record(stage: Stage, browser: Browser, out: string): Promise<void
 	const context = await browser.newContext({ viewport: SIZE, colorScheme: 'light' });
 	const blocked = await keepOnLoopback(context);
 	await context.addInitScript(installOverlay);
-	const login = await context.request.post(`${stage.server.url}/rest/login`, {
-		data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password },
-	});
-	if (!login.ok()) throw new Error(`sign-in failed: ${login.status()} ${await login.text()}`);
+	await signIn(context, stage.server.url, OWNER);
 	const page = await context.newPage();
 	page.setDefaultTimeout(60_000);
 	// The editor loads (the first time slowly) before the recording starts, under the title card.

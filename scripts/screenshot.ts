@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CHROMIUM, CHROMIUM_ARGS, keepOnLoopback } from '../test/browser/chromium';
+import { CHROMIUM, CHROMIUM_ARGS, keepOnLoopback, signIn } from '../test/browser/chromium';
 import { repoRoot } from '../test/n8n';
 import { DEV_WORKFLOWS, startDevSession } from './n8n-dev';
 
@@ -129,10 +129,7 @@ async function main(): Promise<void> {
 		});
 		const blocked = await keepOnLoopback(context);
 
-		const login = await context.request.post(`${session.editorUrl}/rest/login`, {
-			data: { emailOrLdapLoginId: session.email, password: session.password },
-		});
-		if (!login.ok()) throw new Error(`sign-in failed: ${login.status()} ${await login.text()}`);
+		await signIn(context, session.editorUrl, session);
 
 		const page = await context.newPage();
 		const workflowId = DEV_WORKFLOWS[0].id;

@@ -3,8 +3,9 @@
 	@n8n/community-nodes/no-restricted-imports
 	-- test code, run by Node.js and never shipped */
 /**
- * Debian's Chromium as every browser test and `npm run screenshot` start it: headless, and with
- * nothing off loopback (this machine has no other network, and a test must not depend on one).
+ * Debian's Chromium as every browser test, `npm run screenshot` and `npm run demo:video` start it:
+ * headless, signed in to n8n, and with nothing off loopback (this machine has no other network,
+ * and a test must not depend on one).
  */
 import { existsSync } from 'node:fs';
 
@@ -58,4 +59,26 @@ export async function keepOnLoopback(context: RoutableContext): Promise<Set<stri
 		await route.abort();
 	});
 	return blocked;
+}
+
+/** What signIn needs of a playwright-core browser context. */
+interface RequestingContext {
+	request: {
+		post(
+			url: string,
+			options: { data: Record<string, string> },
+		): Promise<{ ok(): boolean; status(): number; text(): Promise<string> }>;
+	};
+}
+
+/** Signs the context's pages in to the n8n at `editorUrl` as its owner (n8n's REST login sets the cookie). */
+export async function signIn(
+	context: RequestingContext,
+	editorUrl: string,
+	owner: { email: string; password: string },
+): Promise<void> {
+	const login = await context.request.post(`${editorUrl}/rest/login`, {
+		data: { emailOrLdapLoginId: owner.email, password: owner.password },
+	});
+	if (!login.ok()) throw new Error(`sign-in failed: ${login.status()} ${await login.text()}`);
 }

@@ -35,7 +35,7 @@ import {
 } from '../n8n';
 import { checkBuilt, prepareN8n } from '../n8n/session';
 import { startEmulator, type VisionatrixEmulator } from '../emulator';
-import { checkChromium, CHROMIUM, CHROMIUM_ARGS, keepOnLoopback } from './chromium';
+import { checkChromium, CHROMIUM, CHROMIUM_ARGS, keepOnLoopback, signIn } from './chromium';
 
 const OWNER = { email: 'browser@visionatrix.local', password: 'Vix-Browser-2026' };
 
@@ -113,10 +113,7 @@ export async function startEditor(
 			colorScheme: 'light',
 		});
 		const blocked = await keepOnLoopback(context);
-		const login = await context.request.post(`${server.url}/rest/login`, {
-			data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password },
-		});
-		if (!login.ok()) throw new Error(`sign-in failed: ${login.status()} ${await login.text()}`);
+		await signIn(context, server.url, OWNER);
 		const started = server;
 		return {
 			emulator,
